@@ -1,0 +1,49 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Settings every target shares: Swift 6 mode is set package-wide below; these make
+/// existential and import mistakes compile errors instead of style nits.
+let sharedSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "SQLTestKit",
+    platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11)],
+    products: [
+        .library(name: "SQLTestKit", targets: ["SQLTestKit"]),
+        .library(name: "SQLTestKitConformance", targets: ["SQLTestKitConformance"]),
+    ],
+    targets: [
+        // The system SQLite, named after the library so it cannot collide with another
+        // package's `CSQLite` in a user's dependency graph.
+        .systemLibrary(
+            name: "SQLTestKitSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
+        .target(
+            name: "SQLTestKit",
+            dependencies: ["SQLTestKitSQLite"],
+            swiftSettings: sharedSettings
+        ),
+        // The behaviour every driver must show, as a library so third-party drivers can run it too.
+        .target(
+            name: "SQLTestKitConformance",
+            dependencies: ["SQLTestKit"],
+            swiftSettings: sharedSettings
+        ),
+        .executableTarget(
+            name: "SQLTestKitBenchmarks",
+            dependencies: ["SQLTestKit", "SQLTestKitSQLite"],
+            swiftSettings: sharedSettings
+        ),
+        .testTarget(
+            name: "SQLTestKitTests",
+            dependencies: ["SQLTestKit", "SQLTestKitConformance", "SQLTestKitSQLite"],
+            swiftSettings: sharedSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

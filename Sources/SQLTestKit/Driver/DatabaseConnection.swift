@@ -1,0 +1,98 @@
+/// One connection to a database.
+///
+/// Callers use ``execute(_:)`` and its conveniences (``fetchAll(_:)``, ``fetchOne(_:)``,
+/// ``executeScript(_:)``), and ``transaction(_:)`` for atomic work. Drivers implement the few
+/// requirements: ``run(_:)`` runs one statement exactly as given, and ``transactionState``
+/// is the bookkeeping SQLTestKit keeps for transactions and test transactions.
+///
+/// ```swift
+/// let db = try await SQLiteDriver.inMemory().connect()
+/// try await db.executeScript("""
+///     CREATE TABLE book(id INTEGER PRIMARY KEY, title TEXT NOT NULL);
+///     INSERT INTO book(title) VALUES ('Dune');
+///     """)
+/// let titles = try await db.fetchAll("SELECT title FROM book").map { try $0.decode("title", as: String.self) }
+/// ```
+///
+/// **Concurrency.** Connections are `Sendable` and every statement runs atomically, so a
+/// connection can be handed between tasks. A connection has one transaction state, though:
+/// statements that several tasks interleave on one connection share its transaction. Give
+/// each concurrent task its own connection (parallel tests each get their own).
+public protocol DatabaseConnection: AnyObject, Sendable {
+    /// What the database can do (the mock reports the capability it impersonates).
+    var capability: DriverCapability { get }
+
+    /// The transaction bookkeeping for this connection. A driver creates one
+    /// `TransactionState()` per connection and returns it here; nothing else touches it.
+    var transactionState: TransactionState { get }
+
+    /// Runs one statement exactly as given, with no transaction rewriting.
+    ///
+    /// This is the driver's primitive. Callers use ``execute(_:)``, which also turns the
+    /// code under test's own `BEGIN`/`COMMIT` into savepoints inside a test transaction.
+    func run(_ query: SQLQuery) async throws -> QueryResult
+
+    /// Runs several `;`-separated statements without arguments.
+    ///
+    /// The default splits the script with ``SQLTokenizer/statements(in:)`` and passes each
+    /// statement to ``execute(_:)``; drivers with a native script runner may do better.
+    func executeScript(_ sql: String) async throws
+
+    /// Closes the connection. Further use throws. Closing twice does nothing.
+    func close() async
+}
+
+// MARK: - Default implementations
+
+extension DatabaseConnection {
+    /// The default script runner: split with the shared tokenizer so every driver agrees on
+    /// where statements end (strings, comments and trigger bodies included).
+    public func executeScript(_ sql: String) async throws {
+        for statement in SQLTokenizer.statements(in: sql) {
+            _ = try await execute(SQLQuery(sql: statement))
+        }
+    }
+
+    /// Runs one statement and returns its rows, rows affected and last insert id.
+    ///
+    /// Inside a test transaction, transaction control sent by the code under test (`BEGIN`,
+    /// `COMMIT`, `ROLLBACK`, `END`) becomes savepoint operations, so nothing escapes the test.
+    @discardableResult
+    public func execute(_ query: SQLQuery) async throws -> QueryResult {
+        switch try transactionState.intercept(query) {
+        case .run:
+            return try await run(query)
+        case .rewrite(let statements, let callbacksToRun):
+            var result = QueryResult()
+            for statement in statements {
+                result = try await run(statement)
+            }
+            for callback in callbacksToRun { await callback() }
+            return result
+        }
+    }
+
+    /// The rows a statement returns.
+    public func fetchAll(_ query: SQLQuery) async throws -> [ResultRow] {
+        try await execute(query).rows
+    }
+
+    /// The first row a statement returns, or `nil` when it returns none.
+    public func fetchOne(_ query: SQLQuery) async throws -> ResultRow? {
+        try await execute(query).rows.first
+    }
+
+    /// The rows a statement returns, each decoded into `type`.
+    ///
+    /// ```swift
+    /// let books = try await db.fetchAll(Book.self, "SELECT * FROM book ORDER BY id")
+    /// ```
+    public func fetchAll<Value: Decodable>(_ type: Value.Type, _ query: SQLQuery) async throws -> [Value] {
+        try await fetchAll(query).map { try $0.decode(type) }
+    }
+
+    /// The first row a statement returns decoded into `type`, or `nil` when it returns none.
+    public func fetchOne<Value: Decodable>(_ type: Value.Type, _ query: SQLQuery) async throws -> Value? {
+        try await fetchOne(query).map { try $0.decode(type) }
+    }
+}

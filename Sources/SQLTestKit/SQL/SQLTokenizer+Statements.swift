@@ -1,0 +1,47 @@
+extension SQLTokenizer {
+    /// Splits a script into its statements at top-level semicolons, keeping the semicolons
+    /// inside strings, comments and `CREATE TRIGGER … BEGIN … END` bodies. Returns each
+    /// statement's text without the separating `;`, trimmed; empty statements are dropped.
+    ///
+    /// ```swift
+    /// SQLTokenizer.statements(in: "CREATE TABLE t(x); INSERT INTO t VALUES (';');")
+    /// // ["CREATE TABLE t(x)", "INSERT INTO t VALUES (';')"]
+    /// ```
+    public static func statements(in script: String) -> [String] {
+        var statements: [String] = []
+        var current: [SQLToken] = []
+        var blockDepth = 0
+        var isTrigger = false
+
+        func flush() {
+            let significant = current.filter(\.isSignificant)
+            if !significant.isEmpty {
+                // Trim leading and trailing whitespace and comments, keep inner ones verbatim.
+                let first = current.firstIndex(where: \.isSignificant)!
+                let last = current.lastIndex(where: \.isSignificant)!
+                statements.append(current[first...last].map(\.text).joined())
+            }
+            current.removeAll(keepingCapacity: true)
+            blockDepth = 0
+            isTrigger = false
+        }
+
+        for token in tokenize(script) {
+            if token.kind == .symbol && token.text == ";" && blockDepth == 0 {
+                flush()
+                continue
+            }
+            current.append(token)
+            guard let keyword = token.keyword else { continue }
+            if !isTrigger && keyword == "TRIGGER" {
+                let words = current.compactMap(\.keyword)
+                isTrigger = words.first == "CREATE"
+            } else if isTrigger {
+                if keyword == "BEGIN" || keyword == "CASE" { blockDepth += 1 }
+                if keyword == "END" && blockDepth > 0 { blockDepth -= 1 }
+            }
+        }
+        flush()
+        return statements
+    }
+}

@@ -1,0 +1,231 @@
+/// The one SQL tokenizer in SQLTestKit.
+///
+/// Everything that looks inside SQL — expanding arguments into literals, rendering for a
+/// dialect, classifying statements, splitting scripts, normalizing and diffing for the mock,
+/// finding the tables a statement touches — goes through it, so they all agree on what is a
+/// string, a quoted identifier, a comment or a placeholder.
+///
+/// It never fails: unterminated strings or comments run to the end of the text, and the
+/// database reports the syntax error when the statement runs.
+///
+/// ```swift
+/// SQLTokenizer.tokenize("SELECT 'a?b' FROM t WHERE x = ?")
+///     .filter(\.isSignificant).map(\.kind)
+/// // [.word, .string, .word, .word, .word, .word, .symbol, .placeholder]
+/// ```
+public enum SQLTokenizer {
+    /// Splits `sql` into tokens, whitespace and comments included, so that concatenating the
+    /// tokens' text gives back `sql` exactly.
+    public static func tokenize(_ sql: String) -> [SQLToken] {
+        var lexer = Lexer(Array(sql.utf8))
+        var tokens: [SQLToken] = []
+        tokens.reserveCapacity(16)
+        while let token = lexer.next() {
+            tokens.append(token)
+        }
+        return tokens
+    }
+}
+
+/// Byte-level scanner behind ``SQLTokenizer``.
+private struct Lexer {
+    let bytes: [UInt8]
+    var position = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    private func byte(at index: Int) -> UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    mutating func next() -> SQLToken? {
+        guard position < bytes.count else { return nil }
+        let start = position
+        let kind = scan()
+        return SQLToken(kind: kind, text: String(decoding: bytes[start..<position], as: UTF8.self), offset: start)
+    }
+
+    private mutating func scan() -> SQLToken.Kind {
+        let first = bytes[position]
+        let second = byte(at: position + 1)
+        switch first {
+        case .space, .tab, .newline, .carriageReturn, 0x0B, 0x0C:
+            while let byte = byte(at: position), byte.isWhitespace { position += 1 }
+            return .whitespace
+        case .hyphen where second == .hyphen:
+            while let byte = byte(at: position), byte != .newline { position += 1 }
+            return .comment
+        case .slash where second == .asterisk:
+            position += 2
+            while position < bytes.count, !(bytes[position] == .asterisk && byte(at: position + 1) == .slash) { position += 1 }
+            position = min(position + 2, bytes.count)
+            return .comment
+        case .singleQuote:
+            scanQuoted(closing: .singleQuote)
+            return .string
+        case .doubleQuote, .backtick:
+            scanQuoted(closing: first)
+            return .quotedIdentifier
+        case .openBracket:
+            while position < bytes.count, bytes[position] != .closeBracket { position += 1 }
+            position = min(position + 1, bytes.count)
+            return .quotedIdentifier
+        case .upperX where second == .singleQuote, .lowerX where second == .singleQuote:
+            position += 1
+            scanQuoted(closing: .singleQuote)
+            return .blob
+        case .upperE where second == .singleQuote, .lowerE where second == .singleQuote,
+             .upperN where second == .singleQuote, .lowerN where second == .singleQuote:
+            position += 1
+            scanQuoted(closing: .singleQuote, backslashEscapes: first == .upperE || first == .lowerE)
+            return .string
+        case .questionMark:
+            position += 1
+            while let byte = byte(at: position), byte.isDigit { position += 1 }
+            return .placeholder
+        case .colon where second.map(\.isIdentifierStart) == true,
+             .at where second.map(\.isIdentifierStart) == true:
+            position += 1
+            while let byte = byte(at: position), byte.isIdentifierPart { position += 1 }
+            return .placeholder
+        case .dollar:
+            return scanDollar()
+        case _ where first.isDigit || (first == .dot && second?.isDigit == true):
+            scanNumber()
+            return .number
+        case _ where first.isIdentifierStart:
+            while let byte = byte(at: position), byte.isIdentifierPart { position += 1 }
+            return .word
+        default:
+            scanSymbol()
+            return .symbol
+        }
+    }
+
+    /// Moves past a quoted run whose opening quote is at `position`; a doubled closing quote
+    /// stands for one (and, in `E'…'` strings, a backslash escapes the next byte).
+    private mutating func scanQuoted(closing: UInt8, backslashEscapes: Bool = false) {
+        position += 1
+        while position < bytes.count {
+            let byte = bytes[position]
+            if backslashEscapes && byte == .backslash {
+                position += 2
+                continue
+            }
+            position += 1
+            if byte == closing {
+                if self.byte(at: position) == closing { position += 1 } else { return }
+            }
+        }
+        position = min(position, bytes.count)
+    }
+
+    /// `$1` (PostgreSQL placeholder), `$name` (SQLite placeholder), or a PostgreSQL
+    /// dollar-quoted string `$$…$$` / `$tag$…$tag$`.
+    private mutating func scanDollar() -> SQLToken.Kind {
+        let start = position
+        var cursor = position + 1
+        if byte(at: cursor)?.isDigit == true {
+            while let byte = byte(at: cursor), byte.isDigit { cursor += 1 }
+            position = cursor
+            return .placeholder
+        }
+        while let byte = byte(at: cursor), byte.isIdentifierPart, byte != .dollar { cursor += 1 }
+        if byte(at: cursor) == .dollar {
+            // A dollar-quote tag: find the same tag again.
+            let tag = Array(bytes[start...cursor])
+            var search = cursor + 1
+            while search + tag.count <= bytes.count {
+                if bytes[search] == .dollar && Array(bytes[search..<search + tag.count]) == tag {
+                    position = search + tag.count
+                    return .string
+                }
+                search += 1
+            }
+            position = bytes.count
+            return .string
+        }
+        if cursor > start + 1 {
+            position = cursor
+            return .placeholder
+        }
+        position += 1
+        return .symbol
+    }
+
+    private mutating func scanNumber() {
+        if bytes[position] == .zero, let x = byte(at: position + 1), x == .lowerX || x == .upperX,
+           byte(at: position + 2)?.isHexDigit == true {
+            position += 2
+            while let byte = byte(at: position), byte.isHexDigit { position += 1 }
+            return
+        }
+        while let byte = byte(at: position), byte.isDigit { position += 1 }
+        if byte(at: position) == .dot {
+            position += 1
+            while let byte = byte(at: position), byte.isDigit { position += 1 }
+        }
+        if let e = byte(at: position), e == .lowerE || e == .upperE {
+            var cursor = position + 1
+            if let sign = byte(at: cursor), sign == .plus || sign == .hyphen { cursor += 1 }
+            if byte(at: cursor)?.isDigit == true {
+                position = cursor
+                while let byte = byte(at: position), byte.isDigit { position += 1 }
+            }
+        }
+    }
+
+    private static let twoByteSymbols: Set<[UInt8]> = Set(["<=", ">=", "<>", "!=", "==", "||", "::", "->", "<<", ">>"].map { Array($0.utf8) })
+
+    private mutating func scanSymbol() {
+        if position + 2 < bytes.count, bytes[position] == .hyphen, bytes[position + 1] == .greaterThan,
+           bytes[position + 2] == .greaterThan {
+            position += 3
+            return
+        }
+        if position + 1 < bytes.count, Lexer.twoByteSymbols.contains([bytes[position], bytes[position + 1]]) {
+            position += 2
+            return
+        }
+        // A multi-byte UTF-8 character outside a word stays whole.
+        position += 1
+        while let byte = byte(at: position), byte & 0xC0 == 0x80 { position += 1 }
+    }
+}
+
+extension UInt8 {
+    static let tab: UInt8 = 0x09
+    static let newline: UInt8 = 0x0A
+    static let carriageReturn: UInt8 = 0x0D
+    static let space: UInt8 = 0x20
+    static let doubleQuote: UInt8 = 0x22
+    static let dollar: UInt8 = 0x24
+    static let singleQuote: UInt8 = 0x27
+    static let asterisk: UInt8 = 0x2A
+    static let plus: UInt8 = 0x2B
+    static let hyphen: UInt8 = 0x2D
+    static let dot: UInt8 = 0x2E
+    static let slash: UInt8 = 0x2F
+    static let zero: UInt8 = 0x30
+    static let colon: UInt8 = 0x3A
+    static let greaterThan: UInt8 = 0x3E
+    static let questionMark: UInt8 = 0x3F
+    static let at: UInt8 = 0x40
+    static let upperE: UInt8 = 0x45
+    static let upperN: UInt8 = 0x4E
+    static let upperX: UInt8 = 0x58
+    static let openBracket: UInt8 = 0x5B
+    static let backslash: UInt8 = 0x5C
+    static let closeBracket: UInt8 = 0x5D
+    static let underscore: UInt8 = 0x5F
+    static let backtick: UInt8 = 0x60
+    static let lowerE: UInt8 = 0x65
+    static let lowerN: UInt8 = 0x6E
+    static let lowerX: UInt8 = 0x78
+
+    var isWhitespace: Bool { self == .space || self == .tab || self == .newline || self == .carriageReturn || self == 0x0B || self == 0x0C }
+    var isDigit: Bool { self >= 0x30 && self <= 0x39 }
+    var isHexDigit: Bool { isDigit || (self >= 0x41 && self <= 0x46) || (self >= 0x61 && self <= 0x66) }
+    var isLetter: Bool { (self >= 0x41 && self <= 0x5A) || (self >= 0x61 && self <= 0x7A) }
+    /// Letters, `_` and any non-ASCII byte (SQLite allows Unicode identifiers).
+    var isIdentifierStart: Bool { isLetter || self == .underscore || self >= 0x80 }
+    var isIdentifierPart: Bool { isIdentifierStart || isDigit || self == .dollar }
+}

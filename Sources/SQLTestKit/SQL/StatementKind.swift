@@ -1,0 +1,127 @@
+/// What a statement does, read from its leading keywords by ``SQLTokenizer``.
+///
+/// Drivers use it to know when a last-insert id means something, the mock to filter
+/// transaction control and noise out of its log, and the router to send reads and writes.
+///
+/// ```swift
+/// StatementKind(sql: "WITH x AS (SELECT 1) DELETE FROM t")   // .delete
+/// StatementKind(sql: "savepoint sp1")                         // .transaction(.savepoint("sp1"))
+/// ```
+public enum StatementKind: Sendable, Hashable {
+    case select
+    case insert
+    case update
+    case delete
+    /// `CREATE`, `DROP`, `ALTER` and other statements that change the schema.
+    case schema
+    /// `BEGIN`, `COMMIT`, `ROLLBACK`, `SAVEPOINT`, `RELEASE` and friends.
+    case transaction(TransactionControl)
+    /// `PRAGMA` (SQLite) and `SET`/`SHOW` (PostgreSQL, MySQL): settings, not data.
+    case setting
+    /// Anything else (`VACUUM`, `ANALYZE`, `EXPLAIN`, `ATTACH`, …), with its first keyword.
+    case other(String)
+
+    /// Classifies the statement from its tokens.
+    public init(sql: String) {
+        self.init(tokens: SQLTokenizer.tokenize(sql))
+    }
+
+    /// Classifies the statement from tokens already produced by ``SQLTokenizer``.
+    public init(tokens: [SQLToken]) {
+        let words = tokens.lazy.filter(\.isSignificant)
+        var iterator = words.makeIterator()
+        var first = iterator.next()
+        while first?.text == "(" { first = iterator.next() }
+        guard let keyword = first?.keyword else {
+            self = .other("")
+            return
+        }
+        let following = Array(iterator.prefix(3))
+        func name(at index: Int) -> String {
+            index < following.count ? (following[index].identifierName ?? following[index].text) : ""
+        }
+        let nextKeyword = following.first?.keyword
+        switch keyword {
+        case "SELECT", "VALUES", "TABLE": self = .select
+        case "INSERT", "REPLACE", "UPSERT": self = .insert
+        case "UPDATE": self = .update
+        case "DELETE": self = .delete
+        case "WITH": self = StatementKind.mainVerb(afterWithIn: tokens)
+        case "CREATE", "DROP", "ALTER", "REINDEX", "TRUNCATE", "RENAME", "COMMENT": self = .schema
+        case "BEGIN", "START": self = .transaction(.begin)
+        case "COMMIT", "END": self = .transaction(.commit)
+        case "ROLLBACK", "ABORT":
+            // ROLLBACK [TRANSACTION] TO [SAVEPOINT] name
+            let rest = following.map { $0.keyword ?? "" }
+            if let toIndex = rest.firstIndex(of: "TO") {
+                let nameIndex = toIndex + 1 < rest.count && rest[toIndex + 1] == "SAVEPOINT" ? toIndex + 2 : toIndex + 1
+                let savepoint = StatementKind.savepointName(in: tokens, after: nameIndex + 1)
+                self = .transaction(.rollbackToSavepoint(savepoint))
+            } else {
+                self = .transaction(.rollback)
+            }
+        case "SAVEPOINT": self = .transaction(.savepoint(name(at: 0)))
+        case "RELEASE":
+            self = .transaction(.release(nextKeyword == "SAVEPOINT" ? name(at: 1) : name(at: 0)))
+        case "PRAGMA", "SET", "SHOW": self = .setting
+        default: self = .other(keyword)
+        }
+    }
+
+    /// The savepoint name that is the `index`-th significant token after the first.
+    private static func savepointName(in tokens: [SQLToken], after index: Int) -> String {
+        let significant = tokens.filter(\.isSignificant)
+        guard index < significant.count else { return "" }
+        return significant[index].identifierName ?? significant[index].text
+    }
+
+    /// After `WITH name AS (…), …`, the first keyword at parenthesis depth zero that is a verb.
+    private static func mainVerb(afterWithIn tokens: [SQLToken]) -> StatementKind {
+        var depth = 0
+        for token in tokens where token.isSignificant {
+            if token.text == "(" { depth += 1 } else if token.text == ")" { depth -= 1 }
+            guard depth == 0, let keyword = token.keyword else { continue }
+            switch keyword {
+            case "SELECT", "VALUES": return .select
+            case "INSERT", "REPLACE": return .insert
+            case "UPDATE": return .update
+            case "DELETE": return .delete
+            default: continue
+            }
+        }
+        return .select
+    }
+
+    /// Whether the statement is transaction control.
+    public var isTransactionControl: Bool {
+        if case .transaction = self { return true }
+        return false
+    }
+
+    /// Whether the statement only reads (a `SELECT`), as far as its keywords tell.
+    public var isRead: Bool { self == .select }
+
+    /// Whether the statement changes data or schema.
+    public var isWrite: Bool {
+        switch self {
+        case .insert, .update, .delete, .schema: true
+        default: false
+        }
+    }
+}
+
+/// A transaction-control statement.
+public enum TransactionControl: Sendable, Hashable {
+    /// `BEGIN` / `START TRANSACTION`.
+    case begin
+    /// `COMMIT` / `END`.
+    case commit
+    /// `ROLLBACK` of the whole transaction.
+    case rollback
+    /// `SAVEPOINT name`.
+    case savepoint(String)
+    /// `RELEASE [SAVEPOINT] name`.
+    case release(String)
+    /// `ROLLBACK TO [SAVEPOINT] name`.
+    case rollbackToSavepoint(String)
+}

@@ -1,0 +1,184 @@
+import Synchronization
+import SQLTestKitSQLite
+
+extension SQLiteDriver {
+    /// A connection to an SQLite database.
+    ///
+    /// `Sendable`: its `sqlite3*` and statement cache sit behind a mutex, so each statement
+    /// runs atomically whichever task calls. SQLite work is synchronous and runs on the
+    /// calling task's thread.
+    public final class Connection: DatabaseConnection {
+        struct Core {
+            var handle: SQLiteHandle?
+            var cache: SQLiteStatementCache
+        }
+
+        private let core: Mutex<Core>
+        public let transactionState = TransactionState()
+        public var capability: DriverCapability { .sqlite }
+
+        init(handle: sending SQLiteHandle, cacheCapacity: Int) {
+            core = Mutex(Core(handle: handle, cache: SQLiteStatementCache(capacity: cacheCapacity)))
+        }
+
+        public func run(_ query: SQLQuery) async throws -> QueryResult {
+            try core.withLock { core in try core.run(query) }
+        }
+
+        /// Runs a script through SQLite's own parser, one statement at a time, so every
+        /// statement SQLite accepts in a script works here (trigger bodies included).
+        public func executeScript(_ sql: String) async throws {
+            if transactionState.isInTestTransaction {
+                // Transaction control in the script must be rewritten statement by statement.
+                for statement in SQLTokenizer.statements(in: sql) {
+                    _ = try await execute(SQLQuery(sql: statement))
+                }
+                return
+            }
+            _ = try transactionState.intercept(SQLQuery(sql: sql))
+            try core.withLock { core in
+                guard let handle = core.handle else { throw SQLiteHandle.closedError(sql: sql) }
+                try handle.execute(sql)
+            }
+        }
+
+        public func close() async {
+            core.withLock { core in
+                core.cache.removeAll()
+                core.handle?.close()
+                core.handle = nil
+            }
+        }
+
+        /// How many prepared statements the connection holds (for tests of the cache).
+        public var cachedStatementCount: Int { core.withLock { $0.cache.count } }
+    }
+}
+
+extension SQLiteDriver.Connection.Core {
+    mutating func run(_ query: SQLQuery) throws -> QueryResult {
+        guard let handle, let db = handle.db else { throw SQLiteHandle.closedError(sql: query.sql) }
+        let cached: CachedStatement
+        if let hit = cache.statement(for: query.sql) {
+            cached = hit
+        } else {
+            cached = try prepare(query, handle: handle, db: db)
+            cache.insert(cached, for: query.sql)
+        }
+        let statement = cached.statement
+        defer { sqlite3_reset(statement) }
+
+        guard query.arguments.count == cached.parameterCount else {
+            throw QueryError(
+                code: .range,
+                message: "the statement has \(cached.parameterCount) parameter\(cached.parameterCount == 1 ? "" : "s") but \(query.arguments.count) argument\(query.arguments.count == 1 ? " was" : "s were") given",
+                sql: query.sql, arguments: query.arguments,
+                suggestion: "pass one argument per placeholder; SQLite would bind NULL to the missing ones")
+        }
+        for (offset, value) in query.arguments.enumerated() {
+            let code = try bind(value, at: Int32(offset + 1), to: statement, query: query)
+            if code != SQLITE_OK { throw handle.error(code: code, sql: query.sql, arguments: query.arguments) }
+        }
+
+        var rows: [ResultRow] = []
+        let columnCount = sqlite3_column_count(statement)
+        let columns = columnCount > 0 ? cached.resultColumns() : nil
+        while true {
+            let code = sqlite3_step(statement)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW, let columns else {
+                if code == SQLITE_ROW { continue }
+                throw handle.error(code: code, sql: query.sql, arguments: query.arguments)
+            }
+            var values: [SQLValue] = []
+            values.reserveCapacity(Int(columnCount))
+            for index in 0..<columnCount {
+                values.append(Self.read(statement, column: index))
+            }
+            rows.append(ResultRow(columns: columns, values: values))
+        }
+
+        switch cached.kind {
+        case .insert, .update, .delete:
+            let changes = Int(sqlite3_changes64(db))
+            let lastID = cached.kind == .insert && changes > 0 ? sqlite3_last_insert_rowid(db) : nil
+            return QueryResult(rows: rows, rowsAffected: changes, lastInsertID: lastID)
+        default:
+            return QueryResult(rows: rows)
+        }
+    }
+
+    private func prepare(_ query: SQLQuery, handle: SQLiteHandle, db: OpaquePointer) throws -> CachedStatement {
+        var statement: OpaquePointer?
+        var tail: UnsafePointer<CChar>?
+        let code = query.sql.withCString { sql in
+            let result = sqlite3_prepare_v2(db, sql, -1, &statement, &tail)
+            // Anything after the first statement other than whitespace and comments?
+            let rest = tail.map { String(cString: $0) } ?? ""
+            tail = nil
+            return (result, rest)
+        }
+        guard code.0 == SQLITE_OK else {
+            throw handle.error(code: code.0, sql: query.sql, arguments: query.arguments)
+        }
+        guard let statement else {
+            throw QueryError(code: .misuse, message: "the SQL holds no statement", sql: query.sql, arguments: query.arguments,
+                             suggestion: "pass a statement, not only whitespace or comments")
+        }
+        if SQLTokenizer.tokenize(code.1).contains(where: \.isSignificant) {
+            sqlite3_finalize(statement)
+            throw QueryError(code: .misuse, message: "execute runs one statement, and this SQL has more after the first",
+                             sql: query.sql, arguments: query.arguments,
+                             suggestion: "use executeScript(_:) for several statements, or run them one by one")
+        }
+        return CachedStatement(statement: statement, kind: StatementKind(sql: query.sql))
+    }
+
+    private func bind(_ value: SQLValue, at index: Int32, to statement: OpaquePointer, query: SQLQuery) throws -> Int32 {
+        switch value {
+        case .null:
+            return sqlite3_bind_null(statement, index)
+        case .integer(let integer):
+            return sqlite3_bind_int64(statement, index, integer)
+        case .real(let real):
+            guard !real.isNaN else {
+                throw QueryError(code: .mismatch, message: "argument \(index) is NaN, which SQLite would silently store as NULL",
+                                 sql: query.sql, arguments: query.arguments,
+                                 suggestion: "bind nil for a missing value, or store NaN as text if it matters")
+            }
+            return sqlite3_bind_double(statement, index, real)
+        case .text(var text):
+            return text.withUTF8 { bytes in
+                guard let base = bytes.baseAddress, bytes.count > 0 else {
+                    return sqltestkit_bind_text(statement, index, "", 0)
+                }
+                return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                    sqltestkit_bind_text(statement, index, $0, Int32(bytes.count))
+                }
+            }
+        case .blob(let bytes):
+            guard !bytes.isEmpty else { return sqlite3_bind_zeroblob(statement, index, 0) }
+            return bytes.withUnsafeBytes { sqltestkit_bind_blob(statement, index, $0.baseAddress, Int32($0.count)) }
+        }
+    }
+
+    private static func read(_ statement: OpaquePointer, column: Int32) -> SQLValue {
+        switch sqlite3_column_type(statement, column) {
+        case SQLITE_INTEGER:
+            return .integer(sqlite3_column_int64(statement, column))
+        case SQLITE_FLOAT:
+            return .real(sqlite3_column_double(statement, column))
+        case SQLITE_TEXT:
+            guard let text = sqlite3_column_text(statement, column) else { return .text("") }
+            let count = Int(sqlite3_column_bytes(statement, column))
+            return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
+        case SQLITE_BLOB:
+            let pointer = sqlite3_column_blob(statement, column)
+            let count = Int(sqlite3_column_bytes(statement, column))
+            guard let pointer, count > 0 else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: pointer, count: count)))
+        default:
+            return .null
+        }
+    }
+}

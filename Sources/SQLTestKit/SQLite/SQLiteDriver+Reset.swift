@@ -1,0 +1,32 @@
+import SQLTestKitSQLite
+
+extension SQLiteDriver {
+    /// Empties the database: drops every table, index, view and trigger (SQLite's documented
+    /// `SQLITE_DBCONFIG_RESET_DATABASE` followed by `VACUUM`).
+    ///
+    /// In-memory databases and files SQLTestKit created are always reset. Another file is
+    /// reset only when its name says it is a test database, or when `allowingNonTestDatabase`
+    /// is `true`; otherwise this throws ``NotATestDatabaseError`` saying why and how to
+    /// override. A file keeps SQLTestKit's marker across the reset.
+    ///
+    /// ```swift
+    /// try await SQLiteDriver(path: "build/app-test.sqlite").resetDatabase()
+    /// ```
+    public func resetDatabase(allowingNonTestDatabase: Bool) async throws {
+        let handle = try openHandle()
+        defer { handle.close() }
+        let marker = try handle.integer("PRAGMA application_id")
+        let hasMarker = marker == Int64(SQLiteHandle.testDatabaseMarker)
+        if case .file(let path) = location {
+            try TestDatabasePolicy.check(operation: "reset", path: path, hasMarker: hasMarker,
+                                         override: allowingNonTestDatabase,
+                                         overrideHint: "call resetDatabase(allowingNonTestDatabase: true)")
+        }
+        guard let db = handle.db else { throw SQLiteHandle.closedError(sql: nil) }
+        sqltestkit_set_reset_database(db, 1)
+        defer { sqltestkit_set_reset_database(db, 0) }
+        try handle.execute("VACUUM")
+        sqltestkit_set_reset_database(db, 0)
+        if hasMarker { try handle.execute("PRAGMA application_id = \(SQLiteHandle.testDatabaseMarker)") }
+    }
+}

@@ -1,0 +1,67 @@
+import SQLTestKitSQLite
+
+/// A prepared statement kept for reuse, with what SQLTestKit learnt about it when preparing.
+final class CachedStatement {
+    let statement: OpaquePointer
+    let kind: StatementKind
+    let parameterCount: Int
+    /// Column names, rebuilt when SQLite re-prepares the statement after a schema change.
+    private var columns: ResultColumns?
+    private var columnsPreparedAt: Int32 = -1
+    var lastUse: UInt64 = 0
+
+    init(statement: OpaquePointer, kind: StatementKind) {
+        self.statement = statement
+        self.kind = kind
+        self.parameterCount = Int(sqlite3_bind_parameter_count(statement))
+    }
+
+    deinit { sqlite3_finalize(statement) }
+
+    /// The result's column names. `sqlite3_prepare_v2` statements re-prepare themselves when
+    /// the schema changes (and `SELECT *` may then have other columns), so the names are read
+    /// again whenever SQLite's re-prepare counter has moved.
+    func resultColumns() -> ResultColumns {
+        let reprepared = sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_REPREPARE, 0)
+        if let columns, reprepared == columnsPreparedAt { return columns }
+        let count = sqlite3_column_count(statement)
+        let names = (0..<count).map { index in
+            sqlite3_column_name(statement, index).map { String(cString: $0) } ?? "column\(index + 1)"
+        }
+        let fresh = ResultColumns(names)
+        columns = fresh
+        columnsPreparedAt = reprepared
+        return fresh
+    }
+}
+
+/// Prepared statements by SQL text, least recently used evicted beyond the capacity.
+struct SQLiteStatementCache {
+    private var statements: [String: CachedStatement] = [:]
+    private var clock: UInt64 = 0
+    let capacity: Int
+
+    init(capacity: Int) { self.capacity = max(0, capacity) }
+
+    mutating func statement(for sql: String) -> CachedStatement? {
+        guard let cached = statements[sql] else { return nil }
+        clock += 1
+        cached.lastUse = clock
+        return cached
+    }
+
+    mutating func insert(_ statement: CachedStatement, for sql: String) {
+        guard capacity > 0 else { return }
+        if statements.count >= capacity,
+           let oldest = statements.min(by: { $0.value.lastUse < $1.value.lastUse })?.key {
+            statements[oldest] = nil
+        }
+        clock += 1
+        statement.lastUse = clock
+        statements[sql] = statement
+    }
+
+    mutating func removeAll() { statements.removeAll() }
+
+    var count: Int { statements.count }
+}

@@ -1,0 +1,142 @@
+import Synchronization
+
+/// The transaction bookkeeping of one connection: which transactions and savepoints are open,
+/// who opened them, whether a test transaction is in force, and the after-commit callbacks.
+///
+/// Drivers create one per connection (`TransactionState()`) and return it from
+/// ``DatabaseConnection/transactionState``; ``DatabaseConnection/transaction(_:)``,
+/// ``DatabaseConnection/testTransaction(_:)`` and ``DatabaseConnection/execute(_:)`` use it.
+/// It is thread-safe.
+public final class TransactionState: Sendable {
+    /// Who opened a level.
+    enum Origin: Sendable, Equatable {
+        /// A test transaction: never committed.
+        case test
+        /// `transaction { }`.
+        case code
+        /// A raw `BEGIN` sent by the code under test inside a test transaction.
+        case raw
+    }
+
+    struct Level: Sendable {
+        var origin: Origin
+        /// `nil` for a real `BEGIN … COMMIT`, otherwise the savepoint's name.
+        var savepoint: String?
+        var afterCommit: [@Sendable () async -> Void] = []
+    }
+
+    struct State: Sendable {
+        var levels: [Level] = []
+        var counter = 0
+        var brokenReason: String?
+
+        var testLevel: Int? { levels.firstIndex { $0.origin == .test } }
+
+        mutating func nextSavepointName(_ prefix: String) -> String {
+            counter += 1
+            return "sqltestkit_\(prefix)_\(counter)"
+        }
+    }
+
+    /// What ``DatabaseConnection/execute(_:)`` should do with a statement.
+    enum Interception {
+        /// Run it as it is.
+        case run
+        /// Run these statements instead, then these callbacks.
+        case rewrite([SQLQuery], callbacks: [@Sendable () async -> Void])
+    }
+
+    let state = Mutex(State())
+
+    public init() {}
+
+    /// How many transactions and savepoints SQLTestKit has open on this connection.
+    public var depth: Int { state.withLock { $0.levels.count } }
+
+    /// Whether a test transaction is in force: nothing on the connection will be committed.
+    public var isInTestTransaction: Bool { state.withLock { $0.testLevel != nil } }
+
+    /// Marks the connection unusable; every later statement throws with `reason`.
+    func markBroken(_ reason: String) {
+        state.withLock { $0.brokenReason = reason }
+    }
+
+    /// Decides what `execute` does with `query`. Outside a test transaction this is one lock
+    /// and a check; inside one, transaction control is turned into savepoint operations.
+    func intercept(_ query: SQLQuery) throws -> Interception {
+        let (broken, inTest) = state.withLock { ($0.brokenReason, $0.testLevel != nil) }
+        if let broken {
+            throw QueryError(code: .misuse, message: "this connection cannot be used any more: \(broken)",
+                             sql: query.sql, arguments: query.arguments,
+                             suggestion: "close it and open a new connection")
+        }
+        guard inTest else { return .run }
+        return try interceptInTestTransaction(query)
+    }
+
+    private func interceptInTestTransaction(_ query: SQLQuery) throws -> Interception {
+        let tokens = SQLTokenizer.tokenize(query.sql)
+        let kind = StatementKind(tokens: tokens)
+        func refuse(_ message: String, _ suggestion: String) -> QueryError {
+            QueryError(code: .error, message: message, sql: query.sql, arguments: query.arguments, suggestion: suggestion)
+        }
+        switch kind {
+        case .transaction(.begin):
+            return state.withLock { state in
+                let name = state.nextSavepointName("begin")
+                state.levels.append(Level(origin: .raw, savepoint: name))
+                return .rewrite([SQLQuery(sql: "SAVEPOINT \(name)")], callbacks: [])
+            }
+        case .transaction(.commit), .transaction(.rollback):
+            let isCommit = kind == .transaction(.commit)
+            return try state.withLock { state in
+                guard let top = state.levels.last, top.origin == .raw, let name = top.savepoint else {
+                    let verb = isCommit ? "commit" : "rollback"
+                    throw refuse(
+                        "cannot \(verb) - no transaction is active",
+                        "inside a test transaction, \(verb.uppercased()) must close a BEGIN sent on this connection; the test transaction itself ends when the test does")
+                }
+                let level = state.levels.removeLast()
+                if isCommit {
+                    let callbacks = state.finish(level)
+                    return .rewrite([SQLQuery(sql: "RELEASE \(name)")], callbacks: callbacks)
+                }
+                return .rewrite([SQLQuery(sql: "ROLLBACK TO \(name)"), SQLQuery(sql: "RELEASE \(name)")], callbacks: [])
+            }
+        case .other("VACUUM"):
+            throw refuse("cannot VACUUM from within a transaction",
+                         "VACUUM cannot run inside the test transaction that isolates this test; run it on a connection without one")
+        case .other("ATTACH"), .other("DETACH"):
+            throw refuse("cannot \(kind == .other("ATTACH") ? "ATTACH" : "DETACH") database within transaction",
+                         "attach databases before the test transaction begins (for example when the connection is opened)")
+        case .setting where Self.isIgnoredInsideTransaction(tokens):
+            throw refuse("this PRAGMA has no effect inside a transaction, and a test transaction is open",
+                         "set foreign_keys and journal_mode when the connection is opened, before the test transaction begins")
+        default:
+            return .run
+        }
+    }
+
+    /// `PRAGMA foreign_keys = …` is silently ignored inside a transaction and
+    /// `PRAGMA journal_mode = …` cannot change there; refusing them beats losing them.
+    private static func isIgnoredInsideTransaction(_ tokens: [SQLToken]) -> Bool {
+        let words = tokens.filter(\.isSignificant)
+        guard words.count >= 3, words[0].keyword == "PRAGMA",
+              let name = words[1].keyword, name == "FOREIGN_KEYS" || name == "JOURNAL_MODE"
+        else { return false }
+        return words[2].text == "=" || words[2].text == "("
+    }
+}
+
+extension TransactionState.State {
+    /// Hands a committed level's callbacks to the level below, or returns them to run now when
+    /// the commit is one the code under test would see as final: the outermost transaction,
+    /// or the outermost one inside a test transaction.
+    mutating func finish(_ level: TransactionState.Level) -> [@Sendable () async -> Void] {
+        if let below = levels.indices.last, levels[below].origin != .test {
+            levels[below].afterCommit += level.afterCommit
+            return []
+        }
+        return level.afterCommit
+    }
+}
