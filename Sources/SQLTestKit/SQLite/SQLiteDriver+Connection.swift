@@ -81,21 +81,26 @@ extension SQLiteDriver.Connection.Core {
         }
 
         var rows: [ResultRow] = []
-        let columnCount = sqlite3_column_count(statement)
-        let columns = columnCount > 0 ? cached.resultColumns() : nil
+        // Column names are read after the first step: a cached statement re-prepares itself
+        // there when the schema changed, and may then have other columns.
+        var columns: ResultColumns?
+        var columnCount: Int32 = 0
         while true {
             let code = sqlite3_step(statement)
             if code == SQLITE_DONE { break }
-            guard code == SQLITE_ROW, let columns else {
-                if code == SQLITE_ROW { continue }
+            guard code == SQLITE_ROW else {
                 throw handle.error(code: code, sql: query.sql, arguments: query.arguments)
+            }
+            if columns == nil {
+                columns = cached.resultColumns()
+                columnCount = Int32(columns!.count)
             }
             var values: [SQLValue] = []
             values.reserveCapacity(Int(columnCount))
             for index in 0..<columnCount {
                 values.append(Self.read(statement, column: index))
             }
-            rows.append(ResultRow(columns: columns, values: values))
+            rows.append(ResultRow(columns: columns!, values: values))
         }
 
         switch cached.kind {

@@ -16,6 +16,7 @@ extension DatabaseConnection {
     /// A `COMMIT` that fails (a deferred foreign key, say) is rolled back and its error thrown.
     /// If even the rollback fails, the connection refuses every later statement instead of
     /// running it outside a transaction.
+    @discardableResult
     nonisolated(nonsending)
     public func transaction<Result>(_ body: (any DatabaseConnection) async throws -> Result) async throws -> Result {
         try await withLevel(origin: .code, body)
@@ -32,6 +33,7 @@ extension DatabaseConnection {
     /// }
     /// // count == 0, and every review is still there
     /// ```
+    @discardableResult
     nonisolated(nonsending)
     public func testTransaction<Result>(_ body: (any DatabaseConnection) async throws -> Result) async throws -> Result {
         try await withLevel(origin: .test, body)
