@@ -30,15 +30,18 @@ public protocol DatabaseConnection: AnyObject, Sendable {
     ///
     /// This is the driver's primitive. Callers use ``execute(_:)``, which also turns the
     /// code under test's own `BEGIN`/`COMMIT` into savepoints inside a test transaction.
+    nonisolated(nonsending)
     func run(_ query: SQLQuery) async throws -> QueryResult
 
     /// Runs several `;`-separated statements without arguments.
     ///
     /// The default splits the script with ``SQLTokenizer/statements(in:)`` and passes each
     /// statement to ``execute(_:)``; drivers with a native script runner may do better.
+    nonisolated(nonsending)
     func executeScript(_ sql: String) async throws
 
     /// Closes the connection. Further use throws. Closing twice does nothing.
+    nonisolated(nonsending)
     func close() async
 }
 
@@ -47,6 +50,7 @@ public protocol DatabaseConnection: AnyObject, Sendable {
 extension DatabaseConnection {
     /// The default script runner: split with the shared tokenizer so every driver agrees on
     /// where statements end (strings, comments and trigger bodies included).
+    nonisolated(nonsending)
     public func executeScript(_ sql: String) async throws {
         for statement in SQLTokenizer.statements(in: sql) {
             _ = try await execute(SQLQuery(sql: statement))
@@ -58,6 +62,7 @@ extension DatabaseConnection {
     /// Inside a test transaction, transaction control sent by the code under test (`BEGIN`,
     /// `COMMIT`, `ROLLBACK`, `END`) becomes savepoint operations, so nothing escapes the test.
     @discardableResult
+    nonisolated(nonsending)
     public func execute(_ query: SQLQuery) async throws -> QueryResult {
         switch try transactionState.intercept(query) {
         case .run:
@@ -73,11 +78,13 @@ extension DatabaseConnection {
     }
 
     /// The rows a statement returns.
+    nonisolated(nonsending)
     public func fetchAll(_ query: SQLQuery) async throws -> [ResultRow] {
         try await execute(query).rows
     }
 
     /// The first row a statement returns, or `nil` when it returns none.
+    nonisolated(nonsending)
     public func fetchOne(_ query: SQLQuery) async throws -> ResultRow? {
         try await execute(query).rows.first
     }
@@ -87,11 +94,13 @@ extension DatabaseConnection {
     /// ```swift
     /// let books = try await db.fetchAll(Book.self, "SELECT * FROM book ORDER BY id")
     /// ```
+    nonisolated(nonsending)
     public func fetchAll<Value: Decodable>(_ type: Value.Type, _ query: SQLQuery) async throws -> [Value] {
         try await fetchAll(query).map { try $0.decode(type) }
     }
 
     /// The first row a statement returns decoded into `type`, or `nil` when it returns none.
+    nonisolated(nonsending)
     public func fetchOne<Value: Decodable>(_ type: Value.Type, _ query: SQLQuery) async throws -> Value? {
         try await fetchOne(query).map { try $0.decode(type) }
     }

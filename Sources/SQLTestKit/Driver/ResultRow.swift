@@ -7,17 +7,36 @@
 /// let title: String = try row.decode("title")
 /// let book = try row.decode(Book.self)      // any Decodable whose keys are column names
 /// ```
-public struct ResultRow: Sendable, Hashable {
+public struct ResultRow: Sendable {
+    /// The values of the whole result, row after row, shared by its rows: one allocation
+    /// for a result instead of one per row.
+    private let storage: ResultStorage
+    private let offset: Int
+
     /// The result's column names, shared by every row of one result.
-    public let columns: ResultColumns
+    public var columns: ResultColumns { storage.columns }
+
     /// The values, in column order.
-    public let values: [SQLValue]
+    public var values: [SQLValue] { Array(storage.values[offset..<offset + storage.columns.count]) }
 
     /// A row from column names and values of the same count.
     public init(columns: ResultColumns, values: [SQLValue]) {
         precondition(columns.count == values.count, "a row needs one value per column (\(columns.count) columns, \(values.count) values)")
-        self.columns = columns
-        self.values = values
+        self.storage = ResultStorage(columns: columns, values: values)
+        self.offset = 0
+    }
+
+    init(storage: ResultStorage, offset: Int) {
+        self.storage = storage
+        self.offset = offset
+    }
+
+    /// Rows over `values`, which holds `columns.count` values per row, row after row.
+    static func rows(columns: ResultColumns, values: [SQLValue]) -> [ResultRow] {
+        let width = columns.count
+        guard width > 0 else { return [] }
+        let storage = ResultStorage(columns: columns, values: values)
+        return stride(from: 0, to: values.count, by: width).map { ResultRow(storage: storage, offset: $0) }
     }
 
     /// A row from name–value pairs, in order (handy for scripted answers and tests).
@@ -33,12 +52,15 @@ public struct ResultRow: Sendable, Hashable {
     public var columnNames: [String] { columns.names }
 
     /// The value at a column index.
-    public subscript(index: Int) -> SQLValue { values[index] }
+    public subscript(index: Int) -> SQLValue {
+        precondition(index >= 0 && index < storage.columns.count, "column index \(index) out of range; the row has \(storage.columns.count) columns")
+        return storage.values[offset + index]
+    }
 
     /// The value of the named column, or `nil` when the row has no such column. Names match
     /// exactly first, then ignoring ASCII case, as SQL column names do.
     public subscript(column: String) -> SQLValue? {
-        columns.index(of: column).map { values[$0] }
+        columns.index(of: column).map { self[$0] }
     }
 
     /// The named column converted to `Value`.
@@ -49,7 +71,7 @@ public struct ResultRow: Sendable, Hashable {
         guard let index = columns.index(of: column) else {
             throw RowDecodingError.missingColumn(column, in: self)
         }
-        let value = values[index]
+        let value = self[index]
         guard let converted = Value(sqlValue: value) else {
             throw RowDecodingError.mismatch(column: columns.names[index], value: value, wanted: Value.self, in: self)
         }
@@ -59,17 +81,40 @@ public struct ResultRow: Sendable, Hashable {
     /// The columns as a dictionary (the first value wins when names repeat).
     public var dictionary: [String: SQLValue] {
         var result: [String: SQLValue] = [:]
-        for (name, value) in zip(columns.names, values) where result[name] == nil {
+        for (index, name) in columns.names.enumerated() where result[name] == nil {
+            let value = self[index]
             result[name] = value
         }
         return result
     }
 }
 
+extension ResultRow: Hashable {
+    public static func == (lhs: ResultRow, rhs: ResultRow) -> Bool {
+        lhs.columns == rhs.columns && lhs.values == rhs.values
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(columns)
+        for index in 0..<columns.count { hasher.combine(self[index]) }
+    }
+}
+
+/// The flat value buffer behind a result's rows.
+final class ResultStorage: Sendable {
+    let columns: ResultColumns
+    let values: [SQLValue]
+
+    init(columns: ResultColumns, values: [SQLValue]) {
+        self.columns = columns
+        self.values = values
+    }
+}
+
 extension ResultRow: CustomStringConvertible {
     /// `[id: 1, title: 'Dune']`
     public var description: String {
-        "[" + zip(columns.names, values).map { "\($0): \($1)" }.joined(separator: ", ") + "]"
+        "[" + columns.names.enumerated().map { "\($1): \(self[$0])" }.joined(separator: ", ") + "]"
     }
 }
 

@@ -4,28 +4,34 @@ extension SQLQuery: ExpressibleByStringInterpolation {
         self.init(sql: value)
     }
 
+    // Inlinable so each call site's interpolation is specialized for its value types: building
+    // a query is on the hot path of every statement a test runs.
+    @inlinable
     public init(stringInterpolation: StringInterpolation) {
-        self.init(sql: stringInterpolation.sql, arguments: stringInterpolation.arguments)
-        identifierSpans = stringInterpolation.identifierSpans
+        self.init(sql: stringInterpolation.sql, arguments: stringInterpolation.arguments,
+                  identifierSpans: stringInterpolation.identifierSpans)
     }
 
     /// Collects the text and arguments of an interpolated ``SQLQuery``.
     public struct StringInterpolation: StringInterpolationProtocol {
-        var sql: String
-        var arguments: [SQLValue] = []
-        var identifierSpans: [Range<Int>] = []
+        @usableFromInline var sql: String
+        @usableFromInline var arguments: [SQLValue] = []
+        @usableFromInline var identifierSpans: [Range<Int>] = []
 
+        @inlinable
         public init(literalCapacity: Int, interpolationCount: Int) {
             sql = ""
             sql.reserveCapacity(literalCapacity + interpolationCount * 2)
             arguments.reserveCapacity(interpolationCount)
         }
 
+        @inlinable
         public mutating func appendLiteral(_ literal: String) {
             sql += literal
         }
 
         /// Binds a value as an argument: `\(42)`, `\("Ada")`, `\(date)`, `\(optional)`.
+        @inlinable
         public mutating func appendInterpolation<Value: SQLValueConvertible>(_ value: Value) {
             sql += "?"
             arguments.append(value.sqlValue)
@@ -35,6 +41,7 @@ extension SQLQuery: ExpressibleByStringInterpolation {
         /// `WHERE id IN (\(list: [1, 2, 3]))` → `WHERE id IN (?, ?, ?)`.
         /// An empty list becomes `NULL`, so `IN (NULL)` matches no row instead of being a
         /// syntax error in dialects that reject `IN ()`.
+        @inlinable
         public mutating func appendInterpolation<Values: Sequence>(list values: Values)
         where Values.Element: SQLValueConvertible {
             var first = true
@@ -48,6 +55,7 @@ extension SQLQuery: ExpressibleByStringInterpolation {
 
         /// Quotes a table or column name: `\(identifier: "order")` → `"order"` (backticks in
         /// MySQL). Quotes inside the name are doubled, so it cannot end the identifier early.
+        @inlinable
         public mutating func appendInterpolation(identifier name: String) {
             let start = sql.utf8.count
             sql += DatabaseDialect.sqlite.quoteIdentifier(name)
@@ -55,6 +63,7 @@ extension SQLQuery: ExpressibleByStringInterpolation {
         }
 
         /// Splices another query, its text and its arguments: `WHERE \(sql: condition)`.
+        @inlinable
         public mutating func appendInterpolation(sql fragment: SQLQuery) {
             let shift = sql.utf8.count
             sql += fragment.sql

@@ -23,7 +23,14 @@ public struct SQLQuery: Sendable, Hashable {
     public private(set) var arguments: [SQLValue]
     /// UTF-8 ranges of identifiers quoted by `\(identifier:)`, quotes included, so a dialect
     /// with other quote characters can requote exactly those and nothing the author wrote.
-    var identifierSpans: [Range<Int>]
+    @usableFromInline var identifierSpans: [Range<Int>]
+
+    @usableFromInline
+    init(sql: String, arguments: [SQLValue], identifierSpans: [Range<Int>]) {
+        self.sql = sql
+        self.arguments = arguments
+        self.identifierSpans = identifierSpans
+    }
 
     /// A query from SQL text the caller wrote and its arguments, bound in order to the
     /// placeholders in `sql` (any style SQLite understands: `?`, `?NNN`, `:name`, `$name`).

@@ -21,12 +21,14 @@ extension SQLiteDriver {
             core = Mutex(Core(handle: handle, cache: SQLiteStatementCache(capacity: cacheCapacity)))
         }
 
+        nonisolated(nonsending)
         public func run(_ query: SQLQuery) async throws -> QueryResult {
             try core.withLock { core in try core.run(query) }
         }
 
         /// Runs a script through SQLite's own parser, one statement at a time, so every
         /// statement SQLite accepts in a script works here (trigger bodies included).
+        nonisolated(nonsending)
         public func executeScript(_ sql: String) async throws {
             if transactionState.isInTestTransaction {
                 // Transaction control in the script must be rewritten statement by statement.
@@ -42,6 +44,7 @@ extension SQLiteDriver {
             }
         }
 
+        nonisolated(nonsending)
         public func close() async {
             core.withLock { core in
                 core.cache.removeAll()
@@ -80,28 +83,27 @@ extension SQLiteDriver.Connection.Core {
             if code != SQLITE_OK { throw handle.error(code: code, sql: query.sql, arguments: query.arguments) }
         }
 
-        var rows: [ResultRow] = []
         // Column names are read after the first step: a cached statement re-prepares itself
         // there when the schema changed, and may then have other columns.
         var columns: ResultColumns?
-        var columnCount: Int32 = 0
+        var values: [SQLValue] = []
         while true {
             let code = sqlite3_step(statement)
             if code == SQLITE_DONE { break }
             guard code == SQLITE_ROW else {
                 throw handle.error(code: code, sql: query.sql, arguments: query.arguments)
             }
-            if columns == nil {
-                columns = cached.resultColumns()
-                columnCount = Int32(columns!.count)
-            }
-            var values: [SQLValue] = []
-            values.reserveCapacity(Int(columnCount))
-            for index in 0..<columnCount {
+            let width = Int32(columns?.count ?? {
+                let fresh = cached.resultColumns()
+                columns = fresh
+                values.reserveCapacity(fresh.count * 16)
+                return fresh.count
+            }())
+            for index in 0..<width {
                 values.append(Self.read(statement, column: index))
             }
-            rows.append(ResultRow(columns: columns!, values: values))
         }
+        let rows = columns.map { ResultRow.rows(columns: $0, values: values) } ?? []
 
         switch cached.kind {
         case .insert, .update, .delete:

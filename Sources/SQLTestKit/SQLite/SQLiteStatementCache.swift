@@ -38,13 +38,18 @@ final class CachedStatement {
 /// Prepared statements by SQL text, least recently used evicted beyond the capacity.
 struct SQLiteStatementCache {
     private var statements: [String: CachedStatement] = [:]
+    /// The statement used last: loops that run one statement many times (bulk inserts,
+    /// fixture loads) find it with one string comparison instead of a hash lookup.
+    private var last: (sql: String, statement: CachedStatement)?
     private var clock: UInt64 = 0
     let capacity: Int
 
     init(capacity: Int) { self.capacity = max(0, capacity) }
 
     mutating func statement(for sql: String) -> CachedStatement? {
+        if let last, last.sql == sql { return last.statement }
         guard let cached = statements[sql] else { return nil }
+        last = (sql, cached)
         clock += 1
         cached.lastUse = clock
         return cached
@@ -54,14 +59,19 @@ struct SQLiteStatementCache {
         guard capacity > 0 else { return }
         if statements.count >= capacity,
            let oldest = statements.min(by: { $0.value.lastUse < $1.value.lastUse })?.key {
+            if last?.sql == oldest { last = nil }
             statements[oldest] = nil
         }
         clock += 1
         statement.lastUse = clock
         statements[sql] = statement
+        last = (sql, statement)
     }
 
-    mutating func removeAll() { statements.removeAll() }
+    mutating func removeAll() {
+        statements.removeAll()
+        last = nil
+    }
 
     var count: Int { statements.count }
 }

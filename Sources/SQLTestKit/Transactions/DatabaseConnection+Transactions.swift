@@ -47,6 +47,7 @@ extension DatabaseConnection {
     /// try await db.beginTestTransaction()
     /// try await codeUnderTest(db)        // its COMMITs become savepoint releases
     /// ```
+    nonisolated(nonsending)
     public func beginTestTransaction() async throws {
         let opened: Bool = state { state in
             guard state.levels.isEmpty else { return false }
@@ -67,6 +68,7 @@ extension DatabaseConnection {
 
     /// Rolls back the test transaction begun by ``beginTestTransaction()`` and everything
     /// inside it. Does nothing when none is open.
+    nonisolated(nonsending)
     public func endTestTransaction() async throws {
         let open: Bool = state { state in
             guard state.levels.first?.origin == .test else { return false }
@@ -92,6 +94,7 @@ extension DatabaseConnection {
     ///     await db.afterCommit { await searchIndex.reindex() }
     /// }
     /// ```
+    nonisolated(nonsending)
     public func afterCommit(_ callback: @escaping @Sendable () async -> Void) async {
         let deferred: Bool = state { state in
             guard let top = state.levels.indices.last, state.levels[top].origin != .test else { return false }
@@ -154,6 +157,7 @@ extension DatabaseConnection {
 
     /// Rolls back the innermost level. If that fails the connection is marked unusable, so
     /// later statements cannot run outside the transaction they belong to.
+    nonisolated(nonsending)
     private func rollbackLevel(savepoint: String?, after cause: (any Error)?) async throws {
         state { _ = $0.levels.popLast() }
         do {

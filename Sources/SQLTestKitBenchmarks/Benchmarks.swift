@@ -1,0 +1,18 @@
+/// `swift run -c release SQLTestKitBenchmarks [filter] [--runs N]`
+///
+/// Each figure runs SQLTestKit and the raw SQLite C API on the same work in this process and
+/// prints both medians and their ratio.
+@main
+struct Benchmarks {
+    static func main() async throws {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        var runs = 7
+        if let index = arguments.firstIndex(of: "--runs"), index + 1 < arguments.count, let value = Int(arguments[index + 1]) {
+            runs = value
+            arguments.removeSubrange(index...index + 1)
+        }
+        var harness = Harness(runs: runs, filter: arguments.first)
+        print("SQLTestKit benchmarks — median of \(runs) runs each")
+        try await DriverBenchmarks.run(&harness)
+    }
+}
