@@ -1,0 +1,30 @@
+extension MockDriver {
+    /// A connection to the mock. Every statement is logged with this connection's number and
+    /// its transaction depth, and answered from the driver's shared script.
+    public final class Connection: DatabaseConnection {
+        public let driver: MockDriver
+        /// This connection's number in the log.
+        public let id: Int
+        public let transactionState = TransactionState()
+        private let closed = ClosedFlag()
+
+        init(driver: MockDriver, id: Int) {
+            self.driver = driver
+            self.id = id
+        }
+
+        public var capability: DriverCapability { driver.capability }
+
+        nonisolated(nonsending)
+        public func run(_ query: SQLQuery) async throws -> QueryResult {
+            if closed.isSet { throw QueryError(code: .misuse, message: "the connection is closed", sql: query.sql, arguments: query.arguments,
+                                               suggestion: "open a new connection with driver.connect()") }
+            return try driver.answer(query, connectionID: id, depth: transactionState.depth)
+        }
+
+        nonisolated(nonsending)
+        public func close() async {
+            closed.set()
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import Synchronization
+
+/// A driver that runs no SQL: it records every statement its connections receive and answers
+/// from a script, so tests assert exactly what the code under test sent.
+///
+/// Toql-style — script answers, run the code, take the SQL:
+///
+/// ```swift
+/// let mock = MockDriver(dialect: .sqlite)
+/// mock.script("SELECT id, name FROM user WHERE id = 5", rows: [["id": 5, "name": "Joe"]])
+/// let user = try await UserStore(driver: mock).find(id: 5)
+/// #expect(mock.takeSQLs() == ["SELECT id, name FROM user WHERE id = 5"])
+/// ```
+///
+/// go-sqlmock-style — expectations, then `verify()`:
+///
+/// ```swift
+/// let mock = MockDriver(dialect: .postgres, strict: true)
+/// mock.expectInOrder {
+///     MockExpectation("BEGIN")
+///     MockExpectation("UPDATE account SET balance = balance - $1 WHERE id = $2", arguments: [100, 1])
+///     MockExpectation("COMMIT")
+/// }
+/// try await transfer(on: mock)
+/// try mock.verify()
+/// ```
+///
+/// **Lenient by default.** A statement nothing scripts gets an empty answer (an INSERT gets
+/// the next key of a per-table counter). **Strict mode** refuses it instead: it throws
+/// ``MockMismatch`` *and* remembers it, so ``verify()`` fails even if the code under test
+/// swallowed the error. Transaction control and settings (`BEGIN`, `PRAGMA`, `SET`) are
+/// never refused, and never consume a script unless one names them.
+///
+/// Thread-safe: connections from many tasks share one script and one log.
+public final class MockDriver: DatabaseDriver {
+    /// The dialect impersonated: placeholders, identifier quoting and literals in the log.
+    public let dialect: DatabaseDialect
+    /// Whether unscripted statements are refused.
+    public let isStrict: Bool
+    /// What the mock reports its database can do.
+    public let capability: DriverCapability
+    /// Every statement every connection received.
+    public let log: StatementLog
+    private let engine = Mutex(MockEngine())
+
+    /// A mock of `dialect`'s database; `strict` refuses unscripted statements.
+    public init(dialect: DatabaseDialect = .sqlite, strict: Bool = false, capability: DriverCapability? = nil, log: StatementLog = StatementLog()) {
+        self.dialect = dialect
+        self.isStrict = strict
+        self.capability = capability ?? .default(for: dialect)
+        self.log = log
+    }
+
+    public var url: String { "mock:\(dialect.rawValue)" }
+    public var maxConnections: Int { 1_000 }
+
+    public func connect() async throws -> any DatabaseConnection {
+        Connection(driver: self, id: log.newConnectionID())
+    }
+
+    /// A mock has no data to wipe: resetting forgets the per-table key counters only.
+    public func resetDatabase(allowingNonTestDatabase: Bool) async throws {
+        engine.withLock { $0.resetKeys() }
+    }
+
+    // MARK: - Scripting (Toql-style)
+
+    /// Answers statements matching `matcher` (and `arguments`, when given) with `rows`,
+    /// any number of times; ``verify()`` fails if none ran.
+    @discardableResult
+    public func script(_ matcher: StatementMatcher, arguments: [ArgumentMatcher]? = nil, rows: [KeyValuePairs<String, SQLValue>],
+                       count: MockCount = .atLeastOnce,
+                       fileID: String = #fileID, filePath: String = #filePath, line: Int = #line, column: Int = #column) -> MockExpectation {
+        script(matcher, arguments: arguments, answers: [.rows(rows)], count: count, fileID: fileID, filePath: filePath, line: line, column: column)
+    }
+
+    /// Answers statements matching `matcher` with `answer`.
+    @discardableResult
+    public func script(_ matcher: StatementMatcher, arguments: [ArgumentMatcher]? = nil, answer: MockAnswer,
+                       count: MockCount = .atLeastOnce,
+                       fileID: String = #fileID, filePath: String = #filePath, line: Int = #line, column: Int = #column) -> MockExpectation {
+        script(matcher, arguments: arguments, answers: [answer], count: count, fileID: fileID, filePath: filePath, line: line, column: column)
+    }
+
+    /// Answers statements matching `matcher` with `answers` in turn (the last repeats):
+    /// `answers: [.rows(…), .error(.busy)]` is "rows, then an error".
+    @discardableResult
+    public func script(_ matcher: StatementMatcher, arguments: [ArgumentMatcher]? = nil, answers: [MockAnswer],
+                       count: MockCount = .atLeastOnce,
+                       fileID: String = #fileID, filePath: String = #filePath, line: Int = #line, column: Int = #column) -> MockExpectation {
+        let expectation = MockExpectation(matcher, arguments: arguments, answers: answers, count: count,
+                                          fileID: fileID, filePath: filePath, line: line, column: column)
+        engine.withLock { $0.add(expectation) }
+        return expectation
+    }
+
+    /// The oldest statement not yet taken, expanded (see ``StatementLog/takeSQL(_:)``).
+    public func takeSQL(_ filter: StatementFilter = .all) -> String? { log.takeSQL(filter) }
+
+    /// Every statement not yet taken, expanded, oldest first.
+    public func takeSQLs(_ filter: StatementFilter = .all) -> [String] { log.takeSQLs(filter) }
+
+    // MARK: - Expectations (go-sqlmock-style)
+
+    /// Expects a statement, by default exactly once, answered with `answer`.
+    @discardableResult
+    public func expect(_ matcher: StatementMatcher, arguments: [ArgumentMatcher]? = nil, answer: MockAnswer = .empty,
+                       count: MockCount = .once,
+                       fileID: String = #fileID, filePath: String = #filePath, line: Int = #line, column: Int = #column) -> MockExpectation {
+        script(matcher, arguments: arguments, answers: [answer], count: count, fileID: fileID, filePath: filePath, line: line, column: column)
+    }
+
+    /// Adds an expectation built beforehand.
+    public func expect(_ expectation: MockExpectation) {
+        engine.withLock { $0.add(expectation) }
+    }
+
+    /// Expects these statements in this order: a statement matching a later one before the
+    /// earlier ones have run is refused and reported.
+    public func expectInOrder(@MockExpectationBuilder _ expectations: () -> [MockExpectation]) {
+        let list = expectations()
+        engine.withLock { engine in
+            let group = engine.newGroup()
+            for expectation in list { engine.add(expectation, group: group) }
+        }
+    }
+
+    /// Expects these statements in any order.
+    public func expectInAnyOrder(@MockExpectationBuilder _ expectations: () -> [MockExpectation]) {
+        let list = expectations()
+        engine.withLock { engine in
+            for expectation in list { engine.add(expectation) }
+        }
+    }
+
+    /// Every problem so far: refused statements, out-of-order and extra runs, and scripted
+    /// statements that have not run as often as required.
+    public var problems: [MockProblem] { engine.withLock { $0.verificationProblems() } }
+
+    /// Throws ``MockVerificationError`` listing **every** problem, each with the file and line
+    /// where its expectation was declared; returns quietly when there is none.
+    public func verify() throws {
+        let problems = self.problems
+        if !problems.isEmpty { throw MockVerificationError(problems: problems) }
+    }
+
+    /// Forgets every script, expectation, problem and logged statement.
+    public func reset() {
+        engine.withLock { $0.removeAll() }
+        log.clear()
+    }
+
+    // MARK: - Answering
+
+    func answer(_ query: SQLQuery, connectionID: Int, depth: Int) throws -> QueryResult {
+        let statement = log.record(query, dialect: dialect, connectionID: connectionID, transactionDepth: depth)
+        return try engine.withLock { engine in
+            switch engine.decide(statement, strict: isStrict) {
+            case .refuse(let problem):
+                throw MockMismatch(problem: problem)
+            case .answer(let answer):
+                if var error = answer.error {
+                    error.sql = statement.sql
+                    error.arguments = statement.arguments
+                    throw error
+                }
+                return engine.result(of: answer, for: statement)
+            }
+        }
+    }
+}
+

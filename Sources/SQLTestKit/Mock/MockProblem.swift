@@ -1,0 +1,57 @@
+/// Something the mock saw that the test did not script, or a scripted statement that did not
+/// run as declared. ``MockDriver/verify()`` reports every one of them.
+public enum MockProblem: Sendable, Hashable, CustomStringConvertible {
+    /// A statement nothing scripted, in strict mode (or whose arguments matched no script).
+    case unexpected(LoggedStatement, report: String)
+    /// A statement that ran more often than its expectation allows.
+    case tooManyRuns(LoggedStatement, expectation: String, declaredAt: DeclarationSite, count: MockCount)
+    /// A statement of an ordered group that ran before the ones declared ahead of it.
+    case outOfOrder(LoggedStatement, expectation: String, declaredAt: DeclarationSite, waitingFor: String, waitingDeclaredAt: DeclarationSite)
+    /// A statement declared `.never` that ran.
+    case forbidden(LoggedStatement, expectation: String, declaredAt: DeclarationSite)
+    /// A scripted statement that ran fewer times than required.
+    case unmet(expectation: String, declaredAt: DeclarationSite, count: MockCount, ran: Int)
+
+    public var description: String {
+        switch self {
+        case .unexpected(_, let report):
+            return report
+        case .tooManyRuns(let statement, let expectation, let site, let count):
+            return "\(site): expected \(count), but it ran again as statement #\(statement.sequence):\n  \(expectation)\n  ran: \(statement.expandedSQL)"
+        case .outOfOrder(let statement, let expectation, let site, let waitingFor, let waitingSite):
+            return "\(site): statement #\(statement.sequence) ran out of order:\n  ran:      \(statement.expandedSQL)\n  matches:  \(expectation)\n  but the group was still waiting for (declared at \(waitingSite)):\n            \(waitingFor)"
+        case .forbidden(let statement, let expectation, let site):
+            return "\(site): a statement declared never to run ran as #\(statement.sequence):\n  \(expectation)\n  ran: \(statement.expandedSQL)"
+        case .unmet(let expectation, let site, let count, let ran):
+            let times = ran == 0 ? "it never ran" : "it ran \(ran) time\(ran == 1 ? "" : "s")"
+            return "\(site): expected \(count), but \(times):\n  \(expectation)"
+        }
+    }
+
+    /// Where the problem points in the test's source, when it concerns a declaration.
+    public var declaredAt: DeclarationSite? {
+        switch self {
+        case .unexpected: nil
+        case .tooManyRuns(_, _, let site, _), .outOfOrder(_, _, let site, _, _), .forbidden(_, _, let site), .unmet(_, let site, _, _): site
+        }
+    }
+}
+
+/// Thrown to the code under test when the mock refuses a statement. The mock also remembers
+/// it, so ``MockDriver/verify()`` fails even if the code under test swallowed this error.
+public struct MockMismatch: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong.
+    public var problem: MockProblem
+    public var description: String { problem.description }
+}
+
+/// Thrown by ``MockDriver/verify()``: every problem found, each with where it was declared.
+public struct MockVerificationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Every problem, in the order found (statements first, then unmet expectations).
+    public var problems: [MockProblem]
+
+    public var description: String {
+        "mock verification failed with \(problems.count) problem\(problems.count == 1 ? "" : "s"):\n\n"
+            + problems.enumerated().map { "\($0 + 1). \($1)" }.joined(separator: "\n\n")
+    }
+}

@@ -1,0 +1,91 @@
+extension SQLTokenizer {
+    /// The statement's significant tokens in a canonical spelling, for comparing statements
+    /// that differ only in layout: whitespace and comments dropped, keywords uppercased,
+    /// identifier quotes removed (`"book"` and `book` agree; `Book` and `book` do not), and
+    /// every placeholder written `?`. String literals and identifiers keep their spelling.
+    ///
+    /// ```swift
+    /// SQLTokenizer.normalizedTokens(#"select "id"  from book where id = $1"#)
+    /// // ["SELECT", "id", "FROM", "book", "WHERE", "id", "=", "?"]
+    /// ```
+    public static func normalizedTokens(_ sql: String) -> [String] {
+        normalizedTokens(tokenize(sql))
+    }
+
+    /// ``normalizedTokens(_:)`` for tokens already produced.
+    public static func normalizedTokens(_ tokens: [SQLToken]) -> [String] {
+        var result: [String] = []
+        result.reserveCapacity(tokens.count / 2 + 1)
+        for token in tokens {
+            switch token.kind {
+            case .whitespace, .comment:
+                continue
+            case .placeholder:
+                result.append("?")
+            case .quotedIdentifier:
+                result.append(token.identifierName ?? token.text)
+            case .word:
+                let upper = token.text.uppercased()
+                result.append(SQLKeywords.all.contains(upper) ? upper : token.text)
+            case .symbol where token.text == ";":
+                continue
+            default:
+                result.append(token.text)
+            }
+        }
+        return result
+    }
+
+    /// The normalized statement as one string, tokens separated by single spaces.
+    public static func normalize(_ sql: String) -> String {
+        normalizedTokens(sql).joined(separator: " ")
+    }
+
+    /// The statement's *shape*: normalized, with every literal and placeholder written `?`
+    /// and lists of them (`IN (?, ?, ?)`) collapsed to one, so statements that differ only in
+    /// their values share a shape. Used to spot N+1 query patterns.
+    ///
+    /// ```swift
+    /// SQLTokenizer.shape("SELECT * FROM book WHERE id IN (1, 2, 3)")   // "SELECT * FROM book WHERE id IN ( ? )"
+    /// ```
+    public static func shape(_ sql: String) -> String {
+        var result: [String] = []
+        let tokens = tokenize(sql)
+        let normalized = normalizedTokens(tokens)
+        var significant = tokens.filter { $0.isSignificant && !($0.kind == .symbol && $0.text == ";") }.makeIterator()
+        for text in normalized {
+            let kind = significant.next()?.kind
+            let isValue = kind == .string || kind == .number || kind == .placeholder || kind == .blob
+                || (kind == .word && (text == "NULL" || text == "TRUE" || text == "FALSE"))
+            let piece = isValue ? "?" : text
+            // Collapse `?, ?, ?` into one `?`.
+            if piece == "?", result.count >= 2, result[result.count - 1] == ",", result[result.count - 2] == "?" {
+                result.removeLast()
+                continue
+            }
+            result.append(piece)
+        }
+        return result.joined(separator: " ")
+    }
+}
+
+/// SQL keywords (SQLite's list plus common PostgreSQL and MySQL ones), uppercased.
+enum SQLKeywords {
+    static let all: Set<String> = [
+        "ABORT", "ACTION", "ADD", "AFTER", "ALL", "ALTER", "ALWAYS", "ANALYZE", "AND", "ANY", "AS", "ASC", "ATTACH",
+        "AUTOINCREMENT", "BEFORE", "BEGIN", "BETWEEN", "BY", "CASCADE", "CASE", "CAST", "CHECK", "COLLATE", "COLUMN",
+        "COMMIT", "CONFLICT", "CONSTRAINT", "CREATE", "CROSS", "CURRENT", "CURRENT_DATE", "CURRENT_TIME",
+        "CURRENT_TIMESTAMP", "DATABASE", "DEFAULT", "DEFERRABLE", "DEFERRED", "DELETE", "DESC", "DETACH", "DISTINCT",
+        "DO", "DROP", "EACH", "ELSE", "END", "ESCAPE", "EXCEPT", "EXCLUDE", "EXCLUSIVE", "EXISTS", "EXPLAIN", "FAIL",
+        "FALSE", "FILTER", "FIRST", "FOLLOWING", "FOR", "FOREIGN", "FROM", "FULL", "GENERATED", "GLOB", "GROUP",
+        "GROUPS", "HAVING", "IF", "IGNORE", "ILIKE", "IMMEDIATE", "IN", "INDEX", "INDEXED", "INITIALLY", "INNER",
+        "INSERT", "INSTEAD", "INTERSECT", "INTO", "IS", "ISNULL", "JOIN", "KEY", "LAST", "LEFT", "LIKE", "LIMIT",
+        "MATCH", "MATERIALIZED", "NATURAL", "NO", "NOT", "NOTHING", "NOTNULL", "NULL", "NULLS", "OF", "OFFSET", "ON",
+        "OR", "ORDER", "OTHERS", "OUTER", "OVER", "PARTITION", "PLAN", "PRAGMA", "PRECEDING", "PRIMARY", "QUERY",
+        "RAISE", "RANGE", "RECURSIVE", "REFERENCES", "REGEXP", "REINDEX", "RELEASE", "RENAME", "REPLACE", "RESTRICT",
+        "RETURNING", "RIGHT", "ROLLBACK", "ROW", "ROWS", "SAVEPOINT", "SELECT", "SET", "SHOW", "START", "TABLE",
+        "TEMP", "TEMPORARY", "THEN", "TIES", "TO", "TRANSACTION", "TRIGGER", "TRUE", "TRUNCATE", "UNBOUNDED", "UNION",
+        "UNIQUE", "UPDATE", "USING", "VACUUM", "VALUES", "VIEW", "VIRTUAL", "WHEN", "WHERE", "WINDOW", "WITH",
+        "WITHOUT", "DUPLICATE", "LOCK", "SHARE", "NOWAIT", "SKIP", "LOCKED", "ILIKE", "SIMILAR", "LATERAL",
+    ]
+}
