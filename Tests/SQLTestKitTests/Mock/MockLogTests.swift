@@ -1,0 +1,93 @@
+import Testing
+import SQLTestKit
+
+@Suite("The statement log, dialects, recording and concurrency")
+struct MockLogTests {
+    @Test func theLogRendersTheImpersonatedDialect() async throws {
+        let postgres = MockDriver(dialect: .postgres)
+        let mysql = MockDriver(dialect: .mysql)
+        let query: SQLQuery = "SELECT * FROM \(identifier: "order") WHERE id = \(7) AND data = \([UInt8]([1, 2]))"
+        _ = try await postgres.connect().execute(query)
+        _ = try await mysql.connect().execute(query)
+        #expect(postgres.log.statements[0].sql == #"SELECT * FROM "order" WHERE id = $1 AND data = $2"#)
+        #expect(postgres.takeSQL() == #"SELECT * FROM "order" WHERE id = 7 AND data = '\x0102'::bytea"#)
+        #expect(mysql.log.statements[0].sql == "SELECT * FROM `order` WHERE id = ? AND data = ?")
+        #expect(mysql.takeSQL() == "SELECT * FROM `order` WHERE id = 7 AND data = X'0102'")
+        #expect(postgres.capability.placeholderStyle == .dollarNumbered)
+        #expect(mysql.capability.supportsReturning == false)
+        #expect(postgres.url == "mock:postgres")
+    }
+
+    @Test func entriesCarryKindConnectionAndDepth() async throws {
+        let mock = MockDriver()
+        let first = try await mock.connect()
+        let second = try await mock.connect()
+        try await first.transaction { db in
+            try await db.execute("INSERT INTO t(x) VALUES (\(1))")
+        }
+        try await second.execute("SELECT 1")
+        let entries = mock.log.statements
+        #expect(entries.map(\.kind) == [.transaction(.begin), .insert, .transaction(.commit), .select])
+        #expect(entries.map(\.connectionID) == [1, 1, 1, 2])
+        #expect(entries.map(\.transactionDepth) == [1, 1, 0, 0])
+        #expect(entries[1].description == "#2 [connection 1, depth 1] INSERT INTO t(x) VALUES (1)")
+    }
+
+    @Test func filtersDropTransactionControlAndNoise() async throws {
+        let mock = MockDriver()
+        let db = try await mock.connect()
+        try await db.execute("PRAGMA foreign_keys = ON")
+        try await db.transaction { db in try await db.execute("DELETE FROM t") }
+        #expect(mock.log.statements(.excludingTransactionControl).map(\.expandedSQL) == ["PRAGMA foreign_keys = ON", "DELETE FROM t"])
+        #expect(mock.takeSQLs(.excludingNoise) == ["DELETE FROM t"])
+        #expect(mock.takeSQL() == nil)
+    }
+
+    @Test func shapesGroupStatementsToSpotNPlusOne() async throws {
+        let mock = MockDriver()
+        let db = try await mock.connect()
+        try await db.execute("SELECT * FROM book")
+        for id in 1...3 {
+            try await db.execute("SELECT * FROM author WHERE id = \(id)")
+        }
+        try await db.execute("SELECT * FROM tag WHERE id IN (\(list: [1, 2]))")
+        try await db.execute("SELECT * FROM tag WHERE id IN (\(list: [3, 4, 5]))")
+        let shapes = mock.log.shapes()
+        #expect(shapes.map(\.shape) == ["SELECT * FROM author WHERE id = ?", "SELECT * FROM tag WHERE id IN ( ? )", "SELECT * FROM book"])
+        #expect(shapes.map(\.count) == [3, 2, 1])
+    }
+
+    @Test func theRecordingWrapperLogsARealDatabase() async throws {
+        let driver = RecordingDriver(wrapping: SQLiteDriver.inMemory())
+        let db = try await driver.connect()
+        try await db.executeScript("CREATE TABLE t(x); INSERT INTO t VALUES (1)")
+        try await db.transaction { db in
+            try await db.execute("UPDATE t SET x = \(2)")
+        }
+        #expect(try await db.fetchOne("SELECT x FROM t")?[0] == 2)
+        #expect(driver.log.takeSQLs() == ["CREATE TABLE t(x)", "INSERT INTO t VALUES (1)", "BEGIN", "UPDATE t SET x = 2", "COMMIT", "SELECT x FROM t"])
+    }
+
+    @Test func manyTasksShareOneScriptAndOneLog() async throws {
+        let mock = MockDriver(strict: true)
+        mock.script("SELECT name FROM user WHERE id = ?", arguments: [.any], rows: [["name": "someone"]], count: .times(400))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    let db = try await mock.connect()
+                    for index in 0..<50 {
+                        let row = try await db.fetchOne("SELECT name FROM user WHERE id = \(task * 50 + index)")
+                        #expect(row?["name"] == "someone")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        try mock.verify()
+        let statements = mock.log.statements
+        #expect(statements.count == 400)
+        #expect(Set(statements.map(\.arguments)).count == 400)
+        #expect(statements.map(\.sequence) == Array(1...400))
+        #expect(Set(statements.map(\.connectionID)).count == 8)
+    }
+}
