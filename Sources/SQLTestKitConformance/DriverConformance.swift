@@ -1,1 +1,153 @@
 import SQLTestKit
+
+/// The behaviour every SQLTestKit driver must show, as one suite that each driver runs — the
+/// SQLite driver, the mock, recording wrappers, and third-party drivers — so "behaves like
+/// the real database" is tested rather than hoped.
+///
+/// ```swift
+/// @Test func myDriverConforms() async {
+///     let failures = await DriverConformance(driver: MyDriver(), level: .database).run()
+///     #expect(failures.isEmpty, "\(failures)")
+/// }
+/// ```
+public struct DriverConformance: Sendable {
+    /// How much a driver is expected to do.
+    public enum Level: Sendable {
+        /// A real database: data written is read back exactly, constraints are enforced.
+        case database
+        /// A driver that answers without storing data (the mock): the protocol-level checks
+        /// only — transactions, nesting, errors, closing, results of writes.
+        case protocolOnly
+    }
+
+    /// One check that did not hold.
+    public struct Failure: Sendable, Hashable, CustomStringConvertible {
+        public var check: String
+        public var detail: String
+        public var description: String { "\(check): \(detail)" }
+    }
+
+    public let driver: any DatabaseDriver
+    public let level: Level
+
+    public init(driver: any DatabaseDriver, level: Level) {
+        self.driver = driver
+        self.level = level
+    }
+
+    /// Runs every check for the level on fresh connections and returns the failures.
+    public func run() async -> [Failure] {
+        var failures: [Failure] = []
+        for check in checks {
+            do {
+                let db = try await driver.connect()
+                if let problem = try await check.body(db) { failures.append(Failure(check: check.name, detail: problem)) }
+                await db.close()
+            } catch {
+                failures.append(Failure(check: check.name, detail: "threw \(error)"))
+            }
+        }
+        return failures
+    }
+
+    /// The names of the checks that run at this level.
+    public var checkNames: [String] { checks.map(\.name) }
+
+    struct Check: Sendable {
+        var name: String
+        var body: @Sendable (any DatabaseConnection) async throws -> String?
+    }
+
+    struct Boom: Error {}
+
+    private var checks: [Check] {
+        var checks = protocolChecks
+        if level == .database { checks += databaseChecks }
+        return checks
+    }
+
+    private var protocolChecks: [Check] {
+        [
+            Check(name: "an insert reports one row affected and a key") { db in
+                try await db.execute("CREATE TABLE conformance_a(id INTEGER PRIMARY KEY, x TEXT)")
+                let result = try await db.execute("INSERT INTO conformance_a(x) VALUES (\("a"))")
+                if result.rowsAffected != 1 { return "rowsAffected was \(result.rowsAffected)" }
+                if result.lastInsertID == nil { return "lastInsertID was nil" }
+                return nil
+            },
+            Check(name: "a transaction returns its body's value and closes") { db in
+                let value = try await db.transaction { _ in 42 }
+                if value != 42 { return "returned \(value)" }
+                return db.transactionState.depth == 0 ? nil : "depth \(db.transactionState.depth) after commit"
+            },
+            Check(name: "a throwing transaction rethrows and closes") { db in
+                do {
+                    try await db.transaction { _ in throw Boom() }
+                    return "no error was thrown"
+                } catch is Boom {
+                    return db.transactionState.depth == 0 ? nil : "depth \(db.transactionState.depth) after rollback"
+                }
+            },
+            Check(name: "nested transactions are savepoints") { db in
+                var innerDepth = 0
+                try await db.transaction { db in
+                    try? await db.transaction { db in
+                        innerDepth = db.transactionState.depth
+                        throw Boom()
+                    }
+                    try await db.transaction { _ in }
+                }
+                if innerDepth != 2 { return "inner depth was \(innerDepth)" }
+                return db.transactionState.depth == 0 ? nil : "depth \(db.transactionState.depth) afterwards"
+            },
+            Check(name: "raw transaction control inside a test transaction is absorbed") { db in
+                try await db.testTransaction { db in
+                    try await db.execute("BEGIN")
+                    try await db.execute("COMMIT")
+                }
+                return db.transactionState.depth == 0 ? nil : "depth \(db.transactionState.depth) afterwards"
+            },
+            Check(name: "a closed connection refuses statements") { db in
+                await db.close()
+                do {
+                    try await db.execute("SELECT 1")
+                    return "the statement ran"
+                } catch let error as QueryError {
+                    return error.code == .misuse ? nil : "code \(error.code.name), expected SQLITE_MISUSE"
+                }
+            },
+        ]
+    }
+
+    private var databaseChecks: [Check] {
+        [
+            Check(name: "every storage class round-trips") { db in
+                try await db.execute("CREATE TABLE conformance_v(id INTEGER PRIMARY KEY, v)")
+                let values: [SQLValue] = [.null, .integer(.min), .integer(.max), .real(-2.5), .text("é\u{0}x"), .blob([]), .blob([0, 255])]
+                for value in values { try await db.execute("INSERT INTO conformance_v(v) VALUES (\(value))") }
+                let read = try await db.fetchAll("SELECT v FROM conformance_v ORDER BY id").map { $0[0] }
+                return read == values ? nil : "read back \(read)"
+            },
+            Check(name: "a rolled-back transaction leaves nothing") { db in
+                try await db.execute("CREATE TABLE conformance_r(x)")
+                try? await db.transaction { db in
+                    try await db.execute("INSERT INTO conformance_r VALUES (1)")
+                    throw Boom()
+                }
+                try await db.testTransaction { db in try await db.execute("INSERT INTO conformance_r VALUES (2)") }
+                let count = try await db.fetchOne("SELECT count(*) FROM conformance_r")?[0]
+                return count == 0 ? nil : "found \(count.map(\.description) ?? "nothing") rows"
+            },
+            Check(name: "a unique violation is recognised by its code") { db in
+                try await db.execute("CREATE TABLE conformance_u(x UNIQUE)")
+                try await db.execute("INSERT INTO conformance_u VALUES (1)")
+                do {
+                    try await db.execute("INSERT INTO conformance_u VALUES (1)")
+                    return "the duplicate was accepted"
+                } catch QueryError.Code.constraintUnique {
+                    return nil
+                }
+            },
+        ]
+    }
+}
