@@ -14,5 +14,6 @@ struct Benchmarks {
         var harness = Harness(runs: runs, filter: arguments.first)
         print("SQLTestKit benchmarks — median of \(runs) runs each")
         try await DriverBenchmarks.run(&harness)
+        try await MockBenchmarks.run(&harness)
     }
 }

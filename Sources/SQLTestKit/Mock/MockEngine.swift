@@ -51,7 +51,8 @@ struct MockEngine {
 
     mutating func decide(_ statement: LoggedStatement, strict: Bool) -> Decision {
         let candidates = matchingRules(statement)
-        let argumentMatches = candidates.filter { argumentsMatch(rules[$0].expectation.arguments, statement.arguments) }
+        let argumentMatches = candidates.count == 1 && rules[candidates[0]].expectation.arguments == nil
+            ? candidates : candidates.filter { argumentsMatch(rules[$0].expectation.arguments, statement.arguments) }
 
         if let chosen = argumentMatches.first(where: isEligible) {
             rules[chosen].uses += 1
@@ -93,8 +94,11 @@ struct MockEngine {
     /// Rules whose SQL matches, in declaration order. Exact and normalized matches come from
     /// indexes; only regex and predicate rules are scanned.
     private func matchingRules(_ statement: LoggedStatement) -> [Int] {
-        var found: [Int] = []
         let sql = statement.sql
+        if normalizedIndex.isEmpty, scannedRules.isEmpty, statement.arguments.isEmpty {
+            return exactIndex[sql] ?? []
+        }
+        var found: [Int] = []
         if !exactIndex.isEmpty {
             found += exactIndex[sql] ?? []
             if !statement.arguments.isEmpty { found += exactIndex[statement.expandedSQL] ?? [] }
@@ -117,6 +121,7 @@ struct MockEngine {
             }
         }
         if found.count > 1 { found = Array(Set(found)).sorted() }
+        // (With one index hit and nothing else, `found` is that hit's array, not a copy.)
         return found
     }
 

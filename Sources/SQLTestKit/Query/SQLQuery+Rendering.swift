@@ -23,28 +23,30 @@ extension SQLQuery {
     }
 
     private func render(for dialect: DatabaseDialect, expandingArguments: Bool) -> String {
-        var output = ""
+        var output: [UInt8] = []
         output.reserveCapacity(sql.utf8.count + arguments.count * 8)
         var numbering = ParameterNumbering()
         var spans = identifierSpans[...]
-        for token in SQLTokenizer.tokenize(sql) {
-            switch token.kind {
+        SQLTokenizer.forEachSpan(sql) { kind, bytes, offset in
+            switch kind {
             case .placeholder:
-                let number = numbering.number(for: token.text)
+                let text = String(decoding: bytes, as: UTF8.self)
+                let number = numbering.number(for: text)
                 if expandingArguments, number >= 1, number <= arguments.count {
-                    output += dialect.literal(arguments[number - 1])
-                } else if dialect.placeholderStyle == .dollarNumbered, token.text.utf8.first == .questionMark {
-                    output += "$\(number)"
+                    output += dialect.literal(arguments[number - 1]).utf8
+                } else if dialect.placeholderStyle == .dollarNumbered, bytes.first == .questionMark {
+                    output += "$\(number)".utf8
                 } else {
-                    output += token.text
+                    output += bytes
                 }
-            case .quotedIdentifier where spans.first?.lowerBound == token.offset:
+            case .quotedIdentifier where spans.first?.lowerBound == offset:
                 spans.removeFirst()
-                output += dialect.quoteIdentifier(token.identifierName ?? token.text)
+                let token = SQLToken(kind: kind, text: String(decoding: bytes, as: UTF8.self), offset: offset)
+                output += dialect.quoteIdentifier(token.identifierName ?? token.text).utf8
             default:
-                output += token.text
+                output += bytes
             }
         }
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 }

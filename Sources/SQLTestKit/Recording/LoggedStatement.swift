@@ -18,6 +18,8 @@ public struct LoggedStatement: Sendable, Hashable {
     public var connectionID: Int
     /// How many transactions and savepoints were open on the connection when it ran.
     public var transactionDepth: Int
+    /// What the statement does (classified once, when it is logged).
+    public var kind: StatementKind
 
     public init(sequence: Int, query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, transactionDepth: Int) {
         self.sequence = sequence
@@ -25,6 +27,7 @@ public struct LoggedStatement: Sendable, Hashable {
         self.dialect = dialect
         self.connectionID = connectionID
         self.transactionDepth = transactionDepth
+        self.kind = StatementKind(sql: query.sql)
     }
 
     /// The SQL text in the dialect's form, placeholders unexpanded.
@@ -33,8 +36,6 @@ public struct LoggedStatement: Sendable, Hashable {
     public var arguments: [SQLValue] { query.arguments }
     /// The SQL with its arguments written in as literals of the dialect.
     public var expandedSQL: String { query.expandedSQL(for: dialect) }
-    /// What the statement does.
-    public var kind: StatementKind { StatementKind(sql: query.sql) }
     /// The statement with its values replaced by `?` (see ``SQLTokenizer/shape(_:)``).
     public var shape: String { SQLTokenizer.shape(query.sql) }
 

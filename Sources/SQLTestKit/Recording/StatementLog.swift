@@ -24,9 +24,10 @@ public final class StatementLog: Sendable {
     /// Appends a statement and returns its entry.
     @discardableResult
     public func record(_ query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, transactionDepth: Int) -> LoggedStatement {
-        state.withLock { state in
-            let entry = LoggedStatement(sequence: state.statements.count + 1, query: query, dialect: dialect,
-                                        connectionID: connectionID, transactionDepth: transactionDepth)
+        // Classify outside the lock; only numbering and appending need it.
+        var entry = LoggedStatement(sequence: 0, query: query, dialect: dialect, connectionID: connectionID, transactionDepth: transactionDepth)
+        return state.withLock { state in
+            entry.sequence = state.statements.count + 1
             state.statements.append(entry)
             return entry
         }

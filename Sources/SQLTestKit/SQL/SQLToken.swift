@@ -48,7 +48,7 @@ public struct SQLToken: Sendable, Hashable {
     public var isSignificant: Bool { kind != .whitespace && kind != .comment }
 
     /// For a word, its text uppercased; otherwise `nil`. Handy for keyword checks.
-    public var keyword: String? { kind == .word ? text.uppercased() : nil }
+    public var keyword: String? { kind == .word ? text.asciiUppercased : nil }
 
     /// For a quoted identifier, the name without its quotes (doubled quotes undone); for a word,
     /// its text; otherwise `nil`.

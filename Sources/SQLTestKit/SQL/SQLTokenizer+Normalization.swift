@@ -25,7 +25,7 @@ extension SQLTokenizer {
             case .quotedIdentifier:
                 result.append(token.identifierName ?? token.text)
             case .word:
-                let upper = token.text.uppercased()
+                let upper = token.text.asciiUppercased
                 result.append(SQLKeywords.all.contains(upper) ? upper : token.text)
             case .symbol where token.text == ";":
                 continue

@@ -25,6 +25,26 @@ public enum SQLTokenizer {
         }
         return tokens
     }
+
+    /// The first `limit` significant tokens (no whitespace or comments), scanning no further:
+    /// enough to classify a statement without tokenizing all of it.
+    public static func leadingTokens(_ sql: String, limit: Int) -> [SQLToken] {
+        var lexer = Lexer(Array(sql.utf8))
+        var tokens: [SQLToken] = []
+        while tokens.count < limit, let span = lexer.nextSpan() {
+            if span.kind != .whitespace && span.kind != .comment { tokens.append(lexer.token(span)) }
+        }
+        return tokens
+    }
+
+    /// Calls `body` with each token's kind and UTF-8 bytes, without making a `String` per
+    /// token: for renderers that copy most tokens through unchanged.
+    static func forEachSpan(_ sql: String, _ body: (SQLToken.Kind, ArraySlice<UInt8>, Int) -> Void) {
+        var lexer = Lexer(Array(sql.utf8))
+        while let span = lexer.nextSpan() {
+            body(span.kind, lexer.bytes[span.range], span.range.lowerBound)
+        }
+    }
 }
 
 /// Byte-level scanner behind ``SQLTokenizer``.
@@ -37,10 +57,19 @@ private struct Lexer {
     private func byte(at index: Int) -> UInt8? { index < bytes.count ? bytes[index] : nil }
 
     mutating func next() -> SQLToken? {
+        nextSpan().map(token)
+    }
+
+    /// The next token's kind and byte range, without building its text.
+    mutating func nextSpan() -> (kind: SQLToken.Kind, range: Range<Int>)? {
         guard position < bytes.count else { return nil }
         let start = position
         let kind = scan()
-        return SQLToken(kind: kind, text: String(decoding: bytes[start..<position], as: UTF8.self), offset: start)
+        return (kind, start..<position)
+    }
+
+    func token(_ span: (kind: SQLToken.Kind, range: Range<Int>)) -> SQLToken {
+        SQLToken(kind: span.kind, text: String(decoding: bytes[span.range], as: UTF8.self), offset: span.range.lowerBound)
     }
 
     private mutating func scan() -> SQLToken.Kind {
@@ -173,7 +202,14 @@ private struct Lexer {
         }
     }
 
-    private static let twoByteSymbols: Set<[UInt8]> = Set(["<=", ">=", "<>", "!=", "==", "||", "::", "->", "<<", ">>"].map { Array($0.utf8) })
+    /// `<=`, `>=`, `<>`, `!=`, `==`, `||`, `::`, `->`, `<<`, `>>`.
+    private static func isTwoByteSymbol(_ first: UInt8, _ second: UInt8) -> Bool {
+        switch (first, second) {
+        case (0x3C, 0x3D), (0x3E, 0x3D), (0x3C, 0x3E), (0x21, 0x3D), (0x3D, 0x3D), (0x7C, 0x7C),
+             (0x3A, 0x3A), (0x2D, 0x3E), (0x3C, 0x3C), (0x3E, 0x3E): true
+        default: false
+        }
+    }
 
     private mutating func scanSymbol() {
         if position + 2 < bytes.count, bytes[position] == .hyphen, bytes[position + 1] == .greaterThan,
@@ -181,7 +217,7 @@ private struct Lexer {
             position += 3
             return
         }
-        if position + 1 < bytes.count, Lexer.twoByteSymbols.contains([bytes[position], bytes[position + 1]]) {
+        if position + 1 < bytes.count, Lexer.isTwoByteSymbol(bytes[position], bytes[position + 1]) {
             position += 2
             return
         }
@@ -192,34 +228,34 @@ private struct Lexer {
 }
 
 extension UInt8 {
-    static let tab: UInt8 = 0x09
-    static let newline: UInt8 = 0x0A
-    static let carriageReturn: UInt8 = 0x0D
-    static let space: UInt8 = 0x20
-    static let doubleQuote: UInt8 = 0x22
-    static let dollar: UInt8 = 0x24
-    static let singleQuote: UInt8 = 0x27
-    static let asterisk: UInt8 = 0x2A
-    static let plus: UInt8 = 0x2B
-    static let hyphen: UInt8 = 0x2D
-    static let dot: UInt8 = 0x2E
-    static let slash: UInt8 = 0x2F
-    static let zero: UInt8 = 0x30
-    static let colon: UInt8 = 0x3A
-    static let greaterThan: UInt8 = 0x3E
-    static let questionMark: UInt8 = 0x3F
-    static let at: UInt8 = 0x40
-    static let upperE: UInt8 = 0x45
-    static let upperN: UInt8 = 0x4E
-    static let upperX: UInt8 = 0x58
-    static let openBracket: UInt8 = 0x5B
-    static let backslash: UInt8 = 0x5C
-    static let closeBracket: UInt8 = 0x5D
-    static let underscore: UInt8 = 0x5F
-    static let backtick: UInt8 = 0x60
-    static let lowerE: UInt8 = 0x65
-    static let lowerN: UInt8 = 0x6E
-    static let lowerX: UInt8 = 0x78
+    static var tab: UInt8 { 0x09 }
+    static var newline: UInt8 { 0x0A }
+    static var carriageReturn: UInt8 { 0x0D }
+    static var space: UInt8 { 0x20 }
+    static var doubleQuote: UInt8 { 0x22 }
+    static var dollar: UInt8 { 0x24 }
+    static var singleQuote: UInt8 { 0x27 }
+    static var asterisk: UInt8 { 0x2A }
+    static var plus: UInt8 { 0x2B }
+    static var hyphen: UInt8 { 0x2D }
+    static var dot: UInt8 { 0x2E }
+    static var slash: UInt8 { 0x2F }
+    static var zero: UInt8 { 0x30 }
+    static var colon: UInt8 { 0x3A }
+    static var greaterThan: UInt8 { 0x3E }
+    static var questionMark: UInt8 { 0x3F }
+    static var at: UInt8 { 0x40 }
+    static var upperE: UInt8 { 0x45 }
+    static var upperN: UInt8 { 0x4E }
+    static var upperX: UInt8 { 0x58 }
+    static var openBracket: UInt8 { 0x5B }
+    static var backslash: UInt8 { 0x5C }
+    static var closeBracket: UInt8 { 0x5D }
+    static var underscore: UInt8 { 0x5F }
+    static var backtick: UInt8 { 0x60 }
+    static var lowerE: UInt8 { 0x65 }
+    static var lowerN: UInt8 { 0x6E }
+    static var lowerX: UInt8 { 0x78 }
 
     var isWhitespace: Bool { self == .space || self == .tab || self == .newline || self == .carriageReturn || self == 0x0B || self == 0x0C }
     var isDigit: Bool { self >= 0x30 && self <= 0x39 }

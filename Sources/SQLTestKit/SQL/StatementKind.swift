@@ -21,9 +21,11 @@ public enum StatementKind: Sendable, Hashable {
     /// Anything else (`VACUUM`, `ANALYZE`, `EXPLAIN`, `ATTACH`, …), with its first keyword.
     case other(String)
 
-    /// Classifies the statement from its tokens.
+    /// Classifies the statement from its leading tokens (the whole statement only for `WITH`).
     public init(sql: String) {
-        self.init(tokens: SQLTokenizer.tokenize(sql))
+        let leading = SQLTokenizer.leadingTokens(sql, limit: 6)
+        let first = leading.first { $0.text != "(" }?.keyword
+        self.init(tokens: first == "WITH" ? SQLTokenizer.tokenize(sql) : leading)
     }
 
     /// Classifies the statement from tokens already produced by ``SQLTokenizer``.

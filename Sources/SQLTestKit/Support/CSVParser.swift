@@ -129,5 +129,5 @@ enum CSVParser {
 }
 
 extension UInt8 {
-    static let comma: UInt8 = 0x2C
+    static var comma: UInt8 { 0x2C }
 }
