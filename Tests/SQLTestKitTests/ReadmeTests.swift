@@ -1,0 +1,112 @@
+import Testing
+import SQLTestKit
+
+/// Every example in README.md, as it is written there.
+@Suite("README examples")
+struct ReadmeTests {
+    struct Book: Decodable, Equatable {
+        var id: Int
+        var title: String
+        var year: Int?
+    }
+
+    @Test func queriesAndValues() {
+        let id = 42
+        let query: SQLQuery = "SELECT id, title FROM book WHERE author_id = \(id) AND title LIKE \("%Swift%")"
+        #expect(query.sql == "SELECT id, title FROM book WHERE author_id = ? AND title LIKE ?")
+        #expect(query.arguments == [.integer(42), .text("%Swift%")])
+        #expect(query.expandedSQL == "SELECT id, title FROM book WHERE author_id = 42 AND title LIKE '%Swift%'")
+
+        let table = "order"
+        let ids = [1, 2, 3]
+        let other: SQLQuery = "SELECT * FROM \(identifier: table) WHERE id IN (\(list: ids))"
+        #expect(other.sql(for: .postgres) == #"SELECT * FROM "order" WHERE id IN ($1, $2, $3)"#)
+        #expect(other.expandedSQL(for: .mysql) == "SELECT * FROM `order` WHERE id IN (1, 2, 3)")
+    }
+
+    @Test func sqliteTour() async throws {
+        let db = try await SQLiteDriver.inMemory().connect()
+        try await db.executeScript("""
+            CREATE TABLE book(id INTEGER PRIMARY KEY, title TEXT NOT NULL UNIQUE, year INTEGER);
+            INSERT INTO book(title, year) VALUES ('Dune', 1965), ('Emma', NULL);
+            """)
+        let books = try await db.fetchAll(Book.self, "SELECT id, title, year FROM book ORDER BY id")
+        #expect(books == [Book(id: 1, title: "Dune", year: 1965), Book(id: 2, title: "Emma", year: nil)])
+
+        let inserted = try await db.execute("INSERT INTO book(title) VALUES (\("Ulysses"))")
+        #expect(inserted.lastInsertID == 3)
+
+        do {
+            try await db.execute("INSERT INTO book(title) VALUES (\("Dune"))")
+        } catch QueryError.Code.constraintUnique {
+            // recognised by its code, from SQLite and from the mock alike
+        }
+    }
+
+    @Test func transactionsTour() async throws {
+        let db = try await SQLiteDriver.inMemory().connect()
+        try await db.execute("CREATE TABLE book(id INTEGER PRIMARY KEY, title TEXT)")
+        try await db.transaction { db in
+            try await db.execute("INSERT INTO book(title) VALUES (\("Dune"))")
+            try? await db.transaction { db in          // a savepoint
+                try await db.execute("INSERT INTO book(title) VALUES (\("Emma"))")
+                throw CancellationError()               // undoes only the inner insert
+            }
+        }
+        let count = try await db.testTransaction { db in
+            try await db.execute("BEGIN")               // code under test opening its own transaction…
+            try await db.execute("DELETE FROM book")
+            try await db.execute("COMMIT")              // …becomes a savepoint: nothing escapes
+            return try await db.fetchOne(Int.self, "SELECT count(*) FROM book")
+        }
+        #expect(count == 0)
+        #expect(try await db.fetchOne(Int.self, "SELECT count(*) FROM book") == 1)
+    }
+
+    @Test func mockToqlStyle() async throws {
+        let mock = MockDriver(dialect: .sqlite)
+        mock.script("SELECT id, name FROM user WHERE id = 5", rows: [["id": 5, "name": "Joe"]])
+
+        let db = try await mock.connect()                 // hand `mock` to the code under test
+        let name = try await db.fetchOne("SELECT id, name FROM user WHERE id = \(5)")?["name"]
+        try await db.execute("UPDATE user SET seen = 1 WHERE id = \(5)")
+
+        #expect(name == "Joe")
+        #expect(mock.takeSQLs() == [
+            "SELECT id, name FROM user WHERE id = 5",
+            "UPDATE user SET seen = 1 WHERE id = 5",
+        ])
+        try mock.verify()                                 // every script was used
+    }
+
+    @Test func mockSqlmockStyle() async throws {
+        let mock = MockDriver(dialect: .postgres, strict: true)
+        mock.expectInOrder {
+            MockExpectation("BEGIN")
+            MockExpectation("UPDATE account SET balance = balance - $1 WHERE id = $2", arguments: [100, 1])
+                .answering(.affected(1))
+            MockExpectation("UPDATE account SET balance = balance + $1 WHERE id = $2", arguments: [100, 2])
+                .answering(.affected(1))
+            MockExpectation("COMMIT")
+        }
+
+        let db = try await mock.connect()
+        try await db.transaction { db in
+            try await db.execute("UPDATE account SET balance = balance - \(100) WHERE id = \(1)")
+            try await db.execute("UPDATE account SET balance = balance + \(100) WHERE id = \(2)")
+        }
+        try mock.verify()
+    }
+
+    @Test func recordingARealDatabase() async throws {
+        let driver = RecordingDriver(wrapping: SQLiteDriver.inMemory())
+        let db = try await driver.connect()
+        try await db.execute("CREATE TABLE author(id INTEGER PRIMARY KEY, name TEXT)")
+        for id in 1...3 {
+            _ = try await db.fetchOne("SELECT name FROM author WHERE id = \(id)")
+        }
+        let worst = driver.log.shapes().first
+        #expect(worst?.shape == "SELECT name FROM author WHERE id = ?")
+        #expect(worst?.count == 3)
+    }
+}
