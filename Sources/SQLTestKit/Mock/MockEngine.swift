@@ -98,14 +98,19 @@ struct MockEngine {
         if normalizedIndex.isEmpty, scannedRules.isEmpty, statement.arguments.isEmpty {
             return exactIndex[sql] ?? []
         }
+        // A script matching the statement as sent wins over one matching its expanded form,
+        // which is only computed when the first finds nothing.
         var found: [Int] = []
         if !exactIndex.isEmpty {
             found += exactIndex[sql] ?? []
-            if !statement.arguments.isEmpty { found += exactIndex[statement.expandedSQL] ?? [] }
+            if found.isEmpty, !statement.arguments.isEmpty { found += exactIndex[statement.expandedSQL] ?? [] }
         }
         if !normalizedIndex.isEmpty {
+            let before = found.count
             found += normalizedIndex[SQLTokenizer.normalize(sql)] ?? []
-            if !statement.arguments.isEmpty { found += normalizedIndex[SQLTokenizer.normalize(statement.expandedSQL)] ?? [] }
+            if found.count == before, !statement.arguments.isEmpty {
+                found += normalizedIndex[SQLTokenizer.normalize(statement.expandedSQL)] ?? []
+            }
         }
         if !scannedRules.isEmpty {
             let expanded = statement.expandedSQL

@@ -36,9 +36,35 @@ extension SQLTokenizer {
         return result
     }
 
-    /// The normalized statement as one string, tokens separated by single spaces.
+    /// The normalized statement as one string, tokens separated by single spaces: the same
+    /// tokens as ``normalizedTokens(_:)``, built from byte spans without a `String` per token.
     public static func normalize(_ sql: String) -> String {
-        normalizedTokens(sql).joined(separator: " ")
+        var output: [UInt8] = []
+        output.reserveCapacity(sql.utf8.count)
+        forEachSpan(sql) { kind, bytes, offset in
+            switch kind {
+            case .whitespace, .comment:
+                return
+            case .symbol where bytes.count == 1 && bytes.first == 0x3B:
+                return
+            default:
+                break
+            }
+            if !output.isEmpty { output.append(.space) }
+            switch kind {
+            case .placeholder:
+                output.append(.questionMark)
+            case .quotedIdentifier:
+                let token = SQLToken(kind: kind, text: String(decoding: bytes, as: UTF8.self), offset: offset)
+                output += (token.identifierName ?? token.text).utf8
+            case .word:
+                let upper = bytes.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 32 : $0 }
+                output += SQLKeywords.all.contains(String(decoding: upper, as: UTF8.self)) ? upper[...] : bytes
+            default:
+                output += bytes
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// The statement's *shape*: normalized, with every literal and placeholder written `?`

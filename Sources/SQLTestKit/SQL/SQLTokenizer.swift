@@ -37,6 +37,25 @@ public enum SQLTokenizer {
         return tokens
     }
 
+    /// The first word of a statement, ASCII-uppercased, skipping whitespace, comments and `(`;
+    /// `nil` when something else comes first. Builds nothing but that word.
+    static func leadingKeyword(_ sql: String) -> String? {
+        var lexer = Lexer(Array(sql.utf8))
+        while let span = lexer.nextSpan() {
+            switch span.kind {
+            case .whitespace, .comment:
+                continue
+            case .symbol where lexer.bytes[span.range] == [0x28]:
+                continue
+            case .word:
+                return String(decoding: lexer.bytes[span.range].map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 32 : $0 }, as: UTF8.self)
+            default:
+                return nil
+            }
+        }
+        return nil
+    }
+
     /// Calls `body` with each token's kind and UTF-8 bytes, without making a `String` per
     /// token: for renderers that copy most tokens through unchanged.
     static func forEachSpan(_ sql: String, _ body: (SQLToken.Kind, ArraySlice<UInt8>, Int) -> Void) {

@@ -23,6 +23,16 @@ public enum StatementKind: Sendable, Hashable {
 
     /// Classifies the statement from its leading tokens (the whole statement only for `WITH`).
     public init(sql: String) {
+        // The common verbs are decided by the first word alone.
+        switch SQLTokenizer.leadingKeyword(sql) {
+        case "SELECT", "VALUES": self = .select; return
+        case "INSERT", "REPLACE": self = .insert; return
+        case "UPDATE": self = .update; return
+        case "DELETE": self = .delete; return
+        case "CREATE", "DROP", "ALTER": self = .schema; return
+        case "PRAGMA", "SET", "SHOW": self = .setting; return
+        default: break
+        }
         let leading = SQLTokenizer.leadingTokens(sql, limit: 6)
         let first = leading.first { $0.text != "(" }?.keyword
         self.init(tokens: first == "WITH" ? SQLTokenizer.tokenize(sql) : leading)

@@ -78,9 +78,11 @@ extension SQLiteDriver.Connection.Core {
                 sql: query.sql, arguments: query.arguments,
                 suggestion: "pass one argument per placeholder; SQLite would bind NULL to the missing ones")
         }
-        for (offset, value) in query.arguments.enumerated() {
-            let code = try bind(value, at: Int32(offset + 1), to: statement, query: query)
+        var index: Int32 = 1
+        for value in query.arguments {
+            let code = try bind(value, at: index, to: statement, query: query)
             if code != SQLITE_OK { throw handle.error(code: code, sql: query.sql, arguments: query.arguments) }
+            index += 1
         }
 
         // Column names are read after the first step: a cached statement re-prepares itself
@@ -141,6 +143,7 @@ extension SQLiteDriver.Connection.Core {
         return CachedStatement(statement: statement, kind: StatementKind(sql: query.sql))
     }
 
+    @inline(__always)
     private func bind(_ value: SQLValue, at index: Int32, to statement: OpaquePointer, query: SQLQuery) throws -> Int32 {
         switch value {
         case .null:

@@ -40,16 +40,18 @@ struct SQLiteStatementCache {
     private var statements: [String: CachedStatement] = [:]
     /// The statement used last: loops that run one statement many times (bulk inserts,
     /// fixture loads) find it with one string comparison instead of a hash lookup.
-    private var last: (sql: String, statement: CachedStatement)?
+    private var lastSQL: String?
+    private var lastStatement: CachedStatement?
     private var clock: UInt64 = 0
     let capacity: Int
 
     init(capacity: Int) { self.capacity = max(0, capacity) }
 
     mutating func statement(for sql: String) -> CachedStatement? {
-        if let last, last.sql == sql { return last.statement }
+        if let lastStatement, lastSQL == sql { return lastStatement }
         guard let cached = statements[sql] else { return nil }
-        last = (sql, cached)
+        lastSQL = sql
+        lastStatement = cached
         clock += 1
         cached.lastUse = clock
         return cached
@@ -59,18 +61,20 @@ struct SQLiteStatementCache {
         guard capacity > 0 else { return }
         if statements.count >= capacity,
            let oldest = statements.min(by: { $0.value.lastUse < $1.value.lastUse })?.key {
-            if last?.sql == oldest { last = nil }
+            if lastSQL == oldest { lastSQL = nil; lastStatement = nil }
             statements[oldest] = nil
         }
         clock += 1
         statement.lastUse = clock
         statements[sql] = statement
-        last = (sql, statement)
+        lastSQL = sql
+        lastStatement = statement
     }
 
     mutating func removeAll() {
         statements.removeAll()
-        last = nil
+        lastSQL = nil
+        lastStatement = nil
     }
 
     var count: Int { statements.count }

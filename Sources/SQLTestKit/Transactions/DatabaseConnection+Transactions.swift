@@ -107,7 +107,7 @@ extension DatabaseConnection {
     // MARK: - Implementation
 
     private func state<R>(_ body: (inout TransactionState.State) -> R) -> R {
-        transactionState.state.withLock { body(&$0) }
+        transactionState.withState(body)
     }
 
     nonisolated(nonsending)

@@ -46,24 +46,40 @@ public final class TransactionState: Sendable {
         case rewrite([SQLQuery], callbacks: [@Sendable () async -> Void])
     }
 
-    let state = Mutex(State())
+    private let state = Mutex(State())
+    /// Whether `execute` must look at a statement: a test transaction is open or the connection
+    /// is broken. Read without the lock, so the common case costs one atomic load.
+    private let needsInterception = Atomic<Bool>(false)
+    /// The number of open levels, readable without the lock (every logged statement reads it).
+    private let openLevels = Atomic<Int>(0)
 
     public init() {}
 
+    /// Reads or changes the state under the lock, keeping ``needsInterception`` in step.
+    func withState<R>(_ body: (inout State) throws -> R) rethrows -> R {
+        try state.withLock { state in
+            let result = try body(&state)
+            needsInterception.store(state.testLevel != nil || state.brokenReason != nil, ordering: .releasing)
+            openLevels.store(state.levels.count, ordering: .releasing)
+            return result
+        }
+    }
+
     /// How many transactions and savepoints SQLTestKit has open on this connection.
-    public var depth: Int { state.withLock { $0.levels.count } }
+    public var depth: Int { openLevels.load(ordering: .acquiring) }
 
     /// Whether a test transaction is in force: nothing on the connection will be committed.
     public var isInTestTransaction: Bool { state.withLock { $0.testLevel != nil } }
 
     /// Marks the connection unusable; every later statement throws with `reason`.
     func markBroken(_ reason: String) {
-        state.withLock { $0.brokenReason = reason }
+        withState { $0.brokenReason = reason }
     }
 
     /// Decides what `execute` does with `query`. Outside a test transaction this is one lock
     /// and a check; inside one, transaction control is turned into savepoint operations.
     func intercept(_ query: SQLQuery) throws -> Interception {
+        guard needsInterception.load(ordering: .acquiring) else { return .run }
         let (broken, inTest) = state.withLock { ($0.brokenReason, $0.testLevel != nil) }
         if let broken {
             throw QueryError(code: .misuse, message: "this connection cannot be used any more: \(broken)",
@@ -82,14 +98,14 @@ public final class TransactionState: Sendable {
         }
         switch kind {
         case .transaction(.begin):
-            return state.withLock { state in
+            return withState { state in
                 let name = state.nextSavepointName("begin")
                 state.levels.append(Level(origin: .raw, savepoint: name))
                 return .rewrite([SQLQuery(sql: "SAVEPOINT \(name)")], callbacks: [])
             }
         case .transaction(.commit), .transaction(.rollback):
             let isCommit = kind == .transaction(.commit)
-            return try state.withLock { state in
+            return try withState { state in
                 guard let top = state.levels.last, top.origin == .raw, let name = top.savepoint else {
                     let verb = isCommit ? "commit" : "rollback"
                     throw refuse(
