@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .library(name: "SQLTestKit", targets: ["SQLTestKit"]),
         .library(name: "SQLTestKitConformance", targets: ["SQLTestKitConformance"]),
+        .library(name: "SQLTestKitTesting", targets: ["SQLTestKitTesting"]),
     ],
     targets: [
         // The system SQLite, named after the library so it cannot collide with another
@@ -34,6 +35,13 @@ let package = Package(
             dependencies: ["SQLTestKit"],
             swiftSettings: sharedSettings
         ),
+        // Test support: the Swift Testing trait and the XCTest base class. The core library
+        // never imports a test framework; this product does, and only tests link it.
+        .target(
+            name: "SQLTestKitTesting",
+            dependencies: ["SQLTestKit"],
+            swiftSettings: sharedSettings
+        ),
         .executableTarget(
             name: "SQLTestKitBenchmarks",
             dependencies: ["SQLTestKit", "SQLTestKitSQLite"],
@@ -41,7 +49,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SQLTestKitTests",
-            dependencies: ["SQLTestKit", "SQLTestKitConformance", "SQLTestKitSQLite"],
+            dependencies: ["SQLTestKit", "SQLTestKitConformance", "SQLTestKitTesting", "SQLTestKitSQLite"],
             swiftSettings: sharedSettings
         ),
     ],

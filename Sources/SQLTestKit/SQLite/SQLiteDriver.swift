@@ -90,12 +90,22 @@ public final class SQLiteDriver: DatabaseDriver {
         }
     }
 
+    /// Runs `body` with the `sqlite3*` that keeps an in-memory database alive, opening it first
+    /// if needed. The pointer is used only inside `body`, under the keeper's lock.
+    func withKeeper(_ body: @Sendable (OpaquePointer) throws -> Void) throws {
+        try keeper.withLock { keeper in
+            if keeper == nil { keeper = try SQLiteHandle.open(openName, configuration: configuration) }
+            guard let db = keeper?.db else { throw SQLiteHandle.closedError(sql: nil) }
+            // Region analysis cannot see that the pointer stays inside this lock.
+            nonisolated(unsafe) let pointer = db
+            try body(pointer)
+        }
+    }
+
     func openHandle() throws -> SQLiteHandle {
         switch location {
         case .memory:
-            try keeper.withLock { keeper in
-                if keeper == nil { keeper = try SQLiteHandle.open(openName, configuration: configuration) }
-            }
+            try withKeeper { _ in }
             return try SQLiteHandle.open(openName, configuration: configuration)
         case .file(let path):
             let isNew = !FileManager.default.fileExists(atPath: path)

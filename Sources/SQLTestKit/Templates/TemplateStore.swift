@@ -1,0 +1,78 @@
+import Synchronization
+import SQLTestKitSQLite
+
+/// Built templates, one per content hash for the life of the process. Concurrent requests for
+/// a template not yet built wait for the same build.
+final class TemplateStore: Sendable {
+    static let shared = TemplateStore()
+
+    private let builds = Mutex<[String: Task<TemplateSource, any Error>]>([:])
+
+    func source(for template: DatabaseTemplate) async throws -> TemplateSource {
+        let key = template.contentHash
+        let task = builds.withLock { builds in
+            if let existing = builds[key] { return existing }
+            let build = Task { try TemplateSource(template: template, key: key) }
+            builds[key] = build
+            return build
+        }
+        return try await task.value
+    }
+}
+
+/// One built template, kept as the bytes of its database file (`sqlite3_serialize`). A clone
+/// deserializes the bytes into a private connection and copies them into the new database with
+/// SQLite's backup API, so clones of one template run in parallel with no shared connection.
+final class TemplateSource: Sendable {
+    /// The serialized database.
+    let image: [UInt8]
+
+    init(template: DatabaseTemplate, key: String) throws {
+        let handle = try SQLiteHandle.open(":memory:", configuration: SQLiteDriver.Configuration())
+        defer { handle.close() }
+        do {
+            try handle.execute(template.schema)
+            if !template.seed.isEmpty { try handle.execute(template.seed) }
+        } catch let error as QueryError {
+            var failure = error
+            failure.suggestion = "the template's \(template.seed.isEmpty ? "schema" : "schema or seed") failed to build; every test using it fails the same way until it is fixed"
+            throw failure
+        }
+        guard let db = handle.db else { throw SQLiteHandle.closedError(sql: nil) }
+        var size: sqlite3_int64 = 0
+        guard let bytes = sqlite3_serialize(db, "main", &size, 0) else {
+            throw QueryError(code: .noMemory, message: "cannot serialize the template database")
+        }
+        defer { sqlite3_free(bytes) }
+        image = Array(UnsafeBufferPointer(start: bytes, count: Int(size)))
+    }
+
+    /// Replaces the database behind `destination` with a copy of the template.
+    func copy(into destination: OpaquePointer) throws {
+        var scratch: OpaquePointer?
+        guard sqlite3_open_v2(":memory:", &scratch, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK, let scratch else {
+            throw QueryError(code: .cannotOpen, message: "cannot open a connection to copy the template through")
+        }
+        defer { sqlite3_close_v2(scratch) }
+        guard let buffer = sqlite3_malloc64(sqlite3_uint64(image.count)) else {
+            throw QueryError(code: .noMemory, message: "cannot allocate \(image.count) bytes for the template copy")
+        }
+        image.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: image.count) }
+        let flags = UInt32(SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE)
+        let loaded = sqlite3_deserialize(scratch, "main", buffer.assumingMemoryBound(to: UInt8.self),
+                                         sqlite3_int64(image.count), sqlite3_int64(image.count), flags)
+        guard loaded == SQLITE_OK else {
+            throw QueryError(code: .init(rawValue: loaded), message: "cannot load the template image: \(String(cString: sqlite3_errmsg(scratch)))")
+        }
+        guard let backup = sqlite3_backup_init(destination, "main", scratch, "main") else {
+            throw QueryError(code: .init(rawValue: sqlite3_errcode(destination)),
+                             message: "cannot copy the template: \(String(cString: sqlite3_errmsg(destination)))")
+        }
+        let step = sqlite3_backup_step(backup, -1)
+        let finish = sqlite3_backup_finish(backup)
+        guard step == SQLITE_DONE, finish == SQLITE_OK else {
+            throw QueryError(code: .init(rawValue: step == SQLITE_DONE ? finish : step),
+                             message: "copying the template failed: \(String(cString: sqlite3_errmsg(destination)))")
+        }
+    }
+}

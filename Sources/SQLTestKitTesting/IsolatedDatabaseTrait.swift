@@ -1,0 +1,55 @@
+import SQLTestKit
+import Testing
+
+/// A Swift Testing trait that gives every test — and every argument of a parameterized test —
+/// its own clone of a template database inside a test transaction. The test and the code it
+/// calls reach it through `IsolatedDatabase.current` (or `try IsolatedDatabase.require()`).
+///
+/// ```swift
+/// @Suite(.isolatedDatabase(schema: bookstoreSchema, seed: bookstoreRows))
+/// struct ReviewTests {
+///     @Test func deletingAReview() async throws {
+///         let db = try IsolatedDatabase.require()
+///         try await db.execute("DELETE FROM review WHERE id = \(1)")
+///         // no other test sees this, even running in parallel
+///     }
+/// }
+/// ```
+///
+/// A template that fails to build, or a rollback that fails, is recorded as an issue of the test.
+public struct IsolatedDatabaseTrait: TestTrait, SuiteTrait, TestScoping {
+    /// The database every test starts from.
+    public let template: DatabaseTemplate
+
+    /// Applies to every test in a suite, each getting its own database.
+    public var isRecursive: Bool { true }
+
+    /// A scope for each test case (each argument of a parameterized test), never one shared
+    /// by a whole suite.
+    public func scopeProvider(for test: Test, testCase: Test.Case?) -> IsolatedDatabaseTrait? {
+        testCase == nil ? nil : self
+    }
+
+    public func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+        let db = try await IsolatedDatabase.open(template)
+        do {
+            try await IsolatedDatabase.$current.withValue(db) { try await function() }
+        } catch {
+            try await IsolatedDatabase.close(db)
+            throw error
+        }
+        try await IsolatedDatabase.close(db)
+    }
+}
+
+extension Trait where Self == IsolatedDatabaseTrait {
+    /// Each test gets its own clone of `template` in a test transaction.
+    public static func isolatedDatabase(_ template: DatabaseTemplate) -> IsolatedDatabaseTrait {
+        IsolatedDatabaseTrait(template: template)
+    }
+
+    /// Each test gets its own database built from `schema` and `seed` (built once per process).
+    public static func isolatedDatabase(schema: String, seed: String = "") -> IsolatedDatabaseTrait {
+        IsolatedDatabaseTrait(template: DatabaseTemplate(schema: schema, seed: seed))
+    }
+}

@@ -1,0 +1,27 @@
+import SQLTestKit
+import SQLTestKitTesting
+import XCTest
+
+/// The XCTest base class: each test starts from the template and its changes are rolled back.
+final class DatabaseTestCaseTests: DatabaseTestCase {
+    override var template: DatabaseTemplate { Bookstore.template }
+
+    func testDeletingReviewsIsInvisibleToOtherTests() async throws {
+        let before = try await db.fetchOne(Int.self, "SELECT count(*) FROM review")
+        XCTAssertEqual(before, 3)
+        try await db.execute("DELETE FROM review")
+        let after = try await db.fetchOne(Int.self, "SELECT count(*) FROM review")
+        XCTAssertEqual(after, 0)
+    }
+
+    func testRenamingABookIsInvisibleToOtherTests() async throws {
+        let reviews = try await db.fetchOne(Int.self, "SELECT count(*) FROM review")
+        XCTAssertEqual(reviews, 3)
+        try await db.execute("UPDATE book SET title = 'Renamed' WHERE id = 1")
+        XCTAssertTrue(db.transactionState.isInTestTransaction)
+    }
+
+    func testSynchronousTestsGetTheSameSetUp() throws {
+        XCTAssertTrue(db.transactionState.isInTestTransaction)
+    }
+}
