@@ -15,5 +15,6 @@ struct Benchmarks {
         print("SQLTestKit benchmarks — median of \(runs) runs each")
         try await DriverBenchmarks.run(&harness)
         try await MockBenchmarks.run(&harness)
+        try await IsolationBenchmarks.run(&harness)
     }
 }

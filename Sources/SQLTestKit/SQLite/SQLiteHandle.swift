@@ -12,7 +12,7 @@ final class SQLiteHandle {
 
     deinit { close() }
 
-    static func open(_ name: String, configuration: SQLiteDriver.Configuration) throws -> SQLiteHandle {
+    static func open(_ name: String, configuration: SQLiteDriver.Configuration, foreignKeys: Bool = true) throws -> SQLiteHandle {
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(name, &db, flags, nil)
@@ -27,7 +27,7 @@ final class SQLiteHandle {
         let milliseconds = configuration.busyTimeout.components.seconds * 1000
             + configuration.busyTimeout.components.attoseconds / 1_000_000_000_000_000
         sqlite3_busy_timeout(db, Int32(clamping: milliseconds))
-        try handle.execute("PRAGMA foreign_keys = ON")
+        if foreignKeys { try handle.execute("PRAGMA foreign_keys = ON") }
         return handle
     }
 

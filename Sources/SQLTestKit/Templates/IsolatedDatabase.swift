@@ -26,7 +26,7 @@ public enum IsolatedDatabase {
 
     /// Opens a clone of `template` and begins a test transaction on it. Pair with ``close(_:)``.
     public static func open(_ template: DatabaseTemplate) async throws -> any DatabaseConnection {
-        let db = try await SQLiteDriver.cloning(template).connect()
+        let db = try await SQLiteDriver.Connection.cloning(template)
         try await db.beginTestTransaction()
         return db
     }

@@ -47,23 +47,30 @@ final class TemplateSource: Sendable {
         image = Array(UnsafeBufferPointer(start: bytes, count: Int(size)))
     }
 
-    /// Replaces the database behind `destination` with a copy of the template.
+    /// Makes `db`'s main database a private, writable copy of the template, in memory.
+    func load(into db: OpaquePointer) throws {
+        guard let buffer = sqlite3_malloc64(sqlite3_uint64(image.count)) else {
+            throw QueryError(code: .noMemory, message: "cannot allocate \(image.count) bytes for the template copy")
+        }
+        image.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: image.count) }
+        // SQLite owns the buffer from here on, also when deserializing fails.
+        let flags = UInt32(SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE)
+        let loaded = sqlite3_deserialize(db, "main", buffer.assumingMemoryBound(to: UInt8.self),
+                                         sqlite3_int64(image.count), sqlite3_int64(image.count), flags)
+        guard loaded == SQLITE_OK else {
+            throw QueryError(code: .init(rawValue: loaded), message: "cannot load the template image: \(String(cString: sqlite3_errmsg(db)))")
+        }
+    }
+
+    /// Replaces the database behind `destination` (a shared in-memory database) with a copy
+    /// of the template, through a private connection and the backup API.
     func copy(into destination: OpaquePointer) throws {
         var scratch: OpaquePointer?
         guard sqlite3_open_v2(":memory:", &scratch, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK, let scratch else {
             throw QueryError(code: .cannotOpen, message: "cannot open a connection to copy the template through")
         }
         defer { sqlite3_close_v2(scratch) }
-        guard let buffer = sqlite3_malloc64(sqlite3_uint64(image.count)) else {
-            throw QueryError(code: .noMemory, message: "cannot allocate \(image.count) bytes for the template copy")
-        }
-        image.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: image.count) }
-        let flags = UInt32(SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE)
-        let loaded = sqlite3_deserialize(scratch, "main", buffer.assumingMemoryBound(to: UInt8.self),
-                                         sqlite3_int64(image.count), sqlite3_int64(image.count), flags)
-        guard loaded == SQLITE_OK else {
-            throw QueryError(code: .init(rawValue: loaded), message: "cannot load the template image: \(String(cString: sqlite3_errmsg(scratch)))")
-        }
+        try load(into: scratch)
         guard let backup = sqlite3_backup_init(destination, "main", scratch, "main") else {
             throw QueryError(code: .init(rawValue: sqlite3_errcode(destination)),
                              message: "cannot copy the template: \(String(cString: sqlite3_errmsg(destination)))")

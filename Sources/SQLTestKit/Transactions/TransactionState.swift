@@ -91,8 +91,8 @@ public final class TransactionState: Sendable {
     }
 
     private func interceptInTestTransaction(_ query: SQLQuery) throws -> Interception {
-        let tokens = SQLTokenizer.tokenize(query.sql)
-        let kind = StatementKind(tokens: tokens)
+        // Most statements are decided by their first word; only settings need all their tokens.
+        let kind = StatementKind(sql: query.sql)
         func refuse(_ message: String, _ suggestion: String) -> QueryError {
             QueryError(code: .error, message: message, sql: query.sql, arguments: query.arguments, suggestion: suggestion)
         }
@@ -125,7 +125,7 @@ public final class TransactionState: Sendable {
         case .other("ATTACH"), .other("DETACH"):
             throw refuse("cannot \(kind == .other("ATTACH") ? "ATTACH" : "DETACH") database within transaction",
                          "attach databases before the test transaction begins (for example when the connection is opened)")
-        case .setting where Self.isIgnoredInsideTransaction(tokens):
+        case .setting where Self.isIgnoredInsideTransaction(SQLTokenizer.leadingTokens(query.sql, limit: 3)):
             throw refuse("this PRAGMA has no effect inside a transaction, and a test transaction is open",
                          "set foreign_keys and journal_mode when the connection is opened, before the test transaction begins")
         default:
@@ -136,7 +136,7 @@ public final class TransactionState: Sendable {
     /// `PRAGMA foreign_keys = …` is silently ignored inside a transaction and
     /// `PRAGMA journal_mode = …` cannot change there; refusing them beats losing them.
     private static func isIgnoredInsideTransaction(_ tokens: [SQLToken]) -> Bool {
-        let words = tokens.filter(\.isSignificant)
+        let words = tokens
         guard words.count >= 3, words[0].keyword == "PRAGMA",
               let name = words[1].keyword, name == "FOREIGN_KEYS" || name == "JOURNAL_MODE"
         else { return false }

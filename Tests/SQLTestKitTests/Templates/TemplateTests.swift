@@ -29,6 +29,17 @@ struct TemplateTests {
         #expect(try await second.fetchOne(Int.self, "PRAGMA foreign_keys") == 1)
     }
 
+    @Test func aSingleConnectionCloneIsPrivateAndEnforcesForeignKeys() async throws {
+        let db = try await SQLiteDriver.Connection.cloning(Bookstore.template)
+        #expect(try await db.fetchOne(Int.self, "SELECT count(*) FROM book") == 3)
+        #expect(try await db.fetchOne(Int.self, "PRAGMA foreign_keys") == 1)
+        let orphan = await expectError(QueryError.self) { try await db.execute("INSERT INTO book(title, author_id) VALUES ('x', 99)") }
+        #expect(orphan?.code == .constraintForeignKey)
+        try await db.execute("DELETE FROM review")
+        let other = try await SQLiteDriver.Connection.cloning(Bookstore.template)
+        #expect(try await other.fetchOne(Int.self, "SELECT count(*) FROM review") == 3)
+    }
+
     @Test func aTemplateIsBuiltOncePerProcess() async throws {
         let template = DatabaseTemplate(schema: "CREATE TABLE r(x)", seed: "INSERT INTO r VALUES (random())")
         let a = try await SQLiteDriver.cloning(template).connect().fetchOne("SELECT x FROM r")?[0]
