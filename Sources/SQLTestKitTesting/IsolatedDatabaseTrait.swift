@@ -31,14 +31,7 @@ public struct IsolatedDatabaseTrait: TestTrait, SuiteTrait, TestScoping {
     }
 
     public func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
-        let db = try await IsolatedDatabase.open(template)
-        do {
-            try await IsolatedDatabase.$current.withValue(db) { try await function() }
-        } catch {
-            try await IsolatedDatabase.close(db)
-            throw error
-        }
-        try await IsolatedDatabase.close(db)
+        try await IsolatedDatabase.with(template) { _ in try await function() }
     }
 }
 
