@@ -16,6 +16,10 @@ let package = Package(
         .library(name: "SQLTestKitConformance", targets: ["SQLTestKitConformance"]),
         .library(name: "SQLTestKitTesting", targets: ["SQLTestKitTesting"]),
     ],
+    dependencies: [
+        // Test failures that work in XCTest and Swift Testing alike (test-support product only).
+        .package(url: "https://github.com/pointfreeco/xctest-dynamic-overlay", from: "1.13.1"),
+    ],
     targets: [
         // The system SQLite, named after the library so it cannot collide with another
         // package's `CSQLite` in a user's dependency graph.
@@ -39,7 +43,13 @@ let package = Package(
         // never imports a test framework; this product does, and only tests link it.
         .target(
             name: "SQLTestKitTesting",
-            dependencies: ["SQLTestKit"],
+            dependencies: [
+                "SQLTestKit",
+                .product(name: "IssueReporting", package: "xctest-dynamic-overlay"),
+                // Without this, failures reported on Linux are dropped with a hint; depending on
+                // it here means users get working failures from this product alone.
+                .product(name: "IssueReportingTestSupport", package: "xctest-dynamic-overlay"),
+            ],
             swiftSettings: sharedSettings
         ),
         .executableTarget(

@@ -65,7 +65,8 @@ public enum StatementFilter: Sendable, Hashable {
     /// Every statement but transaction control and settings (`PRAGMA`, `SET`, `SHOW`).
     case excludingNoise
 
-    func includes(_ statement: LoggedStatement) -> Bool {
+    /// Whether the filter keeps `statement`.
+    public func includes(_ statement: LoggedStatement) -> Bool {
         switch self {
         case .all: true
         case .excludingTransactionControl: !statement.kind.isTransactionControl

@@ -1,0 +1,44 @@
+import SQLTestKit
+
+/// A statement an assertion expects: SQL with its arguments written in (the form `takeSQLs()`
+/// returns), or SQL with placeholders plus its arguments. Compared after normalization, so
+/// layout, keyword case, identifier quoting and placeholder style do not matter.
+///
+/// ```swift
+/// assertSQL(mock, [
+///     "SELECT * FROM book WHERE id = 1",
+///     .bound("UPDATE book SET title = ? WHERE id = ?", arguments: ["Dune", 1]),
+/// ])
+/// ```
+public struct ExpectedStatement: Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+    /// The SQL as written in the test.
+    public var sql: String
+    /// The arguments, for the bound form; `nil` for the expanded form.
+    public var arguments: [SQLValue]?
+
+    public init(stringLiteral sql: String) {
+        self.sql = sql
+        self.arguments = nil
+    }
+
+    /// SQL with placeholders and the arguments bound to them.
+    public static func bound(_ sql: String, arguments: [SQLValue]) -> ExpectedStatement {
+        var statement = ExpectedStatement(stringLiteral: sql)
+        statement.arguments = arguments
+        return statement
+    }
+
+    /// The expected statement in the form it is compared and shown in.
+    public var description: String {
+        guard let arguments else { return sql }
+        return SQLQuery(sql: sql, arguments: arguments).expandedSQL
+    }
+
+    /// Whether a logged statement is this one, up to layout.
+    func matches(_ statement: LoggedStatement) -> Bool {
+        if let arguments {
+            return arguments == statement.arguments && SQLTokenizer.normalize(sql) == SQLTokenizer.normalize(statement.sql)
+        }
+        return SQLTokenizer.normalize(sql) == SQLTokenizer.normalize(statement.expandedSQL)
+    }
+}
