@@ -53,16 +53,9 @@ public func assertNoNPlusOne<Result>(
     _ body: () async throws -> Result
 ) async rethrows -> Result {
     let (result, statements) = try await statementsRun(in: log, filter: .excludingNoise, body)
-    var counts: [String: Int] = [:]
-    var order: [String] = []
-    for statement in statements {
-        let shape = statement.shape
-        if counts[shape] == nil { order.append(shape) }
-        counts[shape, default: 0] += 1
-    }
-    let repeated = order.filter { counts[$0]! > maxRepeats }
+    let repeated = StatementLog.shapes(of: statements).filter { $0.count > maxRepeats }
     if !repeated.isEmpty {
-        let lines = repeated.map { "  \(counts[$0]!)× \($0)" }
+        let lines = repeated.map { "  \($0.count)× \($0.shape)" }
         reportIssue(
             "N+1 pattern: \(repeated.count == 1 ? "a statement shape ran" : "statement shapes ran") more than \(maxRepeats) time\(maxRepeats == 1 ? "" : "s"):\n"
                 + lines.joined(separator: "\n") + "\nload them in one statement (a JOIN or `IN (…)`) instead of one per row",

@@ -52,7 +52,14 @@ extension DatabaseConnection {
     /// where statements end (strings, comments and trigger bodies included).
     nonisolated(nonsending)
     public func executeScript(_ sql: String) async throws {
-        for statement in SQLTokenizer.statements(in: sql) {
+        try await executeStatements(of: sql)
+    }
+
+    /// Runs each statement of a script through ``execute(_:)`` (so transaction control in it is
+    /// rewritten inside a test transaction).
+    nonisolated(nonsending)
+    func executeStatements(of script: String) async throws {
+        for statement in SQLTokenizer.statements(in: script) {
             _ = try await execute(SQLQuery(sql: statement))
         }
     }

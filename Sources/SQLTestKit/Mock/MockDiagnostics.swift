@@ -47,8 +47,7 @@ enum MockDiagnostics {
             let (actualText, actualTokens) = usesPlaceholders || statement.arguments.isEmpty
                 ? (statement.sql, boundTokens) : (expandedText, expandedTokens)
             let distance = Suggestions.editDistance(scriptedTokens, actualTokens)
-            var explanation = explainDifference(scripted: scripted, scriptedTokens: scriptedTokens,
-                                                actual: actualText, actualTokens: actualTokens)
+            var explanation = explainDifference(scripted: scripted, actual: actualText)
             if distance == 0, usesPlaceholders, let matchers = expectation.arguments {
                 explanation = explainArguments(matchers, statement.arguments)
             }
@@ -58,26 +57,9 @@ enum MockDiagnostics {
     }
 
     /// "first difference at token N" with both texts and a caret under the statement's token.
-    static func explainDifference(scripted: String, scriptedTokens: [String], actual: String, actualTokens: [String]) -> [String] {
-        let common = zip(scriptedTokens, actualTokens).prefix { $0 == $1 }.count
-        if common == scriptedTokens.count && common == actualTokens.count {
-            return ["same statement up to layout, case and quoting; match it with .normalized(…)"]
-        }
-        var lines: [String] = []
-        let scriptedToken = common < scriptedTokens.count ? "`\(scriptedTokens[common])`" : "nothing more"
-        let actualToken = common < actualTokens.count ? "`\(actualTokens[common])`" : "nothing more"
-        lines.append("first difference at token \(common + 1): scripted \(scriptedToken), statement has \(actualToken)")
-        lines.append("  scripted:  \(scripted)")
-        lines.append("  statement: \(actual)")
-        lines.append("             " + String(repeating: " ", count: column(ofSignificantToken: common, in: actual)) + "^")
-        return lines
-    }
-
-    /// The character column where the `index`-th significant token starts (or the end).
-    static func column(ofSignificantToken index: Int, in sql: String) -> Int {
-        let significant = SQLTokenizer.tokenize(sql).filter { $0.isSignificant && !($0.kind == .symbol && $0.text == ";") }
-        let offset = index < significant.count ? significant[index].offset : sql.utf8.count
-        return String(decoding: sql.utf8.prefix(offset), as: UTF8.self).count
+    static func explainDifference(scripted: String, actual: String) -> [String] {
+        let lines = SQLTokenizer.firstDifference(expected: scripted, actual: actual, labels: ("scripted", "statement"))
+        return lines.isEmpty ? ["same statement up to layout, case and quoting; match it with .normalized(…)"] : lines
     }
 
     static func explainArguments(_ matchers: [ArgumentMatcher], _ arguments: [SQLValue]) -> [String] {

@@ -92,9 +92,14 @@ public final class StatementLog: Sendable {
     /// log.shapes(.excludingNoise).first   // (shape: "SELECT * FROM author WHERE id = ?", count: 20)
     /// ```
     public func shapes(_ filter: StatementFilter = .excludingNoise) -> [(shape: String, count: Int)] {
+        StatementLog.shapes(of: statements(filter))
+    }
+
+    /// `statements` grouped by shape, most frequent first, ties in order of first appearance.
+    public static func shapes(of statements: [LoggedStatement]) -> [(shape: String, count: Int)] {
         var counts: [String: Int] = [:]
         var order: [String] = []
-        for entry in statements(filter) {
+        for entry in statements {
             let shape = entry.shape
             if counts[shape] == nil { order.append(shape) }
             counts[shape, default: 0] += 1

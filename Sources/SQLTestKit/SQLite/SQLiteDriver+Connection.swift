@@ -32,10 +32,7 @@ extension SQLiteDriver {
         public func executeScript(_ sql: String) async throws {
             if transactionState.isInTestTransaction {
                 // Transaction control in the script must be rewritten statement by statement.
-                for statement in SQLTokenizer.statements(in: sql) {
-                    _ = try await execute(SQLQuery(sql: statement))
-                }
-                return
+                return try await executeStatements(of: sql)
             }
             _ = try transactionState.intercept(SQLQuery(sql: sql))
             try core.withLock { core in

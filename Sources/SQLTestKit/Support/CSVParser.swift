@@ -43,6 +43,8 @@ enum CSVParser {
         var quoted = false
         var lineHasContent = false
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
+        /// Where the current field began: a quote opens a quoted field only there.
+        var fieldStart = index
 
         func endField() {
             record.append(Field(text: String(decoding: field, as: UTF8.self), quoted: quoted, line: fieldLine))
@@ -62,7 +64,7 @@ enum CSVParser {
 
         while index < bytes.count {
             let byte = bytes[index]
-            if field.isEmpty && !quoted && byte == .doubleQuote && !lineHasContentInField(record: record, field: field, lineHasContent: lineHasContent, bytes: bytes, index: index) {
+            if byte == .doubleQuote && index == fieldStart {
                 // A quoted field: read to the closing quote.
                 quoted = true
                 lineHasContent = true
@@ -97,15 +99,18 @@ enum CSVParser {
                 lineHasContent = true
                 endField()
                 fieldLine = line
+                fieldStart = index + 1
             case .carriageReturn where index + 1 < bytes.count && bytes[index + 1] == .newline:
                 index += 1
                 endRecord()
                 line += 1
                 fieldLine = line
+                fieldStart = index + 1
             case .newline:
                 endRecord()
                 line += 1
                 fieldLine = line
+                fieldStart = index + 1
             default:
                 if quoted {
                     throw Error(line: line, message: "unexpected character after a closing quote; a quote inside a quoted field must be doubled")
@@ -118,13 +123,6 @@ enum CSVParser {
         }
         endRecord()
         return records
-    }
-
-    /// A quote starts a quoted field only at the start of a field.
-    private static func lineHasContentInField(record: [Field], field: [UInt8], lineHasContent: Bool, bytes: [UInt8], index: Int) -> Bool {
-        guard index > 0 else { return false }
-        let previous = bytes[index - 1]
-        return !(previous == .comma || previous == .newline || previous == .carriageReturn || (index == 3 && bytes.starts(with: [0xEF, 0xBB, 0xBF])))
     }
 }
 

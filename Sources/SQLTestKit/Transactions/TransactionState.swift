@@ -135,8 +135,7 @@ public final class TransactionState: Sendable {
 
     /// `PRAGMA foreign_keys = …` is silently ignored inside a transaction and
     /// `PRAGMA journal_mode = …` cannot change there; refusing them beats losing them.
-    private static func isIgnoredInsideTransaction(_ tokens: [SQLToken]) -> Bool {
-        let words = tokens
+    private static func isIgnoredInsideTransaction(_ words: [SQLToken]) -> Bool {
         guard words.count >= 3, words[0].keyword == "PRAGMA",
               let name = words[1].keyword, name == "FOREIGN_KEYS" || name == "JOURNAL_MODE"
         else { return false }
