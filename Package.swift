@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "SQLTestKitTesting", targets: ["SQLTestKitTesting"]),
     ],
     dependencies: [
+        // YAML fixtures. The core's only dependency: it bundles libyaml and builds in seconds.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // Test failures that work in XCTest and Swift Testing alike (test-support product only).
         .package(url: "https://github.com/pointfreeco/xctest-dynamic-overlay", from: "1.13.1"),
     ],
@@ -30,7 +32,7 @@ let package = Package(
         ),
         .target(
             name: "SQLTestKit",
-            dependencies: ["SQLTestKitSQLite"],
+            dependencies: ["SQLTestKitSQLite", .product(name: "Yams", package: "Yams")],
             swiftSettings: sharedSettings
         ),
         // The behaviour every driver must show, as a library so third-party drivers can run it too.

@@ -8,7 +8,13 @@ extension SQLTokenizer {
     /// // ["CREATE TABLE t(x)", "INSERT INTO t VALUES (';')"]
     /// ```
     public static func statements(in script: String) -> [String] {
-        var statements: [String] = []
+        statementsWithOffsets(in: script).map(\.text)
+    }
+
+    /// The statements of a script with the UTF-8 offset where each starts, for messages that
+    /// name the line of a failing statement.
+    static func statementsWithOffsets(in script: String) -> [(text: String, offset: Int)] {
+        var statements: [(text: String, offset: Int)] = []
         var current: [SQLToken] = []
         var blockDepth = 0
         var isTrigger = false
@@ -19,7 +25,7 @@ extension SQLTokenizer {
                 // Trim leading and trailing whitespace and comments, keep inner ones verbatim.
                 let first = current.firstIndex(where: \.isSignificant)!
                 let last = current.lastIndex(where: \.isSignificant)!
-                statements.append(current[first...last].map(\.text).joined())
+                statements.append((current[first...last].map(\.text).joined(), current[first].offset))
             }
             current.removeAll(keepingCapacity: true)
             blockDepth = 0

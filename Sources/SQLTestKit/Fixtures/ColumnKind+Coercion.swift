@@ -1,0 +1,216 @@
+import Foundation
+
+extension ColumnKind {
+    /// Why a value could not be coerced, and what to write instead.
+    struct CoercionFailure: Error {
+        var message: String
+        var suggestion: String
+    }
+
+    /// `value` as this kind of column stores it; a value that does not fit is a failure, never
+    /// a silent string.
+    ///
+    /// - Booleans: `true`/`false`, `yes`/`no`, `on`/`off`, `t`/`f`, `1`/`0` (any case) → 1 or 0.
+    /// - Dates and times: ISO 8601 (`2024-05-01`, `2024-05-01T09:30:00Z`, offsets, fractions) →
+    ///   `yyyy-MM-dd` for a date without a time, else `yyyy-MM-dd HH:mm:ss.SSS` in UTC, the text
+    ///   `Date` values are bound as; `HH:mm[:ss]` for `TIME`.
+    /// - JSON: nested lists and maps → JSON text; text must already be valid JSON.
+    /// - Blobs: YAML `!!binary`, or base64 text.
+    /// - Plain `null`, `~`, an empty plain scalar and JSON `null` → NULL in every kind.
+    func coerce(_ value: FixtureValue) -> Result<SQLValue, CoercionFailure> {
+        if value.isNull { return .success(.null) }
+        switch self {
+        case .integer: return integer(value)
+        case .real: return real(value)
+        case .numeric:
+            if case .success(let integer) = integer(value) { return .success(integer) }
+            return real(value)
+        case .text: return text(value)
+        case .boolean: return boolean(value)
+        case .date, .dateTime: return date(value)
+        case .time: return time(value)
+        case .json: return json(value)
+        case .blob: return blob(value)
+        case .any: return inferred(value)
+        }
+    }
+
+    private func failure(_ value: FixtureValue, _ suggestion: String) -> Result<SQLValue, CoercionFailure> {
+        .failure(CoercionFailure(message: "`\(value.excerpt)` is not \(displayName)", suggestion: suggestion))
+    }
+
+    private func scalarText(_ value: FixtureValue) -> String? {
+        switch value {
+        case .plain(let text), .quoted(let text), .number(let text): text
+        case .bool(let flag): flag ? "true" : "false"
+        default: nil
+        }
+    }
+
+    private func integer(_ value: FixtureValue) -> Result<SQLValue, CoercionFailure> {
+        if case .bool(let flag) = value { return .success(.integer(flag ? 1 : 0)) }
+        if let text = scalarText(value) {
+            if let number = Int64(text) { return .success(.integer(number)) }
+            // `1.0` and `1e3` are integers when they are whole.
+            if let real = Double(text), real.isFinite, real == real.rounded(), abs(real) < 9.2e18 { return .success(.integer(Int64(real))) }
+        }
+        return failure(value, "write a whole number such as `42`")
+    }
+
+    private func real(_ value: FixtureValue) -> Result<SQLValue, CoercionFailure> {
+        if case .bool = value { return failure(value, "write a number such as `9.99`") }
+        if let text = scalarText(value), let real = Double(text), real.isFinite { return .success(.real(real)) }
+        return failure(value, "write a number such as `9.99`")
+    }
+
+    private func text(_ value: FixtureValue) -> Result<SQLValue, CoercionFailure> {
+        if let text = scalarText(value) { return .success(.text(text)) }
+        switch value {
+        case .list, .map:
+            return .failure(CoercionFailure(message: "a nested \(value.isList ? "list" : "map") cannot go in a text column",
+                                            suggestion: "declare the column as JSON, or write the value as one quoted string"))
+        default:
+            return failure(value, "write the text, quoted if it could be read as something else")
+        }
+    }
+
+    private func boolean(_ value: FixtureValue) -> Result<SQLValue, CoercionFailure> {
+        if case .bool(let flag) = value { return .success(.integer(flag ? 1 : 0)) }
+        if let text = scalarText(value) {
+            switch text.asciiLowercased {
+            case "true", "yes", "on", "t", "y", "1": return .success(.integer(1))
+            case "false", "no", "off", "f", "n", "0": return .success(.integer(0))
+            default: break
+            }
+        }
+        return failure(value, "write `true` or `false`")
+    }
+
+    private func date(_ value: FixtureValue) -> Result<SQLValue, CoercionFailure> {
+        guard let text = scalarText(value), let date = SQLDateFormat.date(from: text) else {
+            return failure(value, self == .date ? "write an ISO 8601 date such as `2024-05-01`"
+                                                 : "write an ISO 8601 date and time such as `2024-05-01T09:30:00Z`")
+        }
+        let formatted = SQLDateFormat.string(from: date)
+        if self == .date, formatted.hasSuffix(" 00:00:00.000") { return .success(.text(String(formatted.prefix(10)))) }
+        return .success(.text(formatted))
+    }
+
+    private func time(_ value: FixtureValue) -> Result<SQLValue, CoercionFailure> {
+        guard let text = scalarText(value), let date = SQLDateFormat.date(from: "2000-01-01T" + text) else {
+            return failure(value, "write a time such as `09:30` or `09:30:15`")
+        }
+        let formatted = SQLDateFormat.string(from: date)
+        return .success(.text(String(formatted.dropFirst(11).prefix(formatted.hasSuffix(".000") ? 8 : 12))))
+    }
+
+    private func json(_ value: FixtureValue) -> Result<SQLValue, CoercionFailure> {
+        switch value {
+        case .list, .map, .number, .bool: return .success(.text(value.jsonText))
+        case .plain(let text) where Int64(text) != nil || Double(text) != nil || text == "true" || text == "false":
+            return .success(.text(text))
+        case .plain(let text), .quoted(let text):
+            if (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) != nil {
+                return .success(.text(text))
+            }
+            return .failure(CoercionFailure(message: "`\(value.excerpt)` is not valid JSON",
+                                            suggestion: "write nested YAML or JSON lists and maps, or valid JSON text (a JSON string needs its own double quotes)"))
+        default:
+            return failure(value, "write a list, a map or JSON text")
+        }
+    }
+
+    private func blob(_ value: FixtureValue) -> Result<SQLValue, CoercionFailure> {
+        switch value {
+        case .binary(let bytes): return .success(.blob(bytes))
+        case .plain(let text), .quoted(let text):
+            if let data = Data(base64Encoded: text.filter { !$0.isWhitespace }) { return .success(.blob(Array(data))) }
+            return .failure(CoercionFailure(message: "`\(value.excerpt)` is not base64",
+                                            suggestion: "write the bytes as base64 text, or in YAML as `!!binary` data"))
+        default:
+            return failure(value, "write the bytes as base64 text, or in YAML as `!!binary` data")
+        }
+    }
+
+    /// No declared type: plain numbers are numbers, everything else keeps its written form.
+    private func inferred(_ value: FixtureValue) -> Result<SQLValue, CoercionFailure> {
+        switch value {
+        case .plain(let text), .number(let text):
+            if let integer = Int64(text) { return .success(.integer(integer)) }
+            if let real = Double(text), real.isFinite, text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) {
+                return .success(.real(real))
+            }
+            return .success(.text(text))
+        case .quoted(let text): return .success(.text(text))
+        case .bool(let flag): return .success(.integer(flag ? 1 : 0))
+        case .binary(let bytes): return .success(.blob(bytes))
+        case .list, .map: return .success(.text(value.jsonText))
+        case .null: return .success(.null)
+        }
+    }
+}
+
+extension FixtureValue {
+    var isList: Bool {
+        if case .list = self { return true }
+        return false
+    }
+
+    /// The value as compact JSON text, keys in written order. Plain scalars inside lists and
+    /// maps are numbers, booleans or null when they read as one, else strings.
+    var jsonText: String {
+        var output = ""
+        writeJSON(to: &output)
+        return output
+    }
+
+    private func writeJSON(to output: inout String) {
+        switch self {
+        case .null: output += "null"
+        case .bool(let flag): output += flag ? "true" : "false"
+        case .number(let text): output += text
+        case .quoted(let text): FixtureValue.writeJSONString(text, to: &output)
+        case .binary(let bytes): FixtureValue.writeJSONString(Data(bytes).base64EncodedString(), to: &output)
+        case .plain(let text):
+            if isNull { output += "null" }
+            else if text == "true" || text == "false" { output += text }
+            else if Int64(text) != nil { output += text }
+            else if let real = Double(text), real.isFinite, text.first != "+", text.first != "." { output += text }
+            else { FixtureValue.writeJSONString(text, to: &output) }
+        case .list(let items):
+            output += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { output += "," }
+                item.writeJSON(to: &output)
+            }
+            output += "]"
+        case .map(let entries):
+            output += "{"
+            for (index, entry) in entries.enumerated() {
+                if index > 0 { output += "," }
+                FixtureValue.writeJSONString(entry.key, to: &output)
+                output += ":"
+                entry.value.writeJSON(to: &output)
+            }
+            output += "}"
+        }
+    }
+
+    static func writeJSONString(_ text: String, to output: inout String) {
+        output += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        output += "\""
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+
+/// One parsed fixture file: the rows it gives a table, or the statements of a `.sql` file.
+public struct FixtureFile: Sendable, Hashable {
+    /// The formats SQLTestKit reads, chosen by file extension.
+    public enum Format: String, Sendable, Hashable, CaseIterable {
+        case yaml, json, csv, sql
+
+        /// The format for a file extension (`yml` and `yaml` are both YAML), or `nil`.
+        public init?(fileExtension: String) {
+            switch fileExtension.lowercased() {
+            case "yml", "yaml": self = .yaml
+            case "json": self = .json
+            case "csv": self = .csv
+            case "sql": self = .sql
+            default: return nil
+            }
+        }
+
+        /// The extension dumps write.
+        public var fileExtension: String { self == .yaml ? "yml" : rawValue }
+    }
+
+    /// The path the file was read from, as given (used in every error message).
+    public var path: String
+    /// The table the rows go to: the file name without its extension.
+    public var table: String
+    public var format: Format
+    /// The rows, in file order; empty for `.sql` files.
+    var rows: [FixtureRow]
+    /// The statements of a `.sql` file.
+    public var sql: String?
+    /// A hash of the file's bytes, so templates built from fixtures are rebuilt when a file changes.
+    var contentHash: UInt64
+
+    /// The number of rows the file gives its table.
+    public var rowCount: Int { rows.count }
+
+    /// The labels of the file's rows, in file order.
+    public var labels: [String] { rows.compactMap(\.label) }
+}
+
+/// One row of a fixture file.
+struct FixtureRow: Sendable, Hashable {
+    /// The row's label (a YAML or JSON mapping key); list-shaped files and CSV have none.
+    var label: String?
+    var line: Int
+    var column: Int?
+    var fields: [FixtureField]
+}
+
+/// One `key: value` of a row, with where the value was written.
+struct FixtureField: Sendable, Hashable {
+    var key: String
+    var value: FixtureValue
+    var line: Int
+    var column: Int?
+}

@@ -1,0 +1,307 @@
+/// Fixture rows resolved against a live schema: every value coerced to its column's type,
+/// every label turned into a key, every reference into the referenced row's key columns, and
+/// the tables put in foreign-key order. Building a plan touches no database; every problem it
+/// finds is collected, so `check` can list them all.
+struct FixturePlan: Sendable {
+    struct TableLoad: Sendable {
+        var table: SchemaInfo.Table
+        var file: FixtureFile
+        var rows: [PlannedRow]
+        /// Row positions by label.
+        var labels: [String: Int]
+    }
+
+    struct PlannedRow: Sendable {
+        var label: String?
+        var line: Int
+        /// Values by column position; `nil` where the row leaves the column to its default.
+        var values: [SQLValue?]
+    }
+
+    /// Tables in the order their rows are inserted: parents before children.
+    private(set) var loads: [TableLoad] = []
+    /// `.sql` files, run after the rows, in file-name order.
+    private(set) var scripts: [FixtureFile] = []
+    private(set) var problems: [FixtureProblem] = []
+
+    /// A reference by label waiting for its parent table to be resolved.
+    private struct PendingReference {
+        var row: Int
+        var foreignKey: SchemaInfo.ForeignKey
+        var label: String
+        var key: String
+        var line: Int
+        var column: Int?
+    }
+
+    init(files: [FixtureFile], schema: SchemaInfo) {
+        var pending: [String: [PendingReference]] = [:]
+        var loadIndex: [String: Int] = [:]
+        for file in files {
+            if file.format == .sql { scripts.append(file); continue }
+            guard let table = schema.table(named: file.table) else {
+                let closest = Suggestions.closest(to: file.table, in: schema.tables.map(\.name))
+                problems.append(FixtureProblem(
+                    kind: .unknownTable, message: "unknown table `\(file.table)`: the file \(file.path) is named after a table the schema does not have",
+                    file: file.path, table: file.table,
+                    suggestion: closest.map { "did you mean `\($0)`? Rename the file to \($0).\(file.format.fileExtension)" }
+                        ?? "tables in the schema: \(Self.list(schema.tables.map(\.name)))"))
+                continue
+            }
+            if let other = loadIndex[table.name.asciiLowercased] {
+                problems.append(FixtureProblem(
+                    kind: .duplicateKey, message: "two fixture files give rows to table `\(table.name)`: \(loads[other].file.path) and \(file.path)",
+                    file: file.path, table: table.name, suggestion: "keep the rows of one table in one file"))
+                continue
+            }
+            let (load, references) = firstPass(file: file, table: table)
+            loadIndex[table.name.asciiLowercased] = loads.count
+            pending[table.name.asciiLowercased] = references
+            loads.append(load)
+        }
+        loads = Self.dependencyOrder(loads)
+        let positions = Dictionary(uniqueKeysWithValues: loads.enumerated().map { ($0.element.table.name.asciiLowercased, $0.offset) })
+        for index in loads.indices {
+            resolve(pending[loads[index].table.name.asciiLowercased] ?? [], in: index, positions: positions, schema: schema)
+        }
+        for index in loads.indices { checkRequiredValues(loads[index]) }
+    }
+
+    // MARK: - First pass: values, labels, keys
+
+    private mutating func firstPass(file: FixtureFile, table: SchemaInfo.Table) -> (TableLoad, [PendingReference]) {
+        let referenceNames = Self.referenceNames(of: table)
+        var singleColumnKeys: [Int: SchemaInfo.ForeignKey] = [:]
+        for key in table.foreignKeys where key.columns.count == 1 {
+            if let position = table.position(of: key.columns[0]) { singleColumnKeys[position] = key }
+        }
+        let primaryKey = table.primaryKey
+        let derivedKeyPosition = primaryKey.count == 1 ? table.position(of: primaryKey[0].name) : nil
+        var load = TableLoad(table: table, file: file, rows: [], labels: [:])
+        load.rows.reserveCapacity(file.rows.count)
+        var references: [PendingReference] = []
+        var keyOwners: [SQLValue: Int] = [:]
+        // Files whose rows share one key order (CSV, most YAML) look each key up once.
+        var cachedKeys: [String] = []
+        var cachedPositions: [Int?] = []
+
+        for row in file.rows {
+            var values = [SQLValue?](repeating: nil, count: table.columns.count)
+            let rowIndex = load.rows.count
+            for (fieldIndex, field) in row.fields.enumerated() {
+                let position: Int?
+                if fieldIndex < cachedKeys.count, cachedKeys[fieldIndex] == field.key {
+                    position = cachedPositions[fieldIndex]
+                } else {
+                    position = table.position(of: field.key)
+                    if fieldIndex < cachedKeys.count {
+                        cachedKeys[fieldIndex] = field.key
+                        cachedPositions[fieldIndex] = position
+                    } else if fieldIndex == cachedKeys.count {
+                        cachedKeys.append(field.key)
+                        cachedPositions.append(position)
+                    }
+                }
+                if let position {
+                    let column = table.columns[position]
+                    if column.isGenerated {
+                        problems.append(problem(.typeMismatch, "column `\(column.name)` of `\(table.name)` is generated; the database computes it",
+                                                file: file, row: row, field: field, suggestion: "remove `\(field.key)` from the row"))
+                        continue
+                    }
+                    // `author_id: alice` — a label where a key was expected.
+                    if let key = singleColumnKeys[position], let label = Self.labelText(field.value), Int64(label) == nil,
+                       column.kind != .text, column.kind != .blob {
+                        references.append(PendingReference(row: rowIndex, foreignKey: key, label: label, key: field.key,
+                                                           line: field.line, column: field.column))
+                        continue
+                    }
+                    switch column.kind.coerce(field.value) {
+                    case .success(let value): values[position] = value
+                    case .failure(let failure):
+                        problems.append(problem(.typeMismatch, "column `\(column.name)` of `\(table.name)`\(Self.rowName(row)): \(failure.message)",
+                                                file: file, row: row, field: field,
+                                                suggestion: "\(failure.suggestion) (the column is declared `\(column.declaredType)`)"))
+                    }
+                } else if let key = referenceNames[field.key] ?? referenceNames[field.key.asciiLowercased] {
+                    if field.value.isNull {
+                        for name in key.columns { if let position = table.position(of: name) { values[position] = .null } }
+                    } else if let label = Self.labelText(field.value) {
+                        references.append(PendingReference(row: rowIndex, foreignKey: key, label: label, key: field.key,
+                                                           line: field.line, column: field.column))
+                    } else {
+                        problems.append(problem(.typeMismatch, "`\(field.key)` of `\(table.name)`\(Self.rowName(row)) references a \(key.parentTable) row, so it must be a label, not `\(field.value.excerpt)`",
+                                                file: file, row: row, field: field, suggestion: "write the label of a row in \(key.parentTable)'s fixtures"))
+                    }
+                } else {
+                    let candidates = table.columns.filter { !$0.isGenerated }.map(\.name) + referenceNames.keys.sorted()
+                    let closest = Suggestions.closest(to: field.key, in: candidates)
+                    problems.append(problem(.unknownColumn, "unknown column `\(field.key)` in table `\(table.name)`\(Self.rowName(row))",
+                                            file: file, row: row, field: field,
+                                            suggestion: closest.map { "did you mean `\($0)`?" } ?? "columns of `\(table.name)`: \(Self.list(candidates))"))
+                }
+            }
+            // A label gives the row its key unless the row sets one.
+            if let label = row.label, let position = derivedKeyPosition, values[position] == nil,
+               !references.contains(where: { $0.row == rowIndex && $0.foreignKey.columns.contains(table.columns[position].name) }) {
+                switch table.columns[position].kind {
+                case .text: values[position] = .text(label)
+                case .integer, .numeric, .any: values[position] = .integer(FixtureSet.derivedID(for: label))
+                default: break
+                }
+            }
+            if let position = derivedKeyPosition, let key = values[position], key != .null {
+                if let owner = keyOwners[key] {
+                    let other = load.rows[owner]
+                    problems.append(problem(.duplicateKey,
+                                            "rows\(Self.rowName(row)) and\(Self.rowName(other.label, line: other.line)) of `\(table.name)` both have the key \(key) in `\(table.columns[position].name)`",
+                                            file: file, row: row, field: nil,
+                                            suggestion: row.label != nil && other.label != nil
+                                                ? "two labels hash to the same key; give one of the rows an explicit `\(table.columns[position].name)`"
+                                                : "give each row its own `\(table.columns[position].name)`"))
+                } else {
+                    keyOwners[key] = rowIndex
+                }
+            }
+            if let label = row.label { load.labels[label] = rowIndex }
+            load.rows.append(PlannedRow(label: row.label, line: row.line, values: values))
+        }
+        return (load, references)
+    }
+
+    // MARK: - Second pass: references by label
+
+    private mutating func resolve(_ references: [PendingReference], in index: Int, positions: [String: Int], schema: SchemaInfo) {
+        let child = loads[index]
+        for reference in references {
+            let parentName = reference.foreignKey.parentTable
+            let fileRow = child.file.rows[reference.row]
+            guard let parentIndex = positions[parentName.asciiLowercased] else {
+                problems.append(FixtureProblem(
+                    kind: .unknownLabel,
+                    message: "`\(reference.key)` of `\(child.table.name)`\(Self.rowName(fileRow)) references the \(parentName) row labelled `\(reference.label)`, but no fixture file gives rows to `\(parentName)`",
+                    file: child.file.path, line: reference.line, column: reference.column, table: child.table.name,
+                    label: fileRow.label, columnName: reference.key,
+                    suggestion: "add \(parentName).yml with a row labelled `\(reference.label)`, or set `\(reference.foreignKey.columns.joined(separator: "`, `"))` to the key itself"))
+                continue
+            }
+            let parent = loads[parentIndex]
+            guard let parentRow = parent.labels[reference.label] else {
+                let closest = Suggestions.closest(to: reference.label, in: parent.labels.keys)
+                problems.append(FixtureProblem(
+                    kind: .unknownLabel,
+                    message: "`\(reference.key)` of `\(child.table.name)`\(Self.rowName(fileRow)) references the \(parentName) row labelled `\(reference.label)`, but \(parent.file.path) has no row with that label",
+                    file: child.file.path, line: reference.line, column: reference.column, table: child.table.name,
+                    label: fileRow.label, columnName: reference.key,
+                    suggestion: closest.map { "did you mean `\($0)`?" }
+                        ?? (parent.labels.isEmpty ? "\(parent.file.path) has no labelled rows; label them to reference them"
+                                                  : "labels in \(parent.file.path): \(Self.list(parent.file.labels))")))
+                continue
+            }
+            for (childColumn, parentColumn) in zip(reference.foreignKey.columns, reference.foreignKey.parentColumns) {
+                guard let childPosition = child.table.position(of: childColumn),
+                      let parentPosition = parent.table.position(of: parentColumn) else { continue }
+                guard let value = loads[parentIndex].rows[parentRow].values[parentPosition] else {
+                    problems.append(FixtureProblem(
+                        kind: .missingValue,
+                        message: "`\(reference.key)` of `\(child.table.name)`\(Self.rowName(fileRow)) needs `\(parentColumn)` of the \(parentName) row `\(reference.label)`, which does not set it",
+                        file: child.file.path, line: reference.line, column: reference.column, table: child.table.name,
+                        label: fileRow.label, columnName: childColumn,
+                        suggestion: "set `\(parentColumn)` on the \(parentName) row `\(reference.label)`"))
+                    continue
+                }
+                loads[index].rows[reference.row].values[childPosition] = value
+            }
+        }
+    }
+
+    // MARK: - Third pass: NOT NULL columns
+
+    private mutating func checkRequiredValues(_ load: TableLoad) {
+        let required = load.table.columns.enumerated().filter { _, column in
+            column.notNull && !column.isGenerated && column.name != load.table.rowidAlias?.name
+        }
+        guard !required.isEmpty else { return }
+        for (rowIndex, row) in load.rows.enumerated() {
+            for (position, column) in required {
+                let value = row.values[position]
+                if value == nil && column.hasDefault { continue }
+                guard value == nil || value == .null else { continue }
+                let reference = Self.referenceNames(of: load.table).first { $0.value.columns.contains(column.name) }?.key
+                let fileRow = load.file.rows[rowIndex]
+                let explicitField = fileRow.fields.first { load.table.position(of: $0.key) == position }
+                problems.append(FixtureProblem(
+                    kind: .missingValue,
+                    message: value == nil
+                        ? "`\(load.table.name)`\(Self.rowName(fileRow)) has no value for the NOT NULL column `\(column.name)`"
+                        : "`\(load.table.name)`\(Self.rowName(fileRow)) sets the NOT NULL column `\(column.name)` to null",
+                    file: load.file.path, line: explicitField?.line ?? row.line, column: explicitField?.column ?? fileRow.column,
+                    table: load.table.name, label: row.label, columnName: column.name,
+                    suggestion: reference.map { "add `\($0): <label of a \(load.table.foreignKeys.first { $0.columns.contains(column.name) }?.parentTable ?? "parent") row>` or `\(column.name): …` to the row" }
+                        ?? "add `\(column.name): …` to the row"))
+            }
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// The names a row may use to reference a parent by label: a single-column key `author_id`
+    /// is `author`; the parent table's name works too when only one key points at it.
+    static func referenceNames(of table: SchemaInfo.Table) -> [String: SchemaInfo.ForeignKey] {
+        var names: [String: SchemaInfo.ForeignKey] = [:]
+        for key in table.foreignKeys {
+            if key.columns.count == 1, key.columns[0].asciiLowercased.hasSuffix("_id"), key.columns[0].count > 3 {
+                names[String(key.columns[0].dropLast(3))] = key
+            }
+        }
+        for key in table.foreignKeys where table.foreignKeys.filter({ $0.parentTable.asciiLowercased == key.parentTable.asciiLowercased }).count == 1 {
+            if names[key.parentTable] == nil { names[key.parentTable] = key }
+        }
+        return names.filter { table.position(of: $0.key) == nil }
+    }
+
+    /// Parents before children (Kahn's algorithm, file order among equals); tables in a cycle
+    /// follow in file order, which deferred foreign keys allow.
+    static func dependencyOrder(_ loads: [TableLoad]) -> [TableLoad] {
+        let names = Set(loads.map { $0.table.name.asciiLowercased })
+        var remaining = Array(loads.indices)
+        var placed = Set<String>()
+        var ordered: [TableLoad] = []
+        while !remaining.isEmpty {
+            let ready = remaining.firstIndex { index in
+                loads[index].table.foreignKeys.allSatisfy { key in
+                    let parent = key.parentTable.asciiLowercased
+                    return parent == loads[index].table.name.asciiLowercased || !names.contains(parent) || placed.contains(parent)
+                }
+            }
+            let next = remaining.remove(at: ready ?? 0)
+            placed.insert(loads[next].table.name.asciiLowercased)
+            ordered.append(loads[next])
+        }
+        return ordered
+    }
+
+    static func labelText(_ value: FixtureValue) -> String? {
+        switch value {
+        case .plain(let text), .quoted(let text): text
+        default: nil
+        }
+    }
+
+    static func rowName(_ row: FixtureRow) -> String { rowName(row.label, line: row.line) }
+
+    static func rowName(_ label: String?, line: Int) -> String {
+        label.map { " (row `\($0)`)" } ?? " (row at line \(line))"
+    }
+
+    static func list(_ names: [String]) -> String {
+        names.count > 8 ? names.prefix(8).map { "`\($0)`" }.joined(separator: ", ") + ", … (\(names.count) in all)"
+                        : names.map { "`\($0)`" }.joined(separator: ", ")
+    }
+
+    private func problem(_ kind: FixtureProblem.Kind, _ message: String, file: FixtureFile, row: FixtureRow,
+                         field: FixtureField?, suggestion: String) -> FixtureProblem {
+        FixtureProblem(kind: kind, message: message, file: file.path, line: field?.line ?? row.line, column: field?.column ?? row.column,
+                       table: file.table, label: row.label, columnName: field?.key, suggestion: suggestion)
+    }
+}

@@ -1,0 +1,250 @@
+import Foundation
+
+/// How far a load has come, reported to a progress handler.
+public struct FixtureLoadProgress: Sendable, Hashable {
+    /// The table being loaded.
+    public var table: String
+    /// Rows of `table` inserted so far.
+    public var rowsLoaded: Int
+    /// Rows `table` gets in all.
+    public var rowsInTable: Int
+    /// Rows inserted so far, all tables together.
+    public var totalRowsLoaded: Int
+    /// Rows the load inserts in all.
+    public var totalRows: Int
+}
+
+/// What a load did: rows per table, in the order they were inserted.
+public struct FixtureLoadSummary: Sendable, Hashable, CustomStringConvertible {
+    public struct Table: Sendable, Hashable {
+        public var name: String
+        public var rows: Int
+        /// The file the rows came from.
+        public var file: String
+    }
+
+    public var tables: [Table]
+    /// `.sql` files run after the rows.
+    public var scripts: [String]
+    public var duration: Duration
+
+    public var totalRows: Int { tables.reduce(0) { $0 + $1.rows } }
+
+    /// A table of rows per table, then the total.
+    public var description: String {
+        let width = max(5, tables.map(\.name.count).max() ?? 0)
+        var lines = tables.map { $0.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + String($0.rows) }
+        lines += scripts.map { "ran \($0)" }
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        lines.append("\(totalRows) row\(totalRows == 1 ? "" : "s") in \(tables.count) table\(tables.count == 1 ? "" : "s") loaded in \(String(format: "%.3f", seconds)) s")
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension FixtureSet {
+    /// Loads every fixture into `db` in one transaction: rows in foreign-key order with labels
+    /// and references resolved against `db`'s live schema, then the `.sql` files. Any failure
+    /// leaves `db` exactly as it was and throws ``FixtureError`` with every problem found (file,
+    /// line, table, label, column and a suggestion each).
+    ///
+    /// - Parameters:
+    ///   - clearingTables: delete the rows the fixture tables already hold first (the default),
+    ///     so a load gives the same contents every time.
+    ///   - allowingNonTestDatabase: load into a file database that SQLTestKit did not create
+    ///     and whose name does not say it is a test database; otherwise such a load throws
+    ///     ``NotATestDatabaseError``.
+    ///   - progress: called as rows go in (every 1,000 rows and at the end of each table).
+    ///
+    /// ```swift
+    /// let fixtures = try FixtureSet(directory: "Fixtures")
+    /// let summary = try await fixtures.load(into: db)
+    /// print(summary)   // rows per table
+    /// ```
+    @discardableResult
+    nonisolated(nonsending)
+    public func load(into db: any DatabaseConnection, clearingTables: Bool = true, allowingNonTestDatabase: Bool = false,
+                     progress: (@Sendable (FixtureLoadProgress) -> Void)? = nil) async throws -> FixtureLoadSummary {
+        let start = ContinuousClock.now
+        try await Self.checkIsTestDatabase(db, override: allowingNonTestDatabase)
+        let plan = FixturePlan(files: files, schema: try await SchemaInfo.read(from: db))
+        if !plan.problems.isEmpty { throw FixtureError(problems: plan.problems) }
+        let problems = try await db.transaction { db in
+            let problems = try await FixtureInserter(plan: plan, progress: progress).run(on: db, clearingTables: clearingTables)
+            // Throwing rolls the transaction back: nothing of a failed load stays.
+            if !problems.isEmpty { throw FixtureError(problems: problems) }
+            return problems
+        }
+        _ = problems
+        return FixtureLoadSummary(tables: plan.loads.map { .init(name: $0.table.name, rows: $0.rows.count, file: $0.file.path) },
+                                  scripts: plan.scripts.map(\.path), duration: ContinuousClock.now - start)
+    }
+
+    /// Refuses a file database that is not a test database (SQLTestKit's rule for every
+    /// destructive operation).
+    static func checkIsTestDatabase(_ db: any DatabaseConnection, override: Bool) async throws {
+        guard !override else { return }
+        let path = try await db.fetchOne(SQLQuery(sql: "SELECT file FROM pragma_database_list WHERE name = 'main'"))?[0].textValue ?? ""
+        // In-memory databases (`:memory:` and memdb names) have no file on disk.
+        guard !path.isEmpty, FileManager.default.fileExists(atPath: path) else { return }
+        let marker = try await db.fetchOne(SQLQuery(sql: "PRAGMA application_id"))?[0].integerValue
+        try TestDatabasePolicy.check(operation: "load fixtures into", path: path,
+                                     hasMarker: marker == Int64(SQLiteHandle.testDatabaseMarker), override: false,
+                                     overrideHint: "pass allowingNonTestDatabase: true (or --allow-non-test-database to sqltestkit)")
+    }
+}
+
+/// Runs a plan's statements on a connection, collecting the problems the database reports and
+/// tying each one to the fixture row that caused it.
+struct FixtureInserter {
+    let plan: FixturePlan
+    let progress: (@Sendable (FixtureLoadProgress) -> Void)?
+    /// Stop collecting after this many problems: one broken column in a 100k-row file would
+    /// otherwise give 100k messages.
+    static let problemLimit = 100
+
+    /// Inserts everything (deleting the tables' rows first when asked), with foreign keys
+    /// deferred to the end and then checked; returns the problems found.
+    nonisolated(nonsending)
+    func run(on db: any DatabaseConnection, clearingTables: Bool) async throws -> [FixtureProblem] {
+        let deferred = try await db.fetchOne(SQLQuery(sql: "PRAGMA defer_foreign_keys"))?[0].integerValue ?? 0
+        try await db.execute(SQLQuery(sql: "PRAGMA defer_foreign_keys = ON"))
+        var problems: [FixtureProblem] = []
+        if clearingTables {
+            for load in plan.loads.reversed() {
+                try await db.execute(SQLQuery(sql: "DELETE FROM \(DatabaseDialect.sqlite.quoteIdentifier(load.table.name))"))
+            }
+        }
+        let totalRows = plan.loads.reduce(0) { $0 + $1.rows.count }
+        var totalLoaded = 0
+        tables: for load in plan.loads {
+            var statements: [[Bool]: String] = [:]
+            let quotedTable = DatabaseDialect.sqlite.quoteIdentifier(load.table.name)
+            let quotedColumns = load.table.columns.map { DatabaseDialect.sqlite.quoteIdentifier($0.name) }
+            var arguments: [SQLValue] = []
+            for (index, row) in load.rows.enumerated() {
+                let given = row.values.map { $0 != nil }
+                let sql: String
+                if let known = statements[given] {
+                    sql = known
+                } else {
+                    let columns = quotedColumns.indices.filter { given[$0] }.map { quotedColumns[$0] }
+                    sql = columns.isEmpty ? "INSERT INTO \(quotedTable) DEFAULT VALUES"
+                        : "INSERT INTO \(quotedTable) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
+                    statements[given] = sql
+                }
+                arguments.removeAll(keepingCapacity: true)
+                for value in row.values { if let value { arguments.append(value) } }
+                do {
+                    try await db.execute(SQLQuery(sql: sql, arguments: arguments))
+                } catch let error as QueryError {
+                    problems.append(problem(for: error, load: load, row: row))
+                    if problems.count >= Self.problemLimit { break tables }
+                }
+                totalLoaded += 1
+                if let progress, (index + 1) % 1000 == 0 || index + 1 == load.rows.count {
+                    progress(FixtureLoadProgress(table: load.table.name, rowsLoaded: index + 1, rowsInTable: load.rows.count,
+                                                 totalRowsLoaded: totalLoaded, totalRows: totalRows))
+                }
+            }
+        }
+        if problems.isEmpty {
+            for script in plan.scripts { problems += await run(script: script, on: db) }
+        }
+        if problems.isEmpty { problems += try await foreignKeyProblems(on: db) }
+        try await db.execute(SQLQuery(sql: "PRAGMA defer_foreign_keys = \(deferred == 0 ? "OFF" : "ON")"))
+        return problems
+    }
+
+    private func problem(for error: QueryError, load: FixturePlan.TableLoad, row: FixturePlan.PlannedRow) -> FixtureProblem {
+        var suggestion: String?
+        switch error.code {
+        case .constraintUnique, .constraintPrimaryKey:
+            suggestion = "another fixture row, or a row already in the table, has the same value; change one of them"
+        case .constraintCheck:
+            suggestion = "change the value so the table's CHECK constraint holds"
+        case .constraintNotNull:
+            suggestion = "give the column a value"
+        default:
+            suggestion = error.suggestion
+        }
+        let column = Self.constraintColumn(in: error.message, table: load.table.name)
+        let field = column.flatMap { name in load.file.rows.first { $0.line == row.line }?.fields.first { $0.key == name } }
+        return FixtureProblem(kind: .constraintViolation,
+                              message: "`\(load.table.name)`\(FixturePlan.rowName(row.label, line: row.line)) was refused by the database: \(error.message)",
+                              file: load.file.path, line: field?.line ?? row.line, column: field?.column,
+                              table: load.table.name, label: row.label, columnName: column, suggestion: suggestion)
+    }
+
+    /// The column SQLite names in `UNIQUE constraint failed: author.email`.
+    static func constraintColumn(in message: String, table: String) -> String? {
+        guard let range = message.range(of: "\(table).") else { return nil }
+        let name = message[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+        return name.isEmpty ? nil : String(name)
+    }
+
+    nonisolated(nonsending)
+    private func run(script: FixtureFile, on db: any DatabaseConnection) async -> [FixtureProblem] {
+        let text = script.sql ?? ""
+        let bytes = Array(text.utf8)
+        for statement in SQLTokenizer.statementsWithOffsets(in: text) {
+            do {
+                try await db.execute(SQLQuery(sql: statement.text))
+            } catch {
+                let line = bytes[..<min(statement.offset, bytes.count)].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+                let message = (error as? QueryError)?.message ?? String(describing: error)
+                return [FixtureProblem(kind: .constraintViolation, message: "a statement of \(script.path) failed: \(message)",
+                                       file: script.path, line: line, suggestion: (error as? QueryError)?.suggestion)]
+            }
+        }
+        return []
+    }
+
+    /// Foreign keys that point nowhere once every row is in, each tied to its fixture row.
+    nonisolated(nonsending)
+    private func foreignKeyProblems(on db: any DatabaseConnection) async throws -> [FixtureProblem] {
+        var problems: [FixtureProblem] = []
+        for violation in try await db.fetchAll(SQLQuery(sql: "PRAGMA foreign_key_check")).prefix(Self.problemLimit) {
+            let tableName = violation[0].textValue ?? ""
+            let parent = violation[2].textValue ?? ""
+            guard let load = plan.loads.first(where: { $0.table.name == tableName }) else {
+                problems.append(FixtureProblem(kind: .constraintViolation,
+                                               message: "a row of `\(tableName)` that no fixture gives references a missing `\(parent)` row",
+                                               file: plan.loads.first?.file.path ?? "fixtures", table: tableName,
+                                               suggestion: "the row was already in the database; delete it or load `\(parent)` rows it can reference"))
+                continue
+            }
+            let keyIndex = Int(violation[3].integerValue ?? 0)
+            // pragma_foreign_key_list numbers keys in reverse declaration order.
+            let keys = load.table.foreignKeys
+            let key = keyIndex < keys.count ? keys[keys.count - 1 - keyIndex] : nil
+            var row: FixturePlan.PlannedRow?
+            if case .integer(let rowid) = violation[1] {
+                row = try await plannedRow(withRowid: rowid, in: load, on: db)
+            }
+            let columns = key?.columns ?? []
+            let field = row.flatMap { row in load.file.rows.first { $0.line == row.line }?.fields.first { field in
+                columns.contains(field.key) || FixturePlan.referenceNames(of: load.table)[field.key].map { $0.columns == columns } == true
+            } }
+            let values = row.map { row in columns.compactMap { load.table.position(of: $0) }.compactMap { row.values[$0] } } ?? []
+            problems.append(FixtureProblem(
+                kind: .constraintViolation,
+                message: "`\(tableName)`\(row.map { FixturePlan.rowName($0.label, line: $0.line) } ?? "") references a `\(parent)` row that does not exist (\(columns.joined(separator: ", ")) = \(values.map(\.description).joined(separator: ", ")))",
+                file: load.file.path, line: field?.line ?? row?.line, column: field?.column, table: tableName, label: row?.label,
+                columnName: columns.first,
+                suggestion: "reference the \(parent) row by its label instead of a literal key, or add the missing \(parent) row"))
+        }
+        return problems
+    }
+
+    /// The planned row stored under `rowid`, found by its primary key.
+    nonisolated(nonsending)
+    private func plannedRow(withRowid rowid: Int64, in load: FixturePlan.TableLoad, on db: any DatabaseConnection) async throws -> FixturePlan.PlannedRow? {
+        let key = load.table.primaryKey
+        guard !key.isEmpty else { return nil }
+        let quoted = key.map { DatabaseDialect.sqlite.quoteIdentifier($0.name) }.joined(separator: ", ")
+        guard let stored = try await db.fetchOne(SQLQuery(sql: "SELECT \(quoted) FROM \(DatabaseDialect.sqlite.quoteIdentifier(load.table.name)) WHERE rowid = ?",
+                                                          arguments: [.integer(rowid)])) else { return nil }
+        let positions = key.compactMap { load.table.position(of: $0.name) }
+        return load.rows.first { row in positions.enumerated().allSatisfy { row.values[$0.element] == stored[$0.offset] } }
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+
+/// The fixture files of a directory, parsed: one file per table (`author.yml`, `book.json`,
+/// `review.csv`) plus `.sql` files of statements, and optionally the schema in `schema.sql`.
+///
+/// Parsing needs no database; ``load(into:clearingTables:allowingNonTestDatabase:progress:)``
+/// resolves the rows against the live schema of the database it loads into.
+///
+/// ```swift
+/// let fixtures = try FixtureSet(directory: "Fixtures")           // parses; errors carry file:line
+/// try await fixtures.load(into: db)                               // atomic, dependency-ordered, labels resolved
+/// fixtures.id(of: "alice", in: "author")                          // the key that label got
+/// ```
+///
+/// Files are applied in this order: the rows of YAML, JSON and CSV files, table by table in
+/// foreign-key order (parents first; tables in a cycle in file-name order, with foreign keys
+/// deferred to the end of the load), then `.sql` files in file-name order — all in one
+/// transaction. `schema.sql` is not a fixture: it is the schema (``schemaSQL``), which loads
+/// leave alone unless a template or the `sqltestkit load --schema` option asks for it.
+public struct FixtureSet: Sendable, Hashable {
+    /// The file that holds the schema rather than rows.
+    public static let schemaFileName = "schema.sql"
+
+    /// The fixture files, in file-name order.
+    public private(set) var files: [FixtureFile]
+    /// The contents of `schema.sql`, when the directory has one.
+    public var schemaSQL: String?
+
+    /// Parses every `.yml`, `.yaml`, `.json`, `.csv` and `.sql` file in `directory` (not its
+    /// subdirectories); other files are ignored. Throws ``FixtureError`` listing every problem
+    /// in every file.
+    public init(directory: String) throws {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw FixtureError(problems: [FixtureProblem(
+                kind: .unreadableFile, message: "there is no fixture directory at \(directory)", file: directory,
+                suggestion: "paths are relative to the working directory, \(manager.currentDirectoryPath); pass an absolute path or one built from #filePath")])
+        }
+        let names = try manager.contentsOfDirectory(atPath: directory).sorted()
+        var sources: [(path: String, bytes: [UInt8])] = []
+        var problems: [FixtureProblem] = []
+        for name in names where !name.hasPrefix(".") {
+            guard FixtureFile.Format(fileExtension: (name as NSString).pathExtension) != nil else { continue }
+            let path = (directory as NSString).appendingPathComponent(name)
+            guard let data = manager.contents(atPath: path) else {
+                problems.append(FixtureProblem(kind: .unreadableFile, message: "cannot read \(path)", file: path,
+                                               suggestion: "check the file's permissions"))
+                continue
+            }
+            sources.append((path, Array(data)))
+        }
+        try self.init(sources: sources, problems: problems)
+    }
+
+    /// Parses fixture files given as names and contents, such as `("author.yml", "alice: …")`.
+    /// A file named `schema.sql` is taken as the schema.
+    ///
+    /// ```swift
+    /// let fixtures = try FixtureSet(files: ["tag.csv": "_label,name\nswift,Swift\n"])
+    /// ```
+    public init(files: KeyValuePairs<String, String>) throws {
+        try self.init(sources: files.map { ($0.key, Array($0.value.utf8)) }, problems: [])
+    }
+
+    private init(sources: [(path: String, bytes: [UInt8])], problems: [FixtureProblem]) throws {
+        var problems = problems
+        var files: [FixtureFile] = []
+        for source in sources.sorted(by: { $0.path < $1.path }) {
+            let name = (source.path as NSString).lastPathComponent
+            guard let format = FixtureFile.Format(fileExtension: (name as NSString).pathExtension) else {
+                problems.append(FixtureProblem(kind: .unreadableFile,
+                                               message: "\(name) is not a fixture file: its extension is not one of yml, yaml, json, csv or sql",
+                                               file: source.path))
+                continue
+            }
+            if name == Self.schemaFileName {
+                schemaSQL = String(decoding: source.bytes, as: UTF8.self)
+                continue
+            }
+            let (file, fileProblems) = FixtureReader.read(bytes: source.bytes, path: source.path, format: format)
+            files.append(file)
+            problems += fileProblems
+        }
+        if !problems.isEmpty { throw FixtureError(problems: problems) }
+        self.files = files
+    }
+
+    /// The tables the fixture files give rows to, in file-name order.
+    public var tables: [String] { files.filter { $0.format != .sql }.map(\.table) }
+
+    /// The file that gives rows to `table` (names compare ignoring ASCII case, as SQLite's do).
+    public func file(for table: String) -> FixtureFile? {
+        files.first { $0.format != .sql && $0.table.asciiLowercased == table.asciiLowercased }
+    }
+
+    /// The integer key the row labelled `label` gets in `table`: the `id` the row sets, or else
+    /// the key derived from its label (``derivedID(for:)``). `nil` when `table` has no row with
+    /// that label.
+    ///
+    /// ```swift
+    /// fixtures.id(of: "alice", in: "author")   // the same number on every run and machine
+    /// ```
+    public func id(of label: String, in table: String) -> Int64? {
+        guard let row = file(for: table)?.rows.first(where: { $0.label == label }) else { return nil }
+        if let field = row.fields.first(where: { $0.key == "id" }),
+           case .success(.integer(let id)) = ColumnKind.integer.coerce(field.value) {
+            return id
+        }
+        return Self.derivedID(for: label)
+    }
+
+    /// The key a label gives a row with a single integer primary key: a 32-bit FNV-1a hash of
+    /// the label's UTF-8 bytes, reduced to 1…1,073,741,823. Stable across runs, processes and
+    /// machines; small enough for a 32-bit column.
+    public static func derivedID(for label: String) -> Int64 {
+        Int64(StableHash.fnv1a32(label.utf8) % 1_073_741_823) + 1
+    }
+
+    /// A stable hash of every file's name and bytes (and of the schema), for template keys.
+    public var contentHash: String {
+        var hash = StableHash.fnv1a64((schemaSQL ?? "").utf8)
+        for file in files {
+            hash = StableHash.fnv1a64(file.path.utf8, seed: hash)
+            hash = StableHash.fnv1a64(withUnsafeBytes(of: file.contentHash.littleEndian) { Array($0) }, seed: hash)
+        }
+        return StableHash.hex(hash)
+    }
+
+    public static func == (lhs: FixtureSet, rhs: FixtureSet) -> Bool { lhs.contentHash == rhs.contentHash }
+    public func hash(into hasher: inout Hasher) { hasher.combine(contentHash) }
+}
