@@ -30,6 +30,9 @@ public struct FixtureFile: Sendable, Hashable {
     var rows: [FixtureRow]
     /// The statements of a `.sql` file.
     public var sql: String?
+    /// `false` when the file had problems, so its rows may be missing: references to it are not
+    /// reported again as unknown labels.
+    var isComplete = true
     /// A hash of the file's bytes, so templates built from fixtures are rebuilt when a file changes.
     var contentHash: UInt64
 

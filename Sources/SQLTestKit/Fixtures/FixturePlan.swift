@@ -16,6 +16,11 @@ struct FixturePlan: Sendable {
         var line: Int
         /// Values by column position; `nil` where the row leaves the column to its default.
         var values: [SQLValue?]
+        /// Whether the plan found a problem in this row (`check` does not insert such rows).
+        var isBroken = false
+        /// Columns whose problem is already reported (a misspelt name, a broken reference), so a
+        /// missing NOT NULL value there is not reported a second time.
+        var explained: Set<String> = []
     }
 
     /// Tables in the order their rows are inserted: parents before children.
@@ -64,7 +69,7 @@ struct FixturePlan: Sendable {
         for index in loads.indices {
             resolve(pending[loads[index].table.name.asciiLowercased] ?? [], in: index, positions: positions, schema: schema)
         }
-        for index in loads.indices { checkRequiredValues(loads[index]) }
+        for index in loads.indices { checkRequiredValues(index) }
     }
 
     // MARK: - First pass: values, labels, keys
@@ -81,13 +86,16 @@ struct FixturePlan: Sendable {
         load.rows.reserveCapacity(file.rows.count)
         var references: [PendingReference] = []
         var keyOwners: [SQLValue: Int] = [:]
+        var derivedKeyRows = Set<Int>()
         // Files whose rows share one key order (CSV, most YAML) look each key up once.
         var cachedKeys: [String] = []
         var cachedPositions: [Int?] = []
 
         for row in file.rows {
             var values = [SQLValue?](repeating: nil, count: table.columns.count)
+            var explained: Set<String> = []
             let rowIndex = load.rows.count
+            let problemsBefore = problems.count
             for (fieldIndex, field) in row.fields.enumerated() {
                 let position: Int?
                 if fieldIndex < cachedKeys.count, cachedKeys[fieldIndex] == field.key {
@@ -119,6 +127,7 @@ struct FixturePlan: Sendable {
                     switch column.kind.coerce(field.value) {
                     case .success(let value): values[position] = value
                     case .failure(let failure):
+                        explained.insert(column.name)
                         problems.append(problem(.typeMismatch, "column `\(column.name)` of `\(table.name)`\(Self.rowName(row)): \(failure.message)",
                                                 file: file, row: row, field: field,
                                                 suggestion: "\(failure.suggestion) (the column is declared `\(column.declaredType)`)"))
@@ -136,6 +145,7 @@ struct FixturePlan: Sendable {
                 } else {
                     let candidates = table.columns.filter { !$0.isGenerated }.map(\.name) + referenceNames.keys.sorted()
                     let closest = Suggestions.closest(to: field.key, in: candidates)
+                    if let closest { explained.insert(referenceNames[closest]?.columns.first ?? closest) }
                     problems.append(problem(.unknownColumn, "unknown column `\(field.key)` in table `\(table.name)`\(Self.rowName(row))",
                                             file: file, row: row, field: field,
                                             suggestion: closest.map { "did you mean `\($0)`?" } ?? "columns of `\(table.name)`: \(Self.list(candidates))"))
@@ -145,8 +155,8 @@ struct FixturePlan: Sendable {
             if let label = row.label, let position = derivedKeyPosition, values[position] == nil,
                !references.contains(where: { $0.row == rowIndex && $0.foreignKey.columns.contains(table.columns[position].name) }) {
                 switch table.columns[position].kind {
-                case .text: values[position] = .text(label)
-                case .integer, .numeric, .any: values[position] = .integer(FixtureSet.derivedID(for: label))
+                case .text: values[position] = .text(label); derivedKeyRows.insert(rowIndex)
+                case .integer, .numeric, .any: values[position] = .integer(FixtureSet.derivedID(for: label)); derivedKeyRows.insert(rowIndex)
                 default: break
                 }
             }
@@ -154,9 +164,9 @@ struct FixturePlan: Sendable {
                 if let owner = keyOwners[key] {
                     let other = load.rows[owner]
                     problems.append(problem(.duplicateKey,
-                                            "rows\(Self.rowName(row)) and\(Self.rowName(other.label, line: other.line)) of `\(table.name)` both have the key \(key) in `\(table.columns[position].name)`",
+                                            "the rows \(Self.rowTitle(other.label, line: other.line)) and \(Self.rowTitle(row.label, line: row.line)) of `\(table.name)` both have \(key) in `\(table.columns[position].name)`",
                                             file: file, row: row, field: nil,
-                                            suggestion: row.label != nil && other.label != nil
+                                            suggestion: derivedKeyRows.contains(rowIndex) && derivedKeyRows.contains(owner)
                                                 ? "two labels hash to the same key; give one of the rows an explicit `\(table.columns[position].name)`"
                                                 : "give each row its own `\(table.columns[position].name)`"))
                 } else {
@@ -164,7 +174,8 @@ struct FixturePlan: Sendable {
                 }
             }
             if let label = row.label { load.labels[label] = rowIndex }
-            load.rows.append(PlannedRow(label: row.label, line: row.line, values: values))
+            load.rows.append(PlannedRow(label: row.label, line: row.line, values: values, isBroken: problems.count > problemsBefore,
+                                        explained: explained))
         }
         return (load, references)
     }
@@ -177,6 +188,8 @@ struct FixturePlan: Sendable {
             let parentName = reference.foreignKey.parentTable
             let fileRow = child.file.rows[reference.row]
             guard let parentIndex = positions[parentName.asciiLowercased] else {
+                loads[index].rows[reference.row].isBroken = true
+                loads[index].rows[reference.row].explained.formUnion(reference.foreignKey.columns)
                 problems.append(FixtureProblem(
                     kind: .unknownLabel,
                     message: "`\(reference.key)` of `\(child.table.name)`\(Self.rowName(fileRow)) references the \(parentName) row labelled `\(reference.label)`, but no fixture file gives rows to `\(parentName)`",
@@ -187,6 +200,10 @@ struct FixturePlan: Sendable {
             }
             let parent = loads[parentIndex]
             guard let parentRow = parent.labels[reference.label] else {
+                loads[index].rows[reference.row].isBroken = true
+                loads[index].rows[reference.row].explained.formUnion(reference.foreignKey.columns)
+                // A parent file that failed to parse has already been reported.
+                if !parent.file.isComplete { continue }
                 let closest = Suggestions.closest(to: reference.label, in: parent.labels.keys)
                 problems.append(FixtureProblem(
                     kind: .unknownLabel,
@@ -202,6 +219,7 @@ struct FixturePlan: Sendable {
                 guard let childPosition = child.table.position(of: childColumn),
                       let parentPosition = parent.table.position(of: parentColumn) else { continue }
                 guard let value = loads[parentIndex].rows[parentRow].values[parentPosition] else {
+                    loads[index].rows[reference.row].isBroken = true
                     problems.append(FixtureProblem(
                         kind: .missingValue,
                         message: "`\(reference.key)` of `\(child.table.name)`\(Self.rowName(fileRow)) needs `\(parentColumn)` of the \(parentName) row `\(reference.label)`, which does not set it",
@@ -217,7 +235,8 @@ struct FixturePlan: Sendable {
 
     // MARK: - Third pass: NOT NULL columns
 
-    private mutating func checkRequiredValues(_ load: TableLoad) {
+    private mutating func checkRequiredValues(_ loadIndex: Int) {
+        let load = loads[loadIndex]
         let required = load.table.columns.enumerated().filter { _, column in
             column.notNull && !column.isGenerated && column.name != load.table.rowidAlias?.name
         }
@@ -226,9 +245,10 @@ struct FixturePlan: Sendable {
             for (position, column) in required {
                 let value = row.values[position]
                 if value == nil && column.hasDefault { continue }
-                guard value == nil || value == .null else { continue }
+                guard value == nil || value == .null, !row.explained.contains(column.name) else { continue }
                 let reference = Self.referenceNames(of: load.table).first { $0.value.columns.contains(column.name) }?.key
                 let fileRow = load.file.rows[rowIndex]
+                loads[loadIndex].rows[rowIndex].isBroken = true
                 let explicitField = fileRow.fields.first { load.table.position(of: $0.key) == position }
                 problems.append(FixtureProblem(
                     kind: .missingValue,
@@ -237,7 +257,7 @@ struct FixturePlan: Sendable {
                         : "`\(load.table.name)`\(Self.rowName(fileRow)) sets the NOT NULL column `\(column.name)` to null",
                     file: load.file.path, line: explicitField?.line ?? row.line, column: explicitField?.column ?? fileRow.column,
                     table: load.table.name, label: row.label, columnName: column.name,
-                    suggestion: reference.map { "add `\($0): <label of a \(load.table.foreignKeys.first { $0.columns.contains(column.name) }?.parentTable ?? "parent") row>` or `\(column.name): …` to the row" }
+                    suggestion: reference.map { "add `\($0): <label>` (a row of `\(load.table.foreignKeys.first { $0.columns.contains(column.name) }?.parentTable ?? $0)`) or `\(column.name): …` to the row" }
                         ?? "add `\(column.name): …` to the row"))
             }
         }
@@ -291,7 +311,12 @@ struct FixturePlan: Sendable {
     static func rowName(_ row: FixtureRow) -> String { rowName(row.label, line: row.line) }
 
     static func rowName(_ label: String?, line: Int) -> String {
-        label.map { " (row `\($0)`)" } ?? " (row at line \(line))"
+        " (row \(rowTitle(label, line: line)))"
+    }
+
+    /// "`alice`", or "at line 12" for a row without a label.
+    static func rowTitle(_ label: String?, line: Int) -> String {
+        label.map { "`\($0)`" } ?? "at line \(line)"
     }
 
     static func list(_ names: [String]) -> String {

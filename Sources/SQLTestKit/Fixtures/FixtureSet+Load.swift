@@ -105,10 +105,13 @@ struct FixtureInserter {
     /// Inserts everything (deleting the tables' rows first when asked), with foreign keys
     /// deferred to the end and then checked; returns the problems found.
     nonisolated(nonsending)
-    func run(on db: any DatabaseConnection, clearingTables: Bool) async throws -> [FixtureProblem] {
+    func run(on db: any DatabaseConnection, clearingTables: Bool, skippingBrokenRows: Bool = false) async throws -> [FixtureProblem] {
         let deferred = try await db.fetchOne(SQLQuery(sql: "PRAGMA defer_foreign_keys"))?[0].integerValue ?? 0
         try await db.execute(SQLQuery(sql: "PRAGMA defer_foreign_keys = ON"))
         var problems: [FixtureProblem] = []
+        /// Rows not inserted (left out by `check`, or refused), by table: a child pointing at
+        /// one of them is a consequence, not a problem of its own.
+        var unloaded: [String: [Int]] = [:]
         if clearingTables {
             for load in plan.loads.reversed() {
                 try await db.execute(SQLQuery(sql: "DELETE FROM \(DatabaseDialect.sqlite.quoteIdentifier(load.table.name))"))
@@ -122,6 +125,10 @@ struct FixtureInserter {
             let quotedColumns = load.table.columns.map { DatabaseDialect.sqlite.quoteIdentifier($0.name) }
             var arguments: [SQLValue] = []
             for (index, row) in load.rows.enumerated() {
+                if skippingBrokenRows && row.isBroken {
+                    unloaded[load.table.name.asciiLowercased, default: []].append(index)
+                    continue
+                }
                 let given = row.values.map { $0 != nil }
                 let sql: String
                 if let known = statements[given] {
@@ -137,7 +144,8 @@ struct FixtureInserter {
                 do {
                     try await db.execute(SQLQuery(sql: sql, arguments: arguments))
                 } catch let error as QueryError {
-                    problems.append(problem(for: error, load: load, row: row))
+                    problems.append(problem(for: error, load: load, rowIndex: index))
+                    unloaded[load.table.name.asciiLowercased, default: []].append(index)
                     if problems.count >= Self.problemLimit { break tables }
                 }
                 totalLoaded += 1
@@ -147,19 +155,27 @@ struct FixtureInserter {
                 }
             }
         }
-        if problems.isEmpty {
+        if problems.isEmpty && unloaded.isEmpty {
             for script in plan.scripts { problems += await run(script: script, on: db) }
         }
-        if problems.isEmpty { problems += try await foreignKeyProblems(on: db) }
+        // Rows left out would show up as missing parents; their problems are already reported.
+        if problems.count < Self.problemLimit { problems += try await foreignKeyProblems(on: db, unloaded: unloaded) }
         try await db.execute(SQLQuery(sql: "PRAGMA defer_foreign_keys = \(deferred == 0 ? "OFF" : "ON")"))
         return problems
     }
 
-    private func problem(for error: QueryError, load: FixturePlan.TableLoad, row: FixturePlan.PlannedRow) -> FixtureProblem {
+    private func problem(for error: QueryError, load: FixturePlan.TableLoad, rowIndex: Int) -> FixtureProblem {
+        let row = load.rows[rowIndex]
+        let fileRow = load.file.rows[rowIndex]
         var suggestion: String?
         switch error.code {
         case .constraintUnique, .constraintPrimaryKey:
-            suggestion = "another fixture row, or a row already in the table, has the same value; change one of them"
+            let positions = Self.constraintColumns(in: error.message, table: load.table.name).compactMap { load.table.position(of: $0) }
+            let twin = positions.isEmpty ? nil : load.rows.first { other in
+                other.line != row.line && positions.allSatisfy { other.values[$0] != nil && other.values[$0] == row.values[$0] }
+            }
+            suggestion = twin.map { "the row \(FixturePlan.rowTitle($0.label, line: $0.line)) has the same value; change one of them" }
+                ?? "a row already in the table has the same value; change this one, or load with clearingTables: true"
         case .constraintCheck:
             suggestion = "change the value so the table's CHECK constraint holds"
         case .constraintNotNull:
@@ -168,18 +184,28 @@ struct FixtureInserter {
             suggestion = error.suggestion
         }
         let column = Self.constraintColumn(in: error.message, table: load.table.name)
-        let field = column.flatMap { name in load.file.rows.first { $0.line == row.line }?.fields.first { $0.key == name } }
+        let field = column.flatMap { name in fileRow.fields.first { $0.key == name } }
         return FixtureProblem(kind: .constraintViolation,
                               message: "`\(load.table.name)`\(FixturePlan.rowName(row.label, line: row.line)) was refused by the database: \(error.message)",
-                              file: load.file.path, line: field?.line ?? row.line, column: field?.column,
+                              file: load.file.path, line: field?.line ?? row.line, column: field?.column ?? fileRow.column,
                               table: load.table.name, label: row.label, columnName: column, suggestion: suggestion)
     }
 
-    /// The column SQLite names in `UNIQUE constraint failed: author.email`.
+    /// The first column SQLite names in `UNIQUE constraint failed: author.email`.
     static func constraintColumn(in message: String, table: String) -> String? {
-        guard let range = message.range(of: "\(table).") else { return nil }
-        let name = message[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" }
-        return name.isEmpty ? nil : String(name)
+        constraintColumns(in: message, table: table).first
+    }
+
+    /// The columns SQLite names in `UNIQUE constraint failed: t.a, t.b`.
+    static func constraintColumns(in message: String, table: String) -> [String] {
+        var names: [String] = []
+        var rest = message[...]
+        while let range = rest.range(of: "\(table).") {
+            let name = rest[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+            if !name.isEmpty { names.append(String(name)) }
+            rest = rest[range.upperBound...]
+        }
+        return names
     }
 
     nonisolated(nonsending)
@@ -201,7 +227,7 @@ struct FixtureInserter {
 
     /// Foreign keys that point nowhere once every row is in, each tied to its fixture row.
     nonisolated(nonsending)
-    private func foreignKeyProblems(on db: any DatabaseConnection) async throws -> [FixtureProblem] {
+    private func foreignKeyProblems(on db: any DatabaseConnection, unloaded: [String: [Int]]) async throws -> [FixtureProblem] {
         var problems: [FixtureProblem] = []
         for violation in try await db.fetchAll(SQLQuery(sql: "PRAGMA foreign_key_check")).prefix(Self.problemLimit) {
             let tableName = violation[0].textValue ?? ""
@@ -214,37 +240,48 @@ struct FixtureInserter {
                 continue
             }
             let keyIndex = Int(violation[3].integerValue ?? 0)
-            // pragma_foreign_key_list numbers keys in reverse declaration order.
+            // `foreignKeys` is in pragma_foreign_key_list's `id` order, which foreign_key_check reports.
             let keys = load.table.foreignKeys
-            let key = keyIndex < keys.count ? keys[keys.count - 1 - keyIndex] : nil
-            var row: FixturePlan.PlannedRow?
+            let key = keyIndex < keys.count ? keys[keyIndex] : nil
+            var rowIndex: Int?
             if case .integer(let rowid) = violation[1] {
-                row = try await plannedRow(withRowid: rowid, in: load, on: db)
+                rowIndex = try await plannedRow(withRowid: rowid, in: load, on: db)
             }
+            let row = rowIndex.map { load.rows[$0] }
+            let fileRow = rowIndex.map { load.file.rows[$0] }
             let columns = key?.columns ?? []
-            let field = row.flatMap { row in load.file.rows.first { $0.line == row.line }?.fields.first { field in
+            let field = fileRow.flatMap { fileRow in fileRow.fields.first { field in
                 columns.contains(field.key) || FixturePlan.referenceNames(of: load.table)[field.key].map { $0.columns == columns } == true
             } }
             let values = row.map { row in columns.compactMap { load.table.position(of: $0) }.compactMap { row.values[$0] } } ?? []
+            if let key, isUnloaded(table: key.parentTable, columns: key.parentColumns, values: values, unloaded: unloaded) { continue }
             problems.append(FixtureProblem(
                 kind: .constraintViolation,
-                message: "`\(tableName)`\(row.map { FixturePlan.rowName($0.label, line: $0.line) } ?? "") references a `\(parent)` row that does not exist (\(columns.joined(separator: ", ")) = \(values.map(\.description).joined(separator: ", ")))",
-                file: load.file.path, line: field?.line ?? row?.line, column: field?.column, table: tableName, label: row?.label,
+                message: "`\(tableName)`\(row.map { FixturePlan.rowName($0.label, line: $0.line) } ?? "") references a missing `\(parent)` row (\(columns.joined(separator: ", ")) = \(values.map(\.description).joined(separator: ", ")))",
+                file: load.file.path, line: field?.line ?? row?.line, column: field?.column ?? fileRow?.column, table: tableName, label: row?.label,
                 columnName: columns.first,
                 suggestion: "reference the \(parent) row by its label instead of a literal key, or add the missing \(parent) row"))
         }
         return problems
     }
 
-    /// The planned row stored under `rowid`, found by its primary key.
+    /// Whether the parent a violation points at is a fixture row that was not inserted.
+    private func isUnloaded(table: String, columns: [String], values: [SQLValue], unloaded: [String: [Int]]) -> Bool {
+        guard let rows = unloaded[table.asciiLowercased],
+              let parent = plan.loads.first(where: { $0.table.name.asciiLowercased == table.asciiLowercased }) else { return false }
+        let positions = columns.compactMap { parent.table.position(of: $0) }
+        return rows.contains { index in positions.map { parent.rows[index].values[$0] ?? .null } == values }
+    }
+
+    /// The position of the planned row stored under `rowid`, found by its primary key.
     nonisolated(nonsending)
-    private func plannedRow(withRowid rowid: Int64, in load: FixturePlan.TableLoad, on db: any DatabaseConnection) async throws -> FixturePlan.PlannedRow? {
+    private func plannedRow(withRowid rowid: Int64, in load: FixturePlan.TableLoad, on db: any DatabaseConnection) async throws -> Int? {
         let key = load.table.primaryKey
         guard !key.isEmpty else { return nil }
         let quoted = key.map { DatabaseDialect.sqlite.quoteIdentifier($0.name) }.joined(separator: ", ")
         guard let stored = try await db.fetchOne(SQLQuery(sql: "SELECT \(quoted) FROM \(DatabaseDialect.sqlite.quoteIdentifier(load.table.name)) WHERE rowid = ?",
                                                           arguments: [.integer(rowid)])) else { return nil }
         let positions = key.compactMap { load.table.position(of: $0.name) }
-        return load.rows.first { row in positions.enumerated().allSatisfy { row.values[$0.element] == stored[$0.offset] } }
+        return load.rows.firstIndex { row in positions.enumerated().allSatisfy { row.values[$0.element] == stored[$0.offset] } }
     }
 }

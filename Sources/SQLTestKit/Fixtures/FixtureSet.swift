@@ -30,16 +30,25 @@ public struct FixtureSet: Sendable, Hashable {
     /// subdirectories); other files are ignored. Throws ``FixtureError`` listing every problem
     /// in every file.
     public init(directory: String) throws {
+        var problems: [FixtureProblem] = []
+        self.init(directory: directory, problems: &problems)
+        if !problems.isEmpty { throw FixtureError(problems: problems) }
+    }
+
+    /// Parses what can be parsed and adds every problem to `problems` (for `check`, which
+    /// reports the problems of broken files and still checks the others).
+    init(directory: String, problems: inout [FixtureProblem]) {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
-        guard manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw FixtureError(problems: [FixtureProblem(
+        guard manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
+              let names = try? manager.contentsOfDirectory(atPath: directory).sorted() else {
+            problems.append(FixtureProblem(
                 kind: .unreadableFile, message: "there is no fixture directory at \(directory)", file: directory,
-                suggestion: "paths are relative to the working directory, \(manager.currentDirectoryPath); pass an absolute path or one built from #filePath")])
+                suggestion: "paths are relative to the working directory, \(manager.currentDirectoryPath); pass an absolute path or one built from #filePath"))
+            self.init(sources: [], problems: &problems)
+            return
         }
-        let names = try manager.contentsOfDirectory(atPath: directory).sorted()
         var sources: [(path: String, bytes: [UInt8])] = []
-        var problems: [FixtureProblem] = []
         for name in names where !name.hasPrefix(".") {
             guard FixtureFile.Format(fileExtension: (name as NSString).pathExtension) != nil else { continue }
             let path = (directory as NSString).appendingPathComponent(name)
@@ -50,7 +59,7 @@ public struct FixtureSet: Sendable, Hashable {
             }
             sources.append((path, Array(data)))
         }
-        try self.init(sources: sources, problems: problems)
+        self.init(sources: sources, problems: &problems)
     }
 
     /// Parses fixture files given as names and contents, such as `("author.yml", "alice: …")`.
@@ -60,11 +69,12 @@ public struct FixtureSet: Sendable, Hashable {
     /// let fixtures = try FixtureSet(files: ["tag.csv": "_label,name\nswift,Swift\n"])
     /// ```
     public init(files: KeyValuePairs<String, String>) throws {
-        try self.init(sources: files.map { ($0.key, Array($0.value.utf8)) }, problems: [])
+        var problems: [FixtureProblem] = []
+        self.init(sources: files.map { ($0.key, Array($0.value.utf8)) }, problems: &problems)
+        if !problems.isEmpty { throw FixtureError(problems: problems) }
     }
 
-    private init(sources: [(path: String, bytes: [UInt8])], problems: [FixtureProblem]) throws {
-        var problems = problems
+    init(sources: [(path: String, bytes: [UInt8])], problems: inout [FixtureProblem]) {
         var files: [FixtureFile] = []
         for source in sources.sorted(by: { $0.path < $1.path }) {
             let name = (source.path as NSString).lastPathComponent
@@ -78,11 +88,11 @@ public struct FixtureSet: Sendable, Hashable {
                 schemaSQL = String(decoding: source.bytes, as: UTF8.self)
                 continue
             }
-            let (file, fileProblems) = FixtureReader.read(bytes: source.bytes, path: source.path, format: format)
+            var (file, fileProblems) = FixtureReader.read(bytes: source.bytes, path: source.path, format: format)
+            file.isComplete = fileProblems.isEmpty
             files.append(file)
             problems += fileProblems
         }
-        if !problems.isEmpty { throw FixtureError(problems: problems) }
         self.files = files
     }
 

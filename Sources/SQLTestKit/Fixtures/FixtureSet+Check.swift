@@ -1,0 +1,45 @@
+extension FixtureSet {
+    /// Every problem in these fixtures against `schema`, without touching any database of
+    /// yours: the schema is built in a private in-memory database, the rows are resolved against
+    /// it (types, labels, references, NOT NULL columns) and inserted there, so UNIQUE, CHECK and
+    /// foreign-key violations are found too. Returns an empty list when the fixtures load
+    /// cleanly; throws only when `schema` itself fails.
+    ///
+    /// ```swift
+    /// let problems = try await FixtureSet(directory: "Fixtures").check(schema: schemaSQL)
+    /// for problem in problems { print(problem) }   // file:line:column: message, and a suggestion
+    /// ```
+    nonisolated(nonsending)
+    public func check(schema: String) async throws -> [FixtureProblem] {
+        let db = try await SQLiteDriver.inMemory().connect()
+        defer { Task { await db.close() } }
+        do {
+            try await db.executeScript(schema)
+        } catch var error as QueryError {
+            error.suggestion = "the schema must build before fixtures can be checked against it"
+            throw error
+        }
+        let plan = FixturePlan(files: files, schema: try await SchemaInfo.read(from: db))
+        var problems = plan.problems
+        problems += try await db.transaction { db in
+            try await FixtureInserter(plan: plan, progress: nil).run(on: db, clearingTables: true, skippingBrokenRows: true)
+        }
+        return problems
+    }
+
+    /// Every problem in the fixtures of `directory`: the problems of files that cannot be
+    /// parsed, and ``check(schema:)`` for the rest. The schema is `schema`, or else the
+    /// directory's `schema.sql`; with neither this throws ``FixtureError``.
+    nonisolated(nonsending)
+    public static func check(directory: String, schema: String? = nil) async throws -> [FixtureProblem] {
+        var problems: [FixtureProblem] = []
+        let fixtures = FixtureSet(directory: directory, problems: &problems)
+        if problems.contains(where: { $0.file == directory }) { throw FixtureError(problems: problems) }
+        guard let schema = schema ?? fixtures.schemaSQL else {
+            throw FixtureError(problems: [FixtureProblem(
+                kind: .unreadableFile, message: "no schema to check the fixtures against", file: directory,
+                suggestion: "put the schema in \(directory)/\(schemaFileName), or name a schema file")])
+        }
+        return problems + (try await fixtures.check(schema: schema))
+    }
+}
