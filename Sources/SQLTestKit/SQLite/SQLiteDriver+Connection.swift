@@ -50,6 +50,17 @@ extension SQLiteDriver {
             }
         }
 
+        /// Runs `body` with the connection's `sqlite3*`, under its lock (templates serialize
+        /// through it). The pointer must not escape `body`.
+        func withDatabasePointer<Value: Sendable>(_ body: @Sendable (OpaquePointer) throws -> Value) throws -> Value {
+            try core.withLock { core in
+                guard let db = core.handle?.db else { throw SQLiteHandle.closedError(sql: nil) }
+                // Region analysis cannot see that the pointer stays inside this lock.
+                nonisolated(unsafe) let pointer = db
+                return try body(pointer)
+            }
+        }
+
         /// How many prepared statements the connection holds (for tests of the cache).
         public var cachedStatementCount: Int { core.withLock { $0.cache.count } }
     }

@@ -12,7 +12,7 @@ final class TemplateStore: Sendable {
         let key = template.contentHash
         let task = builds.withLock { builds in
             if let existing = builds[key] { return existing }
-            let build = Task { try TemplateSource(template: template, key: key) }
+            let build = Task { try await TemplateSource.build(template) }
             builds[key] = build
             return build
         }
@@ -27,24 +27,31 @@ final class TemplateSource: Sendable {
     /// The serialized database.
     let image: [UInt8]
 
-    init(template: DatabaseTemplate, key: String) throws {
-        let handle = try SQLiteHandle.open(":memory:", configuration: SQLiteDriver.Configuration())
-        defer { handle.close() }
+    init(image: [UInt8]) { self.image = image }
+
+    /// Builds the template in a private in-memory database (schema, seed SQL, then fixtures)
+    /// and keeps its bytes.
+    static func build(_ template: DatabaseTemplate) async throws -> TemplateSource {
+        let configuration = SQLiteDriver.Configuration()
+        let db = SQLiteDriver.Connection(handle: try SQLiteHandle.open(":memory:", configuration: configuration), cacheCapacity: 16)
+        defer { Task { await db.close() } }
         do {
-            try handle.execute(template.schema)
-            if !template.seed.isEmpty { try handle.execute(template.seed) }
+            try await db.executeScript(template.schema)
+            if !template.seed.isEmpty { try await db.executeScript(template.seed) }
         } catch let error as QueryError {
             var failure = error
             failure.suggestion = "the template's \(template.seed.isEmpty ? "schema" : "schema or seed") failed to build; every test using it fails the same way until it is fixed"
             throw failure
         }
-        guard let db = handle.db else { throw SQLiteHandle.closedError(sql: nil) }
-        var size: sqlite3_int64 = 0
-        guard let bytes = sqlite3_serialize(db, "main", &size, 0) else {
-            throw QueryError(code: .noMemory, message: "cannot serialize the template database")
+        if let fixtures = template.fixtures { try await fixtures.load(into: db) }
+        return try db.withDatabasePointer { db in
+            var size: sqlite3_int64 = 0
+            guard let bytes = sqlite3_serialize(db, "main", &size, 0) else {
+                throw QueryError(code: .noMemory, message: "cannot serialize the template database")
+            }
+            defer { sqlite3_free(bytes) }
+            return TemplateSource(image: Array(UnsafeBufferPointer(start: bytes, count: Int(size))))
         }
-        defer { sqlite3_free(bytes) }
-        image = Array(UnsafeBufferPointer(start: bytes, count: Int(size)))
     }
 
     /// Makes `db`'s main database a private, writable copy of the template, in memory.
