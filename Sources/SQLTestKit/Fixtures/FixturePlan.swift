@@ -118,7 +118,7 @@ struct FixturePlan: Sendable {
                         continue
                     }
                     // `author_id: alice` — a label where a key was expected.
-                    if let key = singleColumnKeys[position], let label = Self.labelText(field.value), Int64(label) == nil,
+                    if let key = singleColumnKeys[position], !field.value.isNull, let label = Self.labelText(field.value), Int64(label) == nil,
                        column.kind != .text, column.kind != .blob {
                         references.append(PendingReference(row: rowIndex, foreignKey: key, label: label, key: field.key,
                                                            line: field.line, column: field.column))
