@@ -15,10 +15,13 @@ let package = Package(
         .library(name: "SQLTestKit", targets: ["SQLTestKit"]),
         .library(name: "SQLTestKitConformance", targets: ["SQLTestKitConformance"]),
         .library(name: "SQLTestKitTesting", targets: ["SQLTestKitTesting"]),
+        .executable(name: "sqltestkit", targets: ["sqltestkit"]),
     ],
     dependencies: [
         // YAML fixtures. The core's only dependency: it bundles libyaml and builds in seconds.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The `sqltestkit` command line (the executable only).
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // Test failures that work in XCTest and Swift Testing alike (test-support product only).
         .package(url: "https://github.com/pointfreeco/xctest-dynamic-overlay", from: "1.13.1"),
     ],
@@ -54,6 +57,12 @@ let package = Package(
             ],
             swiftSettings: sharedSettings
         ),
+        // `sqltestkit load | check | dump`.
+        .executableTarget(
+            name: "sqltestkit",
+            dependencies: ["SQLTestKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: sharedSettings
+        ),
         .executableTarget(
             name: "SQLTestKitBenchmarks",
             dependencies: ["SQLTestKit", "SQLTestKitSQLite"],
@@ -61,7 +70,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SQLTestKitTests",
-            dependencies: ["SQLTestKit", "SQLTestKitConformance", "SQLTestKitTesting", "SQLTestKitSQLite"],
+            // `sqltestkit` is a dependency so `swift test` builds the binary its end-to-end tests run.
+            dependencies: ["SQLTestKit", "SQLTestKitConformance", "SQLTestKitTesting", "SQLTestKitSQLite", "sqltestkit"],
             swiftSettings: sharedSettings
         ),
     ],

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import SQLTestKit
+
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check a fixture directory against a schema, without touching any database.",
+        discussion: """
+            Every problem is listed (file:line:column, what is wrong, a suggestion): malformed \
+            files, unknown tables and columns, values that do not fit their column, missing NOT \
+            NULL values, unknown labels, and what the database itself would refuse (UNIQUE, \
+            CHECK, foreign keys), found in a private in-memory copy of the schema. Exits with 1 \
+            when there are problems.
+            """)
+
+    @Argument(help: "The fixture directory.")
+    var fixtures: String = "Fixtures"
+
+    @Option(help: "The SQL file that creates the schema (default: the directory's schema.sql).")
+    var schema: String?
+
+    func run() async throws {
+        var schemaSQL: String?
+        if let schema {
+            guard let text = try? String(contentsOfFile: schema, encoding: .utf8) else {
+                Output.error("error: cannot read the schema file \(schema)")
+                throw ExitCode.unusable
+            }
+            schemaSQL = text
+        }
+        let problems: [FixtureProblem]
+        do {
+            problems = try await FixtureSet.check(directory: fixtures, schema: schemaSQL)
+        } catch let error as FixtureError {
+            Output.error(error.description)
+            throw ExitCode.unusable
+        } catch let error as QueryError {
+            Output.error("error: the schema \(schema ?? fixtures + "/" + FixtureSet.schemaFileName) failed: \(error.message)")
+            throw ExitCode.unusable
+        }
+        guard problems.isEmpty else {
+            for problem in problems { Output.print(problem.description) }
+            let files = Set(problems.map(\.file)).count
+            Output.error("\(problems.count) problem\(problems.count == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s")")
+            throw ExitCode.fixtureProblems
+        }
+        let fixtureSet = try FixtureSet(directory: fixtures)
+        let rows = fixtureSet.files.reduce(0) { $0 + $1.rowCount }
+        Output.print("ok: \(fixtureSet.tables.count) tables, \(rows) rows, no problems")
+    }
+}

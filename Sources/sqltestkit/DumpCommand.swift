@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import SQLTestKit
+
+/// `--format yaml|json|csv` (also `yml`); SQL is a fixture format but not one dumps write.
+extension FixtureFile.Format: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let format = FixtureFile.Format(fileExtension: argument), format != .sql else { return nil }
+        self = format
+    }
+
+    public static var allValueStrings: [String] { ["yaml", "json", "csv"] }
+}
+
+struct DumpCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dump",
+        abstract: "Write a database's tables as fixture files (one per table).",
+        discussion: """
+            Rows are ordered by primary key and every column is written, keys included, so \
+            loading the files and dumping again gives identical files.
+            """)
+
+    @Argument(help: "The SQLite database file to read.")
+    var database: String
+
+    @Option(name: [.short, .long], help: "The directory to write the fixture files to.")
+    var output: String
+
+    @Option(name: [.short, .long], help: "yaml, json or csv.")
+    var format: FixtureFile.Format = .yaml
+
+    @Option(name: .customLong("table"), help: "A table to dump (repeat for several; default: all).")
+    var tables: [String] = []
+
+    func run() async throws {
+        guard FileManager.default.fileExists(atPath: database) else {
+            Output.error("error: there is no database at \(database)")
+            throw ExitCode.unusable
+        }
+        do {
+            let db = try await SQLiteDriver(path: database).connect()
+            defer { Task { await db.close() } }
+            let written = try await FixtureSet.dump(from: db, to: output, format: format, tables: tables.isEmpty ? nil : tables)
+            for path in written { Output.print("wrote \(path)") }
+        } catch let error as FixtureError {
+            Output.error(error.description)
+            throw ExitCode.fixtureProblems
+        } catch let error as QueryError {
+            Output.error("error: \(error)")
+            throw ExitCode.unusable
+        }
+    }
+}

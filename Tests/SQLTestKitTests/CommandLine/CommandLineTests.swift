@@ -1,0 +1,175 @@
+import Foundation
+import Testing
+import SQLTestKit
+
+/// End-to-end runs of the built `sqltestkit` binary: its output and exit status.
+@Suite("The sqltestkit command")
+struct CommandLineTests {
+    struct Run {
+        var status: Int32
+        var output: String
+        var error: String
+    }
+
+    /// The `sqltestkit` binary next to the test bundle (`swift test` builds it first).
+    static var binary: URL {
+        get throws {
+            let candidates = [Bundle.main.bundleURL.deletingLastPathComponent(),
+                              URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+                              Bundle.main.bundleURL]
+            for directory in candidates {
+                let url = directory.appendingPathComponent("sqltestkit")
+                if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+            }
+            throw QueryError(code: .notFound, message: "the sqltestkit binary is not next to the tests; run `swift build` first")
+        }
+    }
+
+    func run(_ arguments: String...) throws -> Run {
+        let process = Process()
+        process.executableURL = try Self.binary
+        process.arguments = arguments
+        let output = Pipe(), error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outData = output.fileHandleForReading.readDataToEndOfFile()
+        let errData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self), error: String(decoding: errData, as: UTF8.self))
+    }
+
+    func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// The output without the timing at the end of a load summary.
+    func withoutTiming(_ text: String) -> String {
+        text.replacingOccurrences(of: #"loaded in [0-9.]+ s"#, with: "loaded in … s", options: .regularExpression)
+    }
+
+    @Test func loadCreatesTheSchemaThenReloads() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let database = directory + "/bookstore-test.sqlite"
+        let first = try run("load", ExampleFixtures.directory, "--database", database)
+        #expect(first.status == 0)
+        #expect(withoutTiming(first.output) == """
+            created the schema from \(ExampleFixtures.directory)/schema.sql
+            loaded \(ExampleFixtures.directory) into \(database)
+            author    3
+            book      4
+            review    3
+            tag       3
+            book_tag  4
+            17 rows in 5 tables loaded in … s
+
+            """)
+        let second = try run("load", ExampleFixtures.directory, "-d", database, "--quiet")
+        #expect(second.status == 0)
+        #expect(second.output == "")
+        let withSchema = try run("load", ExampleFixtures.directory, "-d", database, "--schema", ExampleFixtures.directory + "/schema.sql")
+        #expect(withSchema.status == 2)
+        #expect(withSchema.error == """
+            error: \(database) already has tables, so the schema in \(ExampleFixtures.directory)/schema.sql was not applied
+              suggestion: add --reset to empty the database first, or leave out --schema to load into the tables it has
+
+            """)
+        #expect(try run("load", ExampleFixtures.directory, "-d", database, "--reset", "--schema", ExampleFixtures.directory + "/schema.sql", "-q").status == 0)
+    }
+
+    @Test func loadRefusesADatabaseThatIsNotForTests() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let database = directory + "/shop.sqlite"
+        try createForeignDatabase(at: database, sql: try ExampleFixtures.schema)
+        let refused = try run("load", ExampleFixtures.directory, "-d", database)
+        #expect(refused.status == 2)
+        #expect(refused.error.contains("pass --allow-non-test-database"))
+        #expect(refused.error.contains(database))
+        #expect(try run("load", ExampleFixtures.directory, "-d", database, "--allow-non-test-database", "-q").status == 0)
+    }
+
+    @Test func loadAndCheckListEveryProblem() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "CREATE TABLE author (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\nCREATE TABLE book (id INTEGER PRIMARY KEY, author_id INTEGER REFERENCES author(id));"
+            .write(toFile: directory + "/schema.sql", atomically: true, encoding: .utf8)
+        try "ann:\n  nmae: Ann".write(toFile: directory + "/author.yml", atomically: true, encoding: .utf8)
+        try "[{\"author\": \"anne\"}]".write(toFile: directory + "/book.json", atomically: true, encoding: .utf8)
+        let check = try run("check", directory)
+        #expect(check.status == 1)
+        #expect(check.output == """
+            \(directory)/author.yml:2:9: unknown column `nmae` in table `author` (row `ann`)
+              suggestion: did you mean `name`?
+            \(directory)/book.json:1:13: `author` of `book` (row at line 1) references the author row labelled `anne`, but \(directory)/author.yml has no row with that label
+              suggestion: did you mean `ann`?
+
+            """)
+        #expect(check.error == "2 problems in 2 files\n")
+
+        let database = directory + "/app-test.sqlite"
+        let load = try run("load", directory, "-d", database)
+        #expect(load.status == 1)
+        #expect(load.error.hasPrefix("2 problems in the fixtures:\n\(directory)/author.yml:2:9: unknown column `nmae`"))
+        // The schema was created, and nothing else: the load itself left no row behind.
+        let db = try await SQLiteDriver(path: database).connect()
+        #expect(try await db.fetchOne("SELECT count(*) FROM author")?[0] == 0)
+        await db.close()
+    }
+
+    @Test func checkPassesTheExamplesAndNeedsASchema() throws {
+        let ok = try run("check", ExampleFixtures.directory)
+        #expect(ok.status == 0)
+        #expect(ok.output == "ok: 5 tables, 17 rows, no problems\n")
+        let empty = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        let noSchema = try run("check", empty)
+        #expect(noSchema.status == 2)
+        #expect(noSchema.error == "\(empty): no schema to check the fixtures against\n  suggestion: put the schema in \(empty)/schema.sql, or name a schema file\n")
+        let badSchema = try run("check", ExampleFixtures.directory, "--schema", "/no/such.sql")
+        #expect(badSchema.status == 2)
+        #expect(badSchema.error == "error: cannot read the schema file /no/such.sql\n")
+    }
+
+    @Test(arguments: ["yaml", "json", "csv"])
+    func dumpThenLoadThenDumpIsIdentical(format: String) throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let original = directory + "/original-test.sqlite", copy = directory + "/copy-test.sqlite"
+        #expect(try run("load", ExampleFixtures.directory, "-d", original, "-q").status == 0)
+        let dumped = try run("dump", original, "--output", directory + "/first", "--format", format)
+        #expect(dumped.status == 0)
+        #expect(dumped.output.split(separator: "\n").count == 5)
+        try FileManager.default.copyItem(atPath: ExampleFixtures.directory + "/schema.sql", toPath: directory + "/first/schema.sql")
+        #expect(try run("load", directory + "/first", "-d", copy, "-q").status == 0)
+        #expect(try run("dump", copy, "-o", directory + "/second", "-f", format).status == 0)
+        try FileManager.default.removeItem(atPath: directory + "/first/schema.sql")
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory + "/first") {
+            let first = try String(contentsOfFile: directory + "/first/" + name, encoding: .utf8)
+            let second = try String(contentsOfFile: directory + "/second/" + name, encoding: .utf8)
+            #expect(first == second, "\(name) changed between dumps")
+        }
+    }
+
+    @Test func usageErrorsAndHelp() throws {
+        let missing = try run("load", "Fixtures")
+        #expect(missing.status == 64)
+        #expect(missing.error.hasPrefix("Error: Missing expected argument '--database <database>'"))
+        let badFormat = try run("dump", "x.sqlite", "-o", "out", "--format", "xml")
+        #expect(badFormat.status == 64)
+        #expect(badFormat.error.hasPrefix("Error: The value 'xml' is invalid for '--format <format>'. Please provide one of 'yaml', 'json' or 'csv'."))
+        let sqlFormat = try run("dump", "x.sqlite", "-o", "out", "--format", "sql")
+        #expect(sqlFormat.status == 64)
+        #expect(sqlFormat.error.hasPrefix("Error: The value 'sql' is invalid for '--format <format>'"))
+        let noDatabase = try run("dump", "/no/such.sqlite", "-o", "out")
+        #expect(noDatabase.status == 2)
+        #expect(noDatabase.error == "error: there is no database at /no/such.sqlite\n")
+        let help = try run("--help")
+        #expect(help.status == 0)
+        #expect(help.output.contains("SUBCOMMANDS:\n  load "))
+        #expect(help.output.contains("Exit status: 0 on success, 1 when the fixtures have problems"))
+    }
+}
