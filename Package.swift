@@ -65,7 +65,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "SQLTestKitBenchmarks",
-            dependencies: ["SQLTestKit", "SQLTestKitSQLite"],
+            dependencies: ["SQLTestKit", "SQLTestKitSQLite", .product(name: "Yams", package: "Yams")],
             swiftSettings: sharedSettings
         ),
         .testTarget(

@@ -16,5 +16,6 @@ struct Benchmarks {
         try await DriverBenchmarks.run(&harness)
         try await MockBenchmarks.run(&harness)
         try await IsolationBenchmarks.run(&harness)
+        try await FixtureBenchmarks.run(&harness)
     }
 }

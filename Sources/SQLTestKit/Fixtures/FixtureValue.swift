@@ -45,7 +45,13 @@ enum FixtureValue: Sendable, Hashable {
     var isNull: Bool {
         switch self {
         case .null: true
-        case .plain(let text): text.isEmpty || text == "~" || text == "null" || text == "NULL" || text == "Null"
+        case .plain(let text):
+            switch text.utf8.count {
+            case 0: true
+            case 1: text == "~"
+            case 4: text == "null" || text == "NULL" || text == "Null"
+            default: false
+            }
         default: false
         }
     }

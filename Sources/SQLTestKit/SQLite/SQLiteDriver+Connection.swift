@@ -50,6 +50,16 @@ extension SQLiteDriver {
             }
         }
 
+        /// Runs one statement once per row of values (`nil` entries are left out, so a row's
+        /// non-nil values are its arguments in order) under a single lock, going on after a
+        /// failing row, and returns the failures by position. Fixture loads insert through it:
+        /// no argument arrays, no result rows, one lock per thousand rows.
+        nonisolated(nonsending)
+        func runBatch(_ sql: String, rows: [[SQLValue?]]) async throws -> [(Int, QueryError)] {
+            _ = try transactionState.intercept(SQLQuery(sql: sql))
+            return try core.withLock { core in try core.runBatch(sql, rows: rows) }
+        }
+
         /// Runs `body` with the connection's `sqlite3*`, under its lock (templates serialize
         /// through it). The pointer must not escape `body`.
         func withDatabasePointer<Value: Sendable>(_ body: @Sendable (OpaquePointer) throws -> Value) throws -> Value {
@@ -123,6 +133,42 @@ extension SQLiteDriver.Connection.Core {
         default:
             return QueryResult(rows: rows)
         }
+    }
+
+    mutating func runBatch(_ sql: String, rows: [[SQLValue?]]) throws -> [(Int, QueryError)] {
+        guard let handle, let db = handle.db else { throw SQLiteHandle.closedError(sql: sql) }
+        let query = SQLQuery(sql: sql)
+        let cached: CachedStatement
+        if let hit = cache.statement(for: sql) {
+            cached = hit
+        } else {
+            cached = try prepare(query, handle: handle, db: db)
+            cache.insert(cached, for: sql)
+        }
+        let statement = cached.statement
+        var failures: [(Int, QueryError)] = []
+        for (position, values) in rows.enumerated() {
+            defer { sqlite3_reset(statement) }
+            var index: Int32 = 1
+            var code = SQLITE_OK
+            do {
+                for case let value? in values {
+                    code = try bind(value, at: index, to: statement, query: query)
+                    if code != SQLITE_OK { break }
+                    index += 1
+                }
+                if code == SQLITE_OK, index - 1 != cached.parameterCount { code = SQLITE_RANGE }
+                if code == SQLITE_OK {
+                    code = sqlite3_step(statement)
+                    while code == SQLITE_ROW { code = sqlite3_step(statement) }
+                    if code == SQLITE_DONE { continue }
+                }
+                failures.append((position, handle.error(code: code, sql: sql, arguments: values.compactMap { $0 })))
+            } catch let error as QueryError {
+                failures.append((position, error))
+            }
+        }
+        return failures
     }
 
     private func prepare(_ query: SQLQuery, handle: SQLiteHandle, db: OpaquePointer) throws -> CachedStatement {

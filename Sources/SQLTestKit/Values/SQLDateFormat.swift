@@ -27,7 +27,13 @@ public enum SQLDateFormat {
     /// any length, and `Z` or an offset (`+02:00`, `-0530`). Text without a zone is UTC.
     /// Returns `nil` for anything else, including out-of-range fields.
     public static func date(from text: String) -> Date? {
-        var scanner = DigitScanner(Array(text.utf8))
+        var text = text
+        // Scanning the string's own UTF-8 storage: this runs once per date cell of a fixture load.
+        return text.withUTF8 { parse(DigitScanner($0)) }
+    }
+
+    private static func parse(_ scanner: DigitScanner) -> Date? {
+        var scanner = scanner
         guard let year = scanner.number(digits: 4), scanner.skip("-"),
               let month = scanner.number(digits: 2), scanner.skip("-"),
               let day = scanner.number(digits: 2),
@@ -111,10 +117,11 @@ public enum SQLDateFormat {
 
 /// A cursor over ASCII bytes for the date parser.
 private struct DigitScanner {
-    private let bytes: [UInt8]
+    /// Valid only inside the `withUTF8` call that made the scanner.
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     var isAtEnd: Bool { position == bytes.count }
 
