@@ -125,3 +125,28 @@ struct FixtureLoadTests {
             """)
     }
 }
+
+@Suite("Loading fixtures through any connection")
+struct FixtureLoadThroughWrapperTests {
+    @Test func aRecordingConnectionSeesEveryStatementOfTheLoad() async throws {
+        let (db, fixtures) = try await fixtureDatabase(FixtureLoadTests.schema, [
+            "author.yml": "ann: { name: Ann }", "book.csv": "title,author\nOne,ann\nTwo,ann\n",
+        ])
+        let log = StatementLog()
+        let recording = RecordingConnection(wrapping: db, log: log)
+        try await fixtures.load(into: recording)
+        let ann = FixtureSet.derivedID(for: "ann")
+        let inserts = log.takeSQLs().filter { $0.hasPrefix("INSERT") }
+        #expect(inserts == [
+            #"INSERT INTO "author" ("id", "name") VALUES (\#(ann), 'Ann')"#,
+            #"INSERT INTO "book" ("title", "author_id") VALUES ('One', \#(ann))"#,
+            #"INSERT INTO "book" ("title", "author_id") VALUES ('Two', \#(ann))"#,
+        ])
+        #expect(log.statements.contains { $0.sql == "DELETE FROM \"book\"" })
+
+        // Failures on this path are tied to their rows too.
+        let again = await expectError(FixtureError.self) { try await fixtures.load(into: recording, clearingTables: false) }
+        #expect(again?.problems.map(\.label) == ["ann"])
+        #expect(try await db.fetchOne("SELECT count(*) FROM book")?[0] == 2)
+    }
+}
