@@ -109,4 +109,37 @@ struct ReadmeTests {
         #expect(worst?.shape == "SELECT name FROM author WHERE id = ?")
         #expect(worst?.count == 3)
     }
+
+    @Test func fixturesTour() async throws {
+        let fixtures = try FixtureSet(directory: ExampleFixtures.directory)   // "Fixtures" in the README
+        let db = try await SQLiteDriver.inMemory().connect()
+        try await db.executeScript(fixtures.schemaSQL!)
+        let summary = try await fixtures.load(into: db)      // one transaction, parents first
+        #expect(summary.totalRows == 17)
+
+        let grace = fixtures.id(of: "grace", in: "author")!  // the same number on every machine
+        let titles = try await db.fetchAll(String.self, "SELECT title FROM book WHERE author_id = \(grace) ORDER BY title")
+        #expect(titles == ["A Manual for Compilers", "Compilers, Second Edition"])
+    }
+
+    @Test func fixtureProblemsTour() async throws {
+        let fixtures = try FixtureSet(files: ["author.yml": "ada:\n  nmae: Ada Lovelace\n  email: ada@example.com"])
+        let problems = try await fixtures.check(schema: try ExampleFixtures.schema)
+        #expect(problems.map(\.description) == ["""
+            author.yml:2:9: unknown column `nmae` in table `author` (row `ada`)
+              suggestion: did you mean `name`?
+            """])
+    }
+
+    @Test func fixturesForTheMockAndForTemplates() async throws {
+        let fixtures = try FixtureSet(directory: ExampleFixtures.directory)
+        let mock = MockDriver(dialect: .sqlite)
+        mock.script("SELECT * FROM tag", answer: .rows(try await fixtures.rows(of: "tag")))
+        let tags = try await mock.connect().fetchAll("SELECT * FROM tag")
+        #expect(tags.map { $0["name"] } == ["Systems", "History", "Programming Languages"])   // in key order, as SQLite returns them
+
+        let template = try DatabaseTemplate(fixtures: fixtures)   // schema.sql + every fixture, built once
+        let db = try await SQLiteDriver.Connection.cloning(template)
+        #expect(try await db.fetchOne(Int.self, "SELECT count(*) FROM review") == 3)
+    }
 }
