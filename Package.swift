@@ -72,6 +72,8 @@ let package = Package(
             name: "SQLTestKitTests",
             // `sqltestkit` is a dependency so `swift test` builds the binary its end-to-end tests run.
             dependencies: ["SQLTestKit", "SQLTestKitConformance", "SQLTestKitTesting", "SQLTestKitSQLite", "sqltestkit"],
+            // SQL snapshots are read at run time, not built: excluded so SwiftPM does not warn.
+            exclude: ["Assertions/__SQLSnapshots__"],
             swiftSettings: sharedSettings
         ),
     ],

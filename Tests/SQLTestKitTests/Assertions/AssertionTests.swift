@@ -23,6 +23,17 @@ struct AssertionTests {
         assertSQL(mock, ["SELECT   1"])
     }
 
+    @Test func aCommittedSnapshotMatches() async throws {
+        // Compared with __SQLSnapshots__/AssertionTests/aCommittedSnapshotMatches.sql, checked in.
+        let mock = MockDriver(dialect: .postgres)
+        let db = try await mock.connect()
+        try await db.transaction { db in
+            _ = try await db.fetchAll("SELECT id, title FROM book WHERE author_id = \(7) AND title LIKE \("%Dune%")")
+            try await db.execute("UPDATE book SET price = \(9.5) WHERE id = \(1)")
+        }
+        assertSQLSnapshot(mock)
+    }
+
     @Test func aChangedColumn() async throws {
         let mock = MockDriver()
         try await run(mock, ["SELECT id, titel FROM book"])
