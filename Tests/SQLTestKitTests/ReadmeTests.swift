@@ -1,5 +1,6 @@
 import Testing
 import SQLTestKit
+import SQLTestKitTesting
 
 /// Every example in README.md, as it is written there.
 @Suite("README examples")
@@ -141,5 +142,23 @@ struct ReadmeTests {
         let template = try DatabaseTemplate(fixtures: fixtures)   // schema.sql + every fixture, built once
         let db = try await SQLiteDriver.Connection.cloning(template)
         #expect(try await db.fetchOne(Int.self, "SELECT count(*) FROM review") == 3)
+    }
+
+    @Test func stateAssertionsTour() async throws {
+        let (isolatedDatabase, _) = try await ExampleFixtures.loadedDatabase()
+        let (db, fixtures) = (isolatedDatabase, try FixtureSet(directory: ExampleFixtures.directory))
+        try await db.execute("UPDATE book SET price = 10.0 WHERE id = \(fixtures.id(of: "notes", in: "book")!)")
+        try await db.execute("INSERT INTO tag(id, name) VALUES (1, 'Poetry')")
+
+        try await assertTableRows("tag", in: db, [
+            ["id": 1, "name": "Poetry"],
+            ["id": .integer(fixtures.id(of: "history", in: "tag")!), "name": "History"],
+            ["id": .integer(fixtures.id(of: "languages", in: "tag")!), "name": "Programming Languages"],
+            ["id": .integer(fixtures.id(of: "systems", in: "tag")!), "name": "Systems"],
+        ])
+        try await assertChanges(in: db, since: fixtures, [
+            "~ book `notes`: price 12.5 → 10.0",
+            "+ tag (id 1): id 1, name 'Poetry'",
+        ])
     }
 }
