@@ -96,6 +96,11 @@ public struct FixtureSet: Sendable, Hashable {
         self.files = files
     }
 
+    /// Keeps only the files `include` accepts.
+    mutating func keepFiles(_ include: (FixtureFile) -> Bool) {
+        files = files.filter(include)
+    }
+
     /// The tables the fixture files give rows to, in file-name order.
     public var tables: [String] { files.filter { $0.format != .sql }.map(\.table) }
 

@@ -1,0 +1,48 @@
+import Synchronization
+
+/// A driver over named drivers (`"default"`, `"replica"`, …) that sends each statement where
+/// a ``DatabaseRouter`` says: by the tables the SQL touches (read with the one tokenizer) and
+/// whether it reads or writes them. A transaction stays on the database its first statement
+/// goes to; a statement relating tables on two databases is refused unless the router allows
+/// it; table references are schema-qualified when the router names a schema.
+///
+/// ```swift
+/// let primary = MockDriver(), replica = MockDriver()
+/// let driver = RoutedDriver(databases: ["default": primary, "replica": replica], router: ReadReplica())
+/// let db = try await driver.connect()
+/// _ = try await db.fetchAll("SELECT * FROM book")          // replica
+/// try await db.execute("UPDATE book SET price = 1")         // default
+/// ```
+public final class RoutedDriver: DatabaseDriver {
+    /// The name of the database that gets everything the router has no opinion on.
+    public static let defaultDatabase = "default"
+
+    public let databases: [String: any DatabaseDriver]
+    public let router: any DatabaseRouter
+
+    /// `databases` must include `"default"`.
+    public init(databases: [String: any DatabaseDriver], router: any DatabaseRouter = DefaultRouter()) {
+        precondition(databases[Self.defaultDatabase] != nil, "RoutedDriver needs a database named \"default\"")
+        self.databases = databases
+        self.router = router
+    }
+
+    public var url: String {
+        "routed:" + databases.keys.sorted().map { "\($0)=\(databases[$0]!.url)" }.joined(separator: ",")
+    }
+
+    public var capability: DriverCapability { databases[Self.defaultDatabase]!.capability }
+
+    public var maxConnections: Int { databases.values.map(\.maxConnections).min() ?? 1 }
+
+    public func connect() async throws -> any DatabaseConnection {
+        Connection(driver: self)
+    }
+
+    /// Resets every named database (each under the test-database rule).
+    public func resetDatabase(allowingNonTestDatabase: Bool) async throws {
+        for name in databases.keys.sorted() {
+            try await databases[name]!.resetDatabase(allowingNonTestDatabase: allowingNonTestDatabase)
+        }
+    }
+}
