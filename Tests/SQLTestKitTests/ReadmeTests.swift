@@ -161,4 +161,34 @@ struct ReadmeTests {
             "+ tag (id 1): id 1, name 'Poetry'",
         ])
     }
+
+    struct ReadReplica: DatabaseRouter {
+        func databaseForReading(_ table: String, context: RequestContext) -> String? { "replica" }
+    }
+
+    struct SchemaPerTenant: DatabaseRouter {
+        func schema(for table: String, context: RequestContext) -> String? {
+            table == "plan" ? nil : context.tenant
+        }
+    }
+
+    @Test func routingTour() async throws {
+        let primary = MockDriver(), replica = MockDriver()
+        let routed = try await RoutedDriver(databases: ["default": primary, "replica": replica], router: ReadReplica()).connect()
+        _ = try await routed.fetchAll("SELECT * FROM book WHERE id = \(1)")
+        try await routed.execute("UPDATE book SET price = \(10) WHERE id = \(1)")
+        #expect(replica.takeSQLs() == ["SELECT * FROM book WHERE id = 1"])
+        #expect(primary.takeSQLs() == ["UPDATE book SET price = 10 WHERE id = 1"])
+
+        let db = try await RoutedDriver(databases: ["default": SQLiteDriver.inMemory()], router: SchemaPerTenant()).connect()
+        try await db.executeScript("""
+            CREATE TABLE plan (id INTEGER PRIMARY KEY, name TEXT);
+            ATTACH DATABASE ':memory:' AS acme;
+            CREATE TABLE acme.invoice (id INTEGER PRIMARY KEY, plan_id INTEGER, total REAL);
+            """)
+        try await RequestContext.with(tenant: "acme") {
+            try await db.execute("INSERT INTO invoice (plan_id, total) VALUES (\(1), \(10.0))")
+        }
+        #expect(try await db.fetchOne("SELECT total FROM acme.invoice")?[0] == 10.0)
+    }
 }
