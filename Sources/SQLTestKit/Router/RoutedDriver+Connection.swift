@@ -20,6 +20,7 @@ extension RoutedDriver {
         }
 
         private let state = Mutex(State())
+        private let closed = ClosedFlag()
 
         init(driver: RoutedDriver) { self.driver = driver }
 
@@ -28,6 +29,10 @@ extension RoutedDriver {
 
         nonisolated(nonsending)
         public func run(_ query: SQLQuery) async throws -> QueryResult {
+            if closed.isSet {
+                throw QueryError(code: .misuse, message: "the connection is closed", sql: query.sql, arguments: query.arguments,
+                                 suggestion: "open a new connection with driver.connect()")
+            }
             let kind = StatementKind(sql: query.sql)
             if case .transaction(let control) = kind { return try await runTransactionControl(query, control) }
             let context = RequestContext.current
@@ -39,6 +44,7 @@ extension RoutedDriver {
 
         nonisolated(nonsending)
         public func close() async {
+            closed.set()
             let connections = state.withLock { state in
                 defer { state.connections = [:] }
                 return Array(state.connections.values)

@@ -20,6 +20,15 @@ struct DriverConformanceTests {
         #expect(failures.isEmpty, "\(failures)")
     }
 
+    @Test func aRoutedDriverOverSQLiteAndOverMocks() async {
+        let overSQLite = RoutedDriver(databases: ["default": SQLiteDriver.inMemory()])
+        let sqliteFailures = await DriverConformance(driver: overSQLite, level: .database).run()
+        #expect(sqliteFailures.isEmpty, "\(sqliteFailures)")
+        let overMocks = RoutedDriver(databases: ["default": MockDriver(), "replica": MockDriver()], router: ReadReplicaRouter())
+        let mockFailures = await DriverConformance(driver: overMocks, level: .protocolOnly).run()
+        #expect(mockFailures.isEmpty, "\(mockFailures)")
+    }
+
     @Test func theSuiteCatchesABrokenDriver() async {
         // A driver whose inserts report nothing must fail the suite, or the suite proves nothing.
         let mock = MockDriver()
