@@ -35,6 +35,26 @@ extension ColumnKind {
         }
     }
 
+    /// The same result as ``coerce(_:)`` for the cells that fill most fixture files — a plain
+    /// or quoted scalar in a text column, a plain whole number in an integer column, a plain
+    /// number in a real column — without building a `Result`; `nil` for everything else.
+    @inline(__always)
+    func coerceCommonCase(_ value: FixtureValue) -> SQLValue? {
+        switch (self, value) {
+        case (.text, .quoted(let text)):
+            return .text(text)
+        case (.text, .plain(let text)):
+            return value.isNull ? nil : .text(text)
+        case (.integer, .plain(let text)):
+            return Int64(text).map(SQLValue.integer)
+        case (.real, .plain(let text)):
+            guard let real = Double(text), real.isFinite else { return nil }
+            return .real(real)
+        default:
+            return nil
+        }
+    }
+
     private func failure(_ value: FixtureValue, _ suggestion: String) -> Result<SQLValue, CoercionFailure> {
         .failure(CoercionFailure(message: "`\(value.excerpt)` is not \(displayName)", suggestion: suggestion))
     }

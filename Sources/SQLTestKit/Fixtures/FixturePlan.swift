@@ -131,6 +131,11 @@ struct FixturePlan: Sendable {
                                                            line: field.line, column: field.column))
                         continue
                     }
+                    // The common cells (plain numbers and text) skip the general coercion.
+                    if let fast = kind.coerceCommonCase(field.value) {
+                        values[position] = fast
+                        continue
+                    }
                     switch kind.coerce(field.value) {
                     case .success(let value): values[position] = value
                     case .failure(let failure):

@@ -41,54 +41,57 @@ enum FixtureReader {
     /// column labels rows. Unquoted fields are plain scalars (an empty one is NULL), quoted
     /// fields are text unless the column's type says otherwise.
     static func readCSV(_ bytes: [UInt8], path: String) -> ([FixtureRow], [FixtureProblem]) {
-        let records: [[CSVParser.Field]]
+        var problems: [FixtureProblem] = []
+        var rows: [FixtureRow] = []
+        var keys: [String]?
+        var labelIndex: Int?
+        var labels = Set<String>()
         do {
-            records = try CSVParser.parse(bytes)
+            // Records become rows as they are read: no second copy of a large file's fields.
+            try CSVParser.parse(bytes) { record in
+                guard let header = keys else {
+                    var seen = Set<String>()
+                    for field in record where !seen.insert(field.text).inserted {
+                        problems.append(FixtureProblem(kind: .duplicateKey, message: "the header names the column `\(field.text)` twice",
+                                                       file: path, line: field.line, columnName: field.text,
+                                                       suggestion: "remove or rename one of the two columns"))
+                    }
+                    keys = record.map(\.text)
+                    labelIndex = keys?.firstIndex(of: labelColumn)
+                    return
+                }
+                let line = record.first?.line ?? 0
+                guard record.count == header.count else {
+                    problems.append(FixtureProblem(kind: .malformedFile,
+                                                   message: "this row has \(record.count) fields but the header has \(header.count)",
+                                                   file: path, line: line,
+                                                   suggestion: "quote fields that contain commas; leave a field empty (`,,`) for NULL"))
+                    return
+                }
+                var label: String?
+                var fields: [FixtureField] = []
+                fields.reserveCapacity(header.count)
+                for index in record.indices {
+                    let field = record[index]
+                    if index == labelIndex {
+                        label = field.text.isEmpty ? nil : field.text
+                        continue
+                    }
+                    fields.append(FixtureField(key: header[index], value: field.quoted ? .quoted(field.text) : .plain(field.text),
+                                               line: field.line, column: nil))
+                }
+                if let label, !labels.insert(label).inserted {
+                    problems.append(FixtureProblem(kind: .duplicateLabel, message: "duplicate label `\(label)`: two rows cannot share a label",
+                                                   file: path, line: line, label: label, suggestion: "rename one of the rows"))
+                    return
+                }
+                rows.append(FixtureRow(label: label, line: line, column: nil, fields: fields))
+            }
         } catch let error as CSVParser.Error {
             return ([], [FixtureProblem(kind: .malformedFile, message: "malformed CSV: \(error.message)", file: path, line: error.line,
                                         suggestion: "quote fields that contain commas, quotes or line breaks, and double every quote inside them")])
         } catch {
             return ([], [FixtureProblem(kind: .malformedFile, message: "malformed CSV: \(error)", file: path)])
-        }
-        guard let header = records.first else { return ([], []) }
-        var problems: [FixtureProblem] = []
-        var seen = Set<String>()
-        for field in header where !seen.insert(field.text).inserted {
-            problems.append(FixtureProblem(kind: .duplicateKey, message: "the header names the column `\(field.text)` twice",
-                                           file: path, line: field.line, columnName: field.text,
-                                           suggestion: "remove or rename one of the two columns"))
-        }
-        let keys = header.map(\.text)
-        let labelIndex = keys.firstIndex(of: labelColumn)
-        var rows: [FixtureRow] = []
-        rows.reserveCapacity(records.count - 1)
-        var labels = Set<String>()
-        for record in records.dropFirst() {
-            let line = record.first?.line ?? 0
-            guard record.count == keys.count else {
-                problems.append(FixtureProblem(kind: .malformedFile,
-                                               message: "this row has \(record.count) fields but the header has \(keys.count)",
-                                               file: path, line: line,
-                                               suggestion: "quote fields that contain commas; leave a field empty (`,,`) for NULL"))
-                continue
-            }
-            var label: String?
-            var fields: [FixtureField] = []
-            fields.reserveCapacity(keys.count)
-            for (index, field) in record.enumerated() {
-                if index == labelIndex {
-                    label = field.text.isEmpty ? nil : field.text
-                    continue
-                }
-                fields.append(FixtureField(key: keys[index], value: field.quoted ? .quoted(field.text) : .plain(field.text),
-                                           line: field.line, column: nil))
-            }
-            if let label, !labels.insert(label).inserted {
-                problems.append(FixtureProblem(kind: .duplicateLabel, message: "duplicate label `\(label)`: two rows cannot share a label",
-                                               file: path, line: line, label: label, suggestion: "rename one of the rows"))
-                continue
-            }
-            rows.append(FixtureRow(label: label, line: line, column: nil, fields: fields))
         }
         return (rows, problems)
     }

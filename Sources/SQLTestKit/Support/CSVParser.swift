@@ -35,6 +35,13 @@ enum CSVParser {
     /// The records of `bytes`; blank lines are skipped.
     static func parse(_ bytes: [UInt8]) throws -> [[Field]] {
         var records: [[Field]] = []
+        try parse(bytes) { records.append($0) }
+        return records
+    }
+
+    /// Calls `onRecord` with each record of `bytes` in turn (blank lines skipped), reusing one
+    /// buffer: large files are read without keeping every record's fields twice.
+    static func parse(_ bytes: [UInt8], onRecord: ([Field]) throws -> Void) throws {
         var record: [Field] = []
         var field: [UInt8] = []
         var index = 0
@@ -51,12 +58,12 @@ enum CSVParser {
             field.removeAll(keepingCapacity: true)
             quoted = false
         }
-        func endRecord() {
+        func endRecord() throws {
             if lineHasContent || record.count > 0 {
                 endField()
-                records.append(record)
+                try onRecord(record)
             }
-            record = []
+            record.removeAll(keepingCapacity: true)
             field.removeAll(keepingCapacity: true)
             quoted = false
             lineHasContent = false
@@ -102,12 +109,12 @@ enum CSVParser {
                 fieldStart = index + 1
             case .carriageReturn where index + 1 < bytes.count && bytes[index + 1] == .newline:
                 index += 1
-                endRecord()
+                try endRecord()
                 line += 1
                 fieldLine = line
                 fieldStart = index + 1
             case .newline:
-                endRecord()
+                try endRecord()
                 line += 1
                 fieldLine = line
                 fieldStart = index + 1
@@ -121,8 +128,7 @@ enum CSVParser {
             }
             index += 1
         }
-        endRecord()
-        return records
+        try endRecord()
     }
 }
 
