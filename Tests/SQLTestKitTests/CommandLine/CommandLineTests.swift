@@ -154,6 +154,31 @@ struct CommandLineTests {
         }
     }
 
+    /// On a terminal, a large load redraws one progress line; `script` gives the binary a terminal.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func largeLoadsShowProgressOnATerminal() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT);".write(toFile: directory + "/schema.sql", atomically: true, encoding: .utf8)
+        try ("name\n" + (1...12_000).map { "item \($0)" }.joined(separator: "\n")).write(toFile: directory + "/item.csv", atomically: true, encoding: .utf8)
+        let command = "\(try Self.binary.path) load \(directory) -d \(directory)/items-test.sqlite"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", command, "/dev/null"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(text.contains("loading item: 1000/12000 rows (8% of all)"))
+        #expect(text.contains("loading item: 12000/12000 rows (100% of all)"))
+        #expect(text.contains("12000 rows in 1 table loaded in"))
+        // Without a terminal (the other tests' pipes) there is no progress line.
+        let piped = try run("load", directory, "-d", directory + "/items-test.sqlite")
+        #expect(!piped.error.contains("loading item"))
+    }
+
     @Test func usageErrorsAndHelp() throws {
         let missing = try run("load", "Fixtures")
         #expect(missing.status == 64)
