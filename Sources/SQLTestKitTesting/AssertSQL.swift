@@ -34,7 +34,7 @@ public func assertSQL(
     assertSQL(mock.log, expected, filter: filter, fileID: fileID, filePath: filePath, line: line, column: column)
 }
 
-/// Lines up expected and actual statements (longest common subsequence of matches) and
+/// Lines up expected and actual statements (``LineDiff/align(_:_:matches:)``) and
 /// describes the differences.
 struct SQLComparison {
     let expected: [ExpectedStatement]
@@ -48,13 +48,6 @@ struct SQLComparison {
     }
 
     var lines: [Line] {
-        let e = expected.count, a = actual.count
-        var table = Array(repeating: Array(repeating: 0, count: a + 1), count: e + 1)
-        for i in stride(from: e - 1, through: 0, by: -1) {
-            for j in stride(from: a - 1, through: 0, by: -1) {
-                table[i][j] = expected[i].matches(actual[j]) ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
-            }
-        }
         var result: [Line] = []
         var pendingExpected: [ExpectedStatement] = []
         var pendingActual: [LoggedStatement] = []
@@ -67,16 +60,13 @@ struct SQLComparison {
             pendingExpected.removeAll()
             pendingActual.removeAll()
         }
-        var i = 0, j = 0
-        while i < e || j < a {
-            if i < e, j < a, expected[i].matches(actual[j]) {
+        for step in LineDiff.align(expected, actual, matches: { $0.matches($1) }) {
+            switch step {
+            case .match(let i, _):
                 flush()
                 result.append(.same(expected[i]))
-                i += 1; j += 1
-            } else if j < a && (i == e || table[i][j + 1] > table[i + 1][j]) {
-                pendingActual.append(actual[j]); j += 1
-            } else {
-                pendingExpected.append(expected[i]); i += 1
+            case .expectedOnly(let i): pendingExpected.append(expected[i])
+            case .actualOnly(let j): pendingActual.append(actual[j])
             }
         }
         flush()

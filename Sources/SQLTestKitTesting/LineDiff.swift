@@ -7,25 +7,43 @@ enum LineDiff {
     }
 
     static func changes(expected: [String], actual: [String]) -> [Change] {
+        align(expected, actual, matches: ==).map { step in
+            switch step {
+            case .match(let i, _): .same(expected[i])
+            case .expectedOnly(let i): .removed(expected[i])
+            case .actualOnly(let j): .added(actual[j])
+            }
+        }
+    }
+
+    /// One step of an alignment of two sequences.
+    enum Step: Equatable {
+        case match(Int, Int), expectedOnly(Int), actualOnly(Int)
+    }
+
+    /// Aligns `expected` with `actual` along a longest common subsequence of matching pairs,
+    /// in order; each element appears in exactly one step. `assertSQL` and the text diffs of
+    /// snapshots and changes share it.
+    static func align<E, A>(_ expected: [E], _ actual: [A], matches: (E, A) -> Bool) -> [Step] {
         let e = expected.count, a = actual.count
         var table = Array(repeating: Array(repeating: 0, count: a + 1), count: e + 1)
         for i in stride(from: e - 1, through: 0, by: -1) {
             for j in stride(from: a - 1, through: 0, by: -1) {
-                table[i][j] = expected[i] == actual[j] ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
+                table[i][j] = matches(expected[i], actual[j]) ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
             }
         }
-        var result: [Change] = []
+        var steps: [Step] = []
         var i = 0, j = 0
         while i < e || j < a {
-            if i < e, j < a, expected[i] == actual[j] {
-                result.append(.same(expected[i])); i += 1; j += 1
+            if i < e, j < a, matches(expected[i], actual[j]) {
+                steps.append(.match(i, j)); i += 1; j += 1
             } else if j < a && (i == e || table[i][j + 1] > table[i + 1][j]) {
-                result.append(.added(actual[j])); j += 1
+                steps.append(.actualOnly(j)); j += 1
             } else {
-                result.append(.removed(expected[i])); i += 1
+                steps.append(.expectedOnly(i)); i += 1
             }
         }
-        return result
+        return steps
     }
 
     /// The changes as text, or `nil` when the two are equal.
