@@ -163,11 +163,11 @@ struct ReadmeTests {
     }
 
     struct ReadReplica: DatabaseRouter {
-        func databaseForReading(_ table: String, context: RequestContext) -> String? { "replica" }
+        func databaseForReading(_ table: String, context: RoutingContext) -> String? { "replica" }
     }
 
     struct SchemaPerTenant: DatabaseRouter {
-        func schema(for table: String, context: RequestContext) -> String? {
+        func schema(for table: String, context: RoutingContext) -> String? {
             table == "plan" ? nil : context.tenant
         }
     }
@@ -186,7 +186,7 @@ struct ReadmeTests {
             ATTACH DATABASE ':memory:' AS acme;
             CREATE TABLE acme.invoice (id INTEGER PRIMARY KEY, plan_id INTEGER, total REAL);
             """)
-        try await RequestContext.with(tenant: "acme") {
+        try await RoutingContext.with(tenant: "acme") {
             try await db.execute("INSERT INTO invoice (plan_id, total) VALUES (\(1), \(10.0))")
         }
         #expect(try await db.fetchOne("SELECT total FROM acme.invoice")?[0] == 10.0)

@@ -56,47 +56,52 @@ extension FixtureReader {
             return nil
         }
         var fields: [FixtureField] = []
-        var seen = Set<String>()
+        fields.reserveCapacity(mapping.count)
+        var merges: [Node] = []
         for (key, value) in mapping {
             guard case .scalar(let name) = key else {
                 problems.append(malformed("a column name must be a plain name", key, path))
                 continue
             }
-            if name.string == "<<" {
-                // Merge keys: a mapping, or a list of mappings, whose entries the row does not set.
-                let sources: [Node] = value.sequence.map(Array.init) ?? [value]
-                for source in sources {
+            let column = name.string
+            if column == "<<" {
+                merges.append(value)
+                continue
+            }
+            // One pattern match per value: each `Node.mark` read copies the node's payload again.
+            if let (converted, mark) = convert(value, path: path, label: label, column: column, problems: &problems) {
+                fields.append(FixtureField(key: column, value: converted, line: mark?.line ?? name.mark?.line ?? 0, column: mark?.column))
+            }
+        }
+        // Merge keys: a mapping, or a list of mappings, whose entries the row does not set itself.
+        if !merges.isEmpty {
+            var seen = Set(fields.map(\.key))
+            for merge in merges {
+                for source in merge.sequence.map(Array.init) ?? [merge] {
                     guard case .mapping(let merged) = source else {
                         problems.append(malformed("`<<` must merge a mapping, such as an anchored `&defaults` row", source, path))
                         continue
                     }
                     for (mergedKey, mergedValue) in merged {
-                        guard let mergedName = mergedKey.scalar?.string, !seen.contains(mergedName),
-                              !mapping.keys.contains(where: { $0.scalar?.string == mergedName }) else { continue }
-                        seen.insert(mergedName)
-                        if let converted = convert(mergedValue, path: path, label: label, column: mergedName, problems: &problems) {
-                            fields.append(FixtureField(key: mergedName, value: converted,
-                                                       line: value.mark?.line ?? 0, column: value.mark?.column))
+                        guard let mergedName = mergedKey.scalar?.string, seen.insert(mergedName).inserted else { continue }
+                        if let (converted, _) = convert(mergedValue, path: path, label: label, column: mergedName, problems: &problems) {
+                            fields.append(FixtureField(key: mergedName, value: converted, line: merge.mark?.line ?? 0, column: merge.mark?.column))
                         }
                     }
                 }
-                continue
-            }
-            seen.insert(name.string)
-            if let converted = convert(value, path: path, label: label, column: name.string, problems: &problems) {
-                fields.append(FixtureField(key: name.string, value: converted, line: value.mark?.line ?? key.mark?.line ?? 0,
-                                           column: value.mark?.column))
             }
         }
         return FixtureRow(label: label, line: anchor.mark?.line ?? 0, column: anchor.mark?.column, fields: fields)
     }
 
+    /// The value of `node` and where it was written, from one pattern match (each `Node.mark`
+    /// read copies the node's payload again, which showed in profiles of large files).
     private static func convert(_ node: Node, path: String, label: String?, column: String,
-                                problems: inout [FixtureProblem]) -> FixtureValue? {
+                                problems: inout [FixtureProblem]) -> (FixtureValue, Mark?)? {
         switch node {
         case .scalar(let scalar):
-            switch Tag.Name(rawValue: scalar.tag.rawValue) {
-            case .binary:
+            switch scalar.tag.rawValue {
+            case Tag.Name.binary.rawValue:
                 let compact = scalar.string.filter { !$0.isWhitespace }
                 guard let data = Data(base64Encoded: compact) else {
                     var problem = malformed("`!!binary` value is not valid base64", node, path)
@@ -105,26 +110,26 @@ extension FixtureReader {
                     problems.append(problem)
                     return nil
                 }
-                return .binary(Array(data))
-            case .null:
-                return .null
+                return (.binary(Array(data)), scalar.mark)
+            case Tag.Name.null.rawValue:
+                return (.null, scalar.mark)
             default:
-                return scalar.style == .plain ? .plain(scalar.string) : .quoted(scalar.string)
+                return (scalar.style == .plain ? .plain(scalar.string) : .quoted(scalar.string), scalar.mark)
             }
         case .sequence(let sequence):
             var items: [FixtureValue] = []
             for item in sequence {
-                guard let value = convert(item, path: path, label: label, column: column, problems: &problems) else { return nil }
+                guard let (value, _) = convert(item, path: path, label: label, column: column, problems: &problems) else { return nil }
                 items.append(value)
             }
-            return .list(items)
+            return (.list(items), sequence.mark)
         case .mapping(let mapping):
             var entries: [FixtureValue.Entry] = []
             for (key, value) in mapping {
-                guard let value = convert(value, path: path, label: label, column: column, problems: &problems) else { return nil }
-                entries.append(.init(key: key.scalar?.string ?? "", value: value))
+                guard let (converted, _) = convert(value, path: path, label: label, column: column, problems: &problems) else { return nil }
+                entries.append(.init(key: key.scalar?.string ?? "", value: converted))
             }
-            return .map(entries)
+            return (.map(entries), mapping.mark)
         case .alias:
             problems.append(malformed("an alias that Yams did not resolve", node, path))
             return nil

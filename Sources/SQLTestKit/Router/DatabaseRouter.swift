@@ -5,15 +5,15 @@
 ///
 /// ```swift
 /// struct ReadReplica: DatabaseRouter {
-///     func databaseForReading(_ table: String, context: RequestContext) -> String? { "replica" }
+///     func databaseForReading(_ table: String, context: RoutingContext) -> String? { "replica" }
 /// }
 /// let driver = RoutedDriver(databases: ["default": primary, "replica": replica], router: ReadReplica())
 /// ```
 public protocol DatabaseRouter: Sendable {
     /// The database `table` is read from; `nil` for the default database.
-    func databaseForReading(_ table: String, context: RequestContext) -> String?
+    func databaseForReading(_ table: String, context: RoutingContext) -> String?
     /// The database `table` is written to; `nil` for the default database.
-    func databaseForWriting(_ table: String, context: RequestContext) -> String?
+    func databaseForWriting(_ table: String, context: RoutingContext) -> String?
     /// Whether one statement may relate `first` (on `firstDatabase`) and `second` (on
     /// `secondDatabase`); `nil` allows it exactly when both live on the same database.
     func allowsRelation(_ first: String, on firstDatabase: String, _ second: String, on secondDatabase: String) -> Bool?
@@ -22,17 +22,17 @@ public protocol DatabaseRouter: Sendable {
     /// The schema `table` is qualified with for this request (`nil`: left unqualified), for
     /// schema-per-tenant setups where shared tables stay unqualified. For SQLite, an attached
     /// database stands in for a schema.
-    func schema(for table: String, context: RequestContext) -> String?
+    func schema(for table: String, context: RoutingContext) -> String?
 }
 
 // MARK: - Default implementations: one database, nothing qualified.
 
 extension DatabaseRouter {
-    public func databaseForReading(_ table: String, context: RequestContext) -> String? { nil }
-    public func databaseForWriting(_ table: String, context: RequestContext) -> String? { nil }
+    public func databaseForReading(_ table: String, context: RoutingContext) -> String? { nil }
+    public func databaseForWriting(_ table: String, context: RoutingContext) -> String? { nil }
     public func allowsRelation(_ first: String, on firstDatabase: String, _ second: String, on secondDatabase: String) -> Bool? { nil }
     public func allowsTable(_ table: String, on database: String) -> Bool? { nil }
-    public func schema(for table: String, context: RequestContext) -> String? { nil }
+    public func schema(for table: String, context: RoutingContext) -> String? { nil }
 }
 
 /// The router with every default: everything on the default database.
@@ -45,11 +45,11 @@ struct RoutingDecisions {
     let router: any DatabaseRouter
     static let defaultDatabase = RoutedDriver.defaultDatabase
 
-    func reading(_ table: String, _ context: RequestContext) -> String {
+    func reading(_ table: String, _ context: RoutingContext) -> String {
         router.databaseForReading(table, context: context) ?? Self.defaultDatabase
     }
 
-    func writing(_ table: String, _ context: RequestContext) -> String {
+    func writing(_ table: String, _ context: RoutingContext) -> String {
         router.databaseForWriting(table, context: context) ?? Self.defaultDatabase
     }
 

@@ -35,7 +35,7 @@ extension RoutedDriver {
             }
             let kind = StatementKind(sql: query.sql)
             if case .transaction(let control) = kind { return try await runTransactionControl(query, control) }
-            let context = RequestContext.current
+            let context = RoutingContext.current
             let (target, rewritten) = try route(query, kind: kind, context: context)
             let (connection, pending) = try await prepare(target, query: query)
             for statement in pending { try await connection.execute(statement) }
@@ -55,7 +55,7 @@ extension RoutedDriver {
         // MARK: - Routing
 
         /// The database for `query` and the query with its tables schema-qualified.
-        private func route(_ query: SQLQuery, kind: StatementKind, context: RequestContext) throws -> (String, SQLQuery) {
+        private func route(_ query: SQLQuery, kind: StatementKind, context: RoutingContext) throws -> (String, SQLQuery) {
             let decisions = RoutingDecisions(router: driver.router)
             let references = SQLTokenizer.tableReferences(in: query.sql)
             let (pinned, inTransaction) = state.withLock { ($0.pinned, $0.depth > 0) }
@@ -96,7 +96,7 @@ extension RoutedDriver {
         }
 
         /// Rewrites unqualified table references the router gives a schema as `schema.table`.
-        private func qualify(_ query: SQLQuery, _ references: [TableReference], _ context: RequestContext) -> SQLQuery {
+        private func qualify(_ query: SQLQuery, _ references: [TableReference], _ context: RoutingContext) -> SQLQuery {
             let rewrites = references.compactMap { reference -> (Range<Int>, String)? in
                 guard reference.schema == nil, let schema = driver.router.schema(for: reference.name, context: context) else { return nil }
                 let quote = DatabaseDialect.sqlite.quoteIdentifier

@@ -6,11 +6,11 @@ import SQLTestKit
 struct ReadReplicaRouter: DatabaseRouter {
     var allowAuditJoins = false
 
-    func databaseForReading(_ table: String, context: RequestContext) -> String? {
+    func databaseForReading(_ table: String, context: RoutingContext) -> String? {
         table == "audit" ? "analytics" : "replica"
     }
 
-    func databaseForWriting(_ table: String, context: RequestContext) -> String? {
+    func databaseForWriting(_ table: String, context: RoutingContext) -> String? {
         table == "audit" ? "analytics" : nil
     }
 
@@ -21,7 +21,7 @@ struct ReadReplicaRouter: DatabaseRouter {
 
 /// Tenant tables live in a schema named after the tenant; `plan` is shared and stays unqualified.
 struct SchemaPerTenantRouter: DatabaseRouter {
-    func schema(for table: String, context: RequestContext) -> String? {
+    func schema(for table: String, context: RoutingContext) -> String? {
         table == "plan" ? nil : context.tenant
     }
 }
@@ -53,11 +53,11 @@ struct RouterTests {
         try await db.execute("UPDATE book SET price = \(1)")
         #expect(primary.takeSQLs() == ["SELECT * FROM book JOIN author ON author.id = book.author_id", "UPDATE book SET price = 1"])
         let router = DefaultRouter()
-        #expect(router.databaseForReading("book", context: RequestContext()) == nil)
-        #expect(router.databaseForWriting("book", context: RequestContext()) == nil)
+        #expect(router.databaseForReading("book", context: RoutingContext()) == nil)
+        #expect(router.databaseForWriting("book", context: RoutingContext()) == nil)
         #expect(router.allowsRelation("a", on: "default", "b", on: "default") == nil)
         #expect(router.allowsTable("book", on: "replica") == nil)
-        #expect(router.schema(for: "book", context: RequestContext(tenant: "acme")) == nil)
+        #expect(router.schema(for: "book", context: RoutingContext(tenant: "acme")) == nil)
         #expect(driver.capability == primary.capability)
     }
 
@@ -119,7 +119,7 @@ struct RouterTests {
 
     @Test func anUnknownDatabaseNameIsNamed() async throws {
         struct Typo: DatabaseRouter {
-            func databaseForReading(_ table: String, context: RequestContext) -> String? { "replca" }
+            func databaseForReading(_ table: String, context: RoutingContext) -> String? { "replca" }
         }
         let db = try await RoutedDriver(databases: ["default": MockDriver(), "replica": MockDriver()], router: Typo()).connect()
         let error = await expectError(RoutingError.self) { _ = try await db.fetchAll("SELECT * FROM book") }
@@ -130,8 +130,8 @@ struct RouterTests {
     @Test func schemaPerTenantQualifiesTenantTablesOnly() async throws {
         let mock = MockDriver()
         let db = try await RoutedDriver(databases: ["default": mock], router: SchemaPerTenantRouter()).connect()
-        try await RequestContext.with(tenant: "acme") {
-            #expect(RequestContext.current.tenant == "acme")
+        try await RoutingContext.with(tenant: "acme") {
+            #expect(RoutingContext.current.tenant == "acme")
             _ = try await db.fetchAll("SELECT * FROM invoice JOIN plan ON plan.id = invoice.plan_id WHERE invoice.id = \(7)")
         }
         _ = try await db.fetchAll("SELECT * FROM invoice")   // no tenant: unqualified
@@ -152,11 +152,11 @@ struct RouterTests {
             CREATE TABLE globex.invoice (id INTEGER PRIMARY KEY, plan_id INTEGER, total REAL);
             """)
         for (tenant, total) in [("acme", 10.0), ("globex", 99.0)] {
-            try await RequestContext.with(tenant: tenant) {
+            try await RoutingContext.with(tenant: tenant) {
                 try await db.execute("INSERT INTO invoice (plan_id, total) VALUES (\(1), \(total))")
             }
         }
-        let acme = try await RequestContext.with(tenant: "acme") {
+        let acme = try await RoutingContext.with(tenant: "acme") {
             try await db.fetchAll("SELECT plan.name, invoice.total FROM invoice JOIN plan ON plan.id = invoice.plan_id")
         }
         #expect(acme.map(\.values) == [["basic", 10.0]])

@@ -1,12 +1,13 @@
 /// What a request carries that routing may depend on — the current tenant, and any other
-/// named values — travelling with the task as a task-local.
+/// named values — travelling with the task as a task-local. (Not `RequestContext`: Hummingbird
+/// users import a protocol of that name into the same files.)
 ///
 /// ```swift
-/// try await RequestContext.with(tenant: "acme") {
+/// try await RoutingContext.with(tenant: "acme") {
 ///     try await db.execute("SELECT * FROM invoice")    // the router may send it to schema `acme`
 /// }
 /// ```
-public struct RequestContext: Sendable, Hashable {
+public struct RoutingContext: Sendable, Hashable {
     /// The tenant the request acts for, if any.
     public var tenant: String?
     /// Other values a router may read.
@@ -18,12 +19,12 @@ public struct RequestContext: Sendable, Hashable {
     }
 
     /// The context of the running task (empty unless set with ``with(_:_:)``).
-    @TaskLocal public static var current = RequestContext()
+    @TaskLocal public static var current = RoutingContext()
 
-    /// Runs `body` with `context` as the current request context.
+    /// Runs `body` with `context` as the current routing context.
     @discardableResult
     nonisolated(nonsending)
-    public static func with<Result>(_ context: RequestContext, _ body: () async throws -> Result) async rethrows -> Result {
+    public static func with<Result>(_ context: RoutingContext, _ body: () async throws -> Result) async rethrows -> Result {
         try await $current.withValue(context, operation: body)
     }
 
