@@ -14,10 +14,15 @@ extension FixtureSet {
         let schemaSQL = try await db.fetchAll(SQLQuery(sql: """
             SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid
             """)).compactMap { $0[0].textValue }
-        let baseline = try await SQLiteDriver.inMemory().connect()
-        defer { Task { await baseline.close() } }
-        for statement in schemaSQL { try await baseline.execute(SQLQuery(sql: statement)) }
-        try await load(into: baseline)
+        return try await Self.withScratchDatabase(schema: schemaSQL.map { $0 + ";\n" }.joined()) { baseline in
+            try await load(into: baseline)
+            return try await changes(in: db, baseline: baseline)
+        }
+    }
+
+    /// Row by row, table by table: `db` against `baseline`, the fixtures loaded into an empty copy.
+    nonisolated(nonsending)
+    private func changes(in db: any DatabaseConnection, baseline: any DatabaseConnection) async throws -> FixtureChanges {
         let schema = try await SchemaInfo.read(from: db)
         let plan = FixturePlan(files: files, schema: schema)
 

@@ -11,20 +11,35 @@ extension FixtureSet {
     /// ```
     nonisolated(nonsending)
     public func check(schema: String) async throws -> [FixtureProblem] {
+        try await Self.withScratchDatabase(schema: schema, failure: "the schema must build before fixtures can be checked against it") { db in
+            let plan = FixturePlan(files: files, schema: try await SchemaInfo.read(from: db))
+            return try await plan.problems + db.transaction { db in
+                try await FixtureInserter(plan: plan, progress: nil).run(on: db, clearingTables: true, skippingBrokenRows: true)
+            }
+        }
+    }
+
+    /// Runs `body` on a private in-memory database built from `schema`, closed afterwards
+    /// (`check`, mock rows and the baseline of `changes(in:)` all work on one). A schema that
+    /// fails throws its `QueryError` with `failure` as the suggestion, when given.
+    nonisolated(nonsending)
+    static func withScratchDatabase<Result>(schema: String, failure: String? = nil,
+                                            _ body: (any DatabaseConnection) async throws -> Result) async throws -> Result {
         let db = try await SQLiteDriver.inMemory().connect()
-        defer { Task { await db.close() } }
         do {
-            try await db.executeScript(schema)
-        } catch var error as QueryError {
-            error.suggestion = "the schema must build before fixtures can be checked against it"
+            do {
+                try await db.executeScript(schema)
+            } catch var error as QueryError where failure != nil {
+                error.suggestion = failure
+                throw error
+            }
+            let result = try await body(db)
+            await db.close()
+            return result
+        } catch {
+            await db.close()
             throw error
         }
-        let plan = FixturePlan(files: files, schema: try await SchemaInfo.read(from: db))
-        var problems = plan.problems
-        problems += try await db.transaction { db in
-            try await FixtureInserter(plan: plan, progress: nil).run(on: db, clearingTables: true, skippingBrokenRows: true)
-        }
-        return problems
     }
 
     /// Every problem in the fixtures of `directory`: the problems of files that cannot be

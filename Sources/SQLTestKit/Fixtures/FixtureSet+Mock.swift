@@ -22,15 +22,14 @@ extension FixtureSet {
                 kind: .unreadableFile, message: "no schema to load the fixtures into", file: file.path, table: table,
                 suggestion: "put the schema in the fixture directory's \(Self.schemaFileName), or pass schema:")])
         }
-        let db = try await SQLiteDriver.inMemory().connect()
-        defer { Task { await db.close() } }
-        try await db.executeScript(schema)
-        try await load(into: db)
-        let select = "SELECT * FROM \(DatabaseDialect.sqlite.quoteIdentifier(file.table))"
-        do {
-            return try await db.fetchAll(SQLQuery(sql: select + " ORDER BY rowid"))
-        } catch let error as QueryError where error.code == .error {
-            return try await db.fetchAll(SQLQuery(sql: select))   // a WITHOUT ROWID table
+        return try await Self.withScratchDatabase(schema: schema) { db in
+            try await load(into: db)
+            let select = "SELECT * FROM \(DatabaseDialect.sqlite.quoteIdentifier(file.table))"
+            do {
+                return try await db.fetchAll(SQLQuery(sql: select + " ORDER BY rowid"))
+            } catch let error as QueryError where error.code == .error {
+                return try await db.fetchAll(SQLQuery(sql: select))   // a WITHOUT ROWID table
+            }
         }
     }
 }
