@@ -112,3 +112,13 @@ extension DatabaseConnection {
         try await fetchOne(query).map { try $0.decode(type) }
     }
 }
+
+/// A connection that can run one statement for many rows of arguments faster than one
+/// `execute` each (the SQLite connection: one lock, no argument arrays). Fixture loads use it
+/// when the connection has it, and `execute` per row otherwise.
+protocol BatchRunning: DatabaseConnection {
+    /// Runs `sql` once per row of values (`nil` entries left out), going on after a failing
+    /// row; returns the failures by row position.
+    nonisolated(nonsending)
+    func runBatch(_ sql: String, rows: [[SQLValue?]]) async throws -> [(Int, QueryError)]
+}

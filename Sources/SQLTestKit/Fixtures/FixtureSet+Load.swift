@@ -174,15 +174,15 @@ struct FixtureInserter {
         return problems
     }
 
-    /// Inserts the batched rows (through the SQLite connection's batch path when it has one)
+    /// Inserts the batched rows (through the connection's batch path when it has one)
     /// and records their failures; returns `true` when there are too many problems to go on.
     nonisolated(nonsending)
     private func flush(_ batch: inout [(row: Int, values: [SQLValue?])], sql: String, load: FixturePlan.TableLoad,
                        on db: any DatabaseConnection, problems: inout [FixtureProblem], unloaded: inout [String: [Int]]) async throws -> Bool {
         defer { batch.removeAll(keepingCapacity: true) }
         var failures: [(Int, QueryError)] = []
-        if let sqlite = db as? SQLiteDriver.Connection {
-            failures = try await sqlite.runBatch(sql, rows: batch.map(\.values))
+        if let batching = db as? any BatchRunning {
+            failures = try await batching.runBatch(sql, rows: batch.map(\.values))
         } else {
             for (position, entry) in batch.enumerated() {
                 do {

@@ -7,7 +7,7 @@ extension SQLiteDriver {
     /// `Sendable`: its `sqlite3*` and statement cache sit behind a mutex, so each statement
     /// runs atomically whichever task calls. SQLite work is synchronous and runs on the
     /// calling task's thread.
-    public final class Connection: DatabaseConnection {
+    public final class Connection: DatabaseConnection, BatchRunning {
         struct Core {
             var handle: SQLiteHandle?
             var cache: SQLiteStatementCache
