@@ -20,9 +20,10 @@ public final class RoutedDriver: DatabaseDriver {
     public let databases: [String: any DatabaseDriver]
     public let router: any DatabaseRouter
 
-    /// `databases` must include `"default"`.
+    /// `databases` should include `"default"`, which gets every statement the router has no
+    /// opinion on; without it such a statement throws a ``RoutingError`` naming the databases
+    /// there are.
     public init(databases: [String: any DatabaseDriver], router: any DatabaseRouter = DefaultRouter()) {
-        precondition(databases[Self.defaultDatabase] != nil, "RoutedDriver needs a database named \"default\"")
         self.databases = databases
         self.router = router
     }
@@ -31,7 +32,10 @@ public final class RoutedDriver: DatabaseDriver {
         "routed:" + databases.keys.sorted().map { "\($0)=\(databases[$0]!.url)" }.joined(separator: ",")
     }
 
-    public var capability: DriverCapability { databases[Self.defaultDatabase]!.capability }
+    /// The default database's capability (or, without one, the first database's by name).
+    public var capability: DriverCapability {
+        (databases[Self.defaultDatabase] ?? databases.keys.sorted().first.flatMap { databases[$0] })?.capability ?? .sqlite
+    }
 
     public var maxConnections: Int { databases.values.map(\.maxConnections).min() ?? 1 }
 

@@ -125,6 +125,15 @@ struct RouterTests {
         let error = await expectError(RoutingError.self) { _ = try await db.fetchAll("SELECT * FROM book") }
         #expect(error?.message == "the router sent the statement to `replca`, but this routed driver has no such database (it has `default`, `replica`)")
         #expect(error?.suggestion == "did you mean `replica`?")
+
+        // Without a "default" database, what the router has no opinion on has nowhere to go.
+        let noDefault = try await RoutedDriver(databases: ["primary": MockDriver()]).connect()
+        let missing = await expectError(RoutingError.self) { try await noDefault.execute("DELETE FROM book") }
+        #expect(missing?.description == """
+            the router sent the statement to `default`, but this routed driver has no such database (it has `primary`)
+              SQL: DELETE FROM book
+              suggestion: add the database to RoutedDriver(databases:)
+            """)
     }
 
     @Test func schemaPerTenantQualifiesTenantTablesOnly() async throws {
