@@ -134,11 +134,11 @@ struct FixtureWriter {
 
     // MARK: - Shared
 
-    /// Swift's shortest round-tripping form, with a decimal point or exponent so it reads back
-    /// as a real (`30.0`, `1e-05`).
+    /// A real as SQLite's literal writes it (``DatabaseDialect/literal(_:)``): the shortest text
+    /// that reads back as the same `Double`, always with a decimal point or exponent, so it
+    /// loads back as a real (`30.0`, `1e-05`).
     static func realText(_ real: Double) -> String {
-        let text = "\(real)"
-        return text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" || $0 == "n" || $0 == "i" }) ? text : text + ".0"
+        DatabaseDialect.sqlite.literal(.real(real))
     }
 
     static func jsonString(_ text: String) -> String {
