@@ -261,12 +261,14 @@ struct FixturePlan: Sendable {
             column.notNull && !column.isGenerated && column.name != load.table.rowidAlias?.name
         }
         guard !required.isEmpty else { return }
+        let referenceNames = Self.referenceNames(of: load.table)
         for (rowIndex, row) in load.rows.enumerated() {
             for (position, column) in required {
                 let value = row.values[position]
                 if value == nil && column.hasDefault { continue }
                 guard value == nil || value == .null, !row.explained.contains(column.name) else { continue }
-                let reference = Self.referenceNames(of: load.table).first { $0.value.columns.contains(column.name) }?.key
+                // The first by name: a dictionary's order changes from run to run, the message must not.
+                let reference = referenceNames.filter { $0.value.columns.contains(column.name) }.keys.min()
                 let fileRow = load.file.rows[rowIndex]
                 loads[loadIndex].rows[rowIndex].isBroken = true
                 let explicitField = fileRow.fields.first { load.table.position(of: $0.key) == position }
