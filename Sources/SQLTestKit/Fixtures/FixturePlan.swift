@@ -224,7 +224,7 @@ struct FixturePlan: Sendable {
                 loads[index].rows[reference.row].explained.formUnion(reference.foreignKey.columns)
                 // A parent file that failed to parse has already been reported.
                 if !parent.file.isComplete { continue }
-                let closest = Suggestions.closest(to: reference.label, in: parent.labels.keys)
+                let closest = Suggestions.closest(to: reference.label, in: parent.file.labels)   // file order: ties resolve the same way every run
                 problems.append(FixtureProblem(
                     kind: .unknownLabel,
                     message: "`\(reference.key)` of `\(child.table.name)`\(Self.rowName(fileRow)) references the \(parentName) row labelled `\(reference.label)`, but \(parent.file.path) has no row with that label",

@@ -90,7 +90,7 @@ extension RoutedDriver {
                 throw RoutingError(
                     message: "the router sent the statement to `\(target)`, but this routed driver has no such database (it has \(driver.databases.keys.sorted().map { "`\($0)`" }.joined(separator: ", ")))",
                     sql: query.expandedSQL,
-                    suggestion: Suggestions.closest(to: target, in: driver.databases.keys).map { "did you mean `\($0)`?" } ?? "add the database to RoutedDriver(databases:)")
+                    suggestion: Suggestions.closest(to: target, in: driver.databases.keys.sorted()).map { "did you mean `\($0)`?" } ?? "add the database to RoutedDriver(databases:)")
             }
             return (target, qualify(query, references, context))
         }
