@@ -15,20 +15,43 @@ struct MockEngine {
         case refuse(MockProblem)
     }
 
+    /// The rules an index entry points at: most SQL texts are scripted once, so the common
+    /// case holds its one id inline instead of in an array of its own.
+    enum RuleIDs {
+        case one(Int)
+        case many([Int])
+
+        var all: [Int] {
+            switch self {
+            case .one(let id): [id]
+            case .many(let ids): ids
+            }
+        }
+
+        func appending(_ id: Int) -> RuleIDs {
+            .many(all + [id])
+        }
+    }
+
     var rules: [Rule] = []
-    private var exactIndex: [String: [Int]] = [:]
-    private var normalizedIndex: [String: [Int]] = [:]
+    private var exactIndex = SQLTextIndex<RuleIDs>()
+    private var normalizedIndex = SQLTextIndex<RuleIDs>()
     private var scannedRules: [Int] = []
     private var groups: [[Int]] = []
     var problems: [MockProblem] = []
+    /// Statements seen with arguments, cut at their placeholders, by SQL text: expanding the
+    /// next one with the same text needs no tokenizing. Bounded; emptied when full.
+    private var templates = SQLTextIndex<RenderTemplate>()
+    private static let templateLimit = 10_000
     private var lastKeys: [String: Int64] = [:]
 
     mutating func add(_ expectation: MockExpectation, group: Int? = nil) {
         let id = rules.count
         rules.append(Rule(expectation: expectation, group: group))
         switch expectation.matcher.rule {
-        case .exact(let sql): exactIndex[sql, default: []].append(id)
-        case .normalized(_, let form): normalizedIndex[form, default: []].append(id)
+        case .exact(let sql):
+            exactIndex.update(sql) { $0?.appending(id) ?? .one(id) }
+        case .normalized(_, let form): normalizedIndex.update(form) { $0?.appending(id) ?? .one(id) }
         case .regex, .predicate: scannedRules.append(id)
         }
         if let group { groups[group].append(id) }
@@ -50,18 +73,18 @@ struct MockEngine {
     // MARK: - Deciding
 
     mutating func decide(_ statement: LoggedStatement, strict: Bool) -> Decision {
-        let candidates = matchingRules(statement)
+        // The common case first: one exact rule for this SQL, no argument matchers, free to run.
+        let sql = sqlText(of: statement)
+        if normalizedIndex.isEmpty, scannedRules.isEmpty, case .one(let id) = exactIndex[sql],
+           rules[id].expectation.arguments == nil, isEligible(id) {
+            return answer(id, for: statement)
+        }
+        let candidates = matchingRules(statement, sql: sql)
         let argumentMatches = candidates.count == 1 && rules[candidates[0]].expectation.arguments == nil
             ? candidates : candidates.filter { argumentsMatch(rules[$0].expectation.arguments, statement.arguments) }
 
         if let chosen = argumentMatches.first(where: isEligible) {
-            rules[chosen].uses += 1
-            let expectation = rules[chosen].expectation
-            if expectation.count == .never {
-                return refuse(.forbidden(statement, expectation: expectation.summary, declaredAt: expectation.declaredAt))
-            }
-            let answer = expectation.answers[min(rules[chosen].uses, expectation.answers.count) - 1]
-            return .answer(answer)
+            return answer(chosen, for: statement)
         }
         if let blocked = argumentMatches.first(where: { !isExhausted($0) }), let waiting = firstUnsatisfied(inGroupOf: blocked) {
             let expectation = rules[blocked].expectation
@@ -86,6 +109,19 @@ struct MockEngine {
         return refuse(.unexpected(statement, report: report))
     }
 
+    /// Counts a use of rule `id` and gives its answer for that use.
+    private mutating func answer(_ id: Int, for statement: LoggedStatement) -> Decision {
+        rules[id].uses += 1
+        // Read only what the answer needs: copying the whole expectation would retain every
+        // part of it on each statement.
+        if rules[id].expectation.count == .never {
+            let expectation = rules[id].expectation
+            return refuse(.forbidden(statement, expectation: expectation.summary, declaredAt: expectation.declaredAt))
+        }
+        let uses = rules[id].uses
+        return .answer(rules[id].expectation.answers.withUnsafeBufferPointer { $0[min(uses, $0.count) - 1] })
+    }
+
     private mutating func refuse(_ problem: MockProblem) -> Decision {
         problems.append(problem)
         return .refuse(problem)
@@ -93,27 +129,28 @@ struct MockEngine {
 
     /// Rules whose SQL matches, in declaration order. Exact and normalized matches come from
     /// indexes; only regex and predicate rules are scanned.
-    private func matchingRules(_ statement: LoggedStatement) -> [Int] {
-        let sql = statement.sql
-        if normalizedIndex.isEmpty, scannedRules.isEmpty, statement.arguments.isEmpty {
-            return exactIndex[sql] ?? []
+    private mutating func matchingRules(_ statement: LoggedStatement, sql: String) -> [Int] {
+        if normalizedIndex.isEmpty, scannedRules.isEmpty {
+            // Only exact rules: the index's own array, no new one.
+            if let hit = exactIndex[sql] { return hit.all }
+            return statement.arguments.isEmpty ? [] : exactIndex[expandedSQL(of: statement)]?.all ?? []
         }
         // A script matching the statement as sent wins over one matching its expanded form,
         // which is only computed when the first finds nothing.
         var found: [Int] = []
         if !exactIndex.isEmpty {
-            found += exactIndex[sql] ?? []
-            if found.isEmpty, !statement.arguments.isEmpty { found += exactIndex[statement.expandedSQL] ?? [] }
+            found += exactIndex[sql]?.all ?? []
+            if found.isEmpty, !statement.arguments.isEmpty { found += exactIndex[expandedSQL(of: statement)]?.all ?? [] }
         }
         if !normalizedIndex.isEmpty {
             let before = found.count
-            found += normalizedIndex[SQLTokenizer.normalize(sql)] ?? []
+            found += normalizedIndex[SQLTokenizer.normalize(sql)]?.all ?? []
             if found.count == before, !statement.arguments.isEmpty {
-                found += normalizedIndex[SQLTokenizer.normalize(statement.expandedSQL)] ?? []
+                found += normalizedIndex[SQLTokenizer.normalize(expandedSQL(of: statement))]?.all ?? []
             }
         }
         if !scannedRules.isEmpty {
-            let expanded = statement.expandedSQL
+            let expanded = expandedSQL(of: statement)
             for id in scannedRules {
                 switch rules[id].expectation.matcher.rule {
                 case .regex(let regex):
@@ -126,8 +163,32 @@ struct MockEngine {
             }
         }
         if found.count > 1 { found = Array(Set(found)).sorted() }
-        // (With one index hit and nothing else, `found` is that hit's array, not a copy.)
         return found
+    }
+
+    /// `statement`'s SQL in the dialect's form, as ``LoggedStatement/sql`` gives it, from a
+    /// template kept per SQL text when the dialect rewrites placeholders.
+    private mutating func sqlText(of statement: LoggedStatement) -> String {
+        let query = statement.query
+        if statement.dialect == .sqlite || !query.identifierSpans.isEmpty { return statement.sql }
+        if statement.dialect == .mysql { return query.sql }
+        return template(for: query, dialect: statement.dialect).render(expanding: nil, dialect: statement.dialect)
+    }
+
+    private mutating func template(for query: SQLQuery, dialect: DatabaseDialect) -> RenderTemplate {
+        if let template = templates[query.sql] { return template }
+        if templates.count >= MockEngine.templateLimit { templates.removeAll() }
+        let template = RenderTemplate(query, dialect: dialect)
+        templates.update(query.sql) { _ in template }
+        return template
+    }
+
+    /// `statement` with its arguments written in, as ``LoggedStatement/expandedSQL`` gives it,
+    /// from a template kept per SQL text.
+    private mutating func expandedSQL(of statement: LoggedStatement) -> String {
+        let query = statement.query
+        guard query.identifierSpans.isEmpty else { return statement.expandedSQL }
+        return template(for: query, dialect: statement.dialect).render(expanding: query.arguments, dialect: statement.dialect)
     }
 
     private func argumentsMatch(_ matchers: [ArgumentMatcher]?, _ arguments: [SQLValue]) -> Bool {

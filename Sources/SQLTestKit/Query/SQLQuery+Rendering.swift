@@ -23,30 +23,58 @@ extension SQLQuery {
     }
 
     private func render(for dialect: DatabaseDialect, expandingArguments: Bool) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity(sql.utf8.count + arguments.count * 8)
+        RenderTemplate(self, dialect: dialect).render(expanding: expandingArguments ? arguments : nil, dialect: dialect)
+    }
+}
+
+/// A statement cut at its placeholders, with everything else already in a dialect's form
+/// (identifiers from `\(identifier:)` re-quoted): rendering it again for new arguments needs
+/// no tokenizing. The mock keeps one per SQL text it sees.
+struct RenderTemplate: Sendable {
+    /// The text around the placeholders: one more segment than placeholders.
+    private var segments: [String] = []
+    /// Each placeholder's parameter number, and its text when it is not expanded.
+    private var placeholders: [(number: Int, text: String)] = []
+    private var length = 0
+
+    init(_ query: SQLQuery, dialect: DatabaseDialect) {
+        var segment: [UInt8] = []
         var numbering = ParameterNumbering()
-        var spans = identifierSpans[...]
-        SQLTokenizer.forEachSpan(sql) { kind, bytes, offset in
+        var spans = query.identifierSpans[...]
+        SQLTokenizer.forEachSpan(query.sql) { kind, bytes, offset in
             switch kind {
             case .placeholder:
                 let text = String(decoding: bytes, as: UTF8.self)
                 let number = numbering.number(for: text)
-                if expandingArguments, number >= 1, number <= arguments.count {
-                    output += dialect.literal(arguments[number - 1]).utf8
-                } else if dialect.placeholderStyle == .dollarNumbered, bytes.first == .questionMark {
-                    output += "$\(number)".utf8
-                } else {
-                    output += bytes
-                }
+                segments.append(String(decoding: segment, as: UTF8.self))
+                segment.removeAll(keepingCapacity: true)
+                let unexpanded = dialect.placeholderStyle == .dollarNumbered && bytes.first == .questionMark ? "$\(number)" : text
+                placeholders.append((number, unexpanded))
             case .quotedIdentifier where spans.first?.lowerBound == offset:
                 spans.removeFirst()
                 let token = SQLToken(kind: kind, text: String(decoding: bytes, as: UTF8.self), offset: offset)
-                output += dialect.quoteIdentifier(token.identifierName ?? token.text).utf8
+                segment += dialect.quoteIdentifier(token.identifierName ?? token.text).utf8
             default:
-                output += bytes
+                segment += bytes
             }
         }
-        return String(decoding: output, as: UTF8.self)
+        segments.append(String(decoding: segment, as: UTF8.self))
+        length = segments.reduce(0) { $0 + $1.utf8.count } + placeholders.reduce(0) { $0 + $1.text.utf8.count }
+    }
+
+    /// The statement with `arguments` written in as literals (a placeholder without one stays
+    /// as written), or with every placeholder as written when `arguments` is `nil`.
+    func render(expanding arguments: [SQLValue]?, dialect: DatabaseDialect) -> String {
+        var output = segments[0]
+        output.reserveCapacity(length + (arguments?.count ?? 0) * 8)
+        for (index, placeholder) in placeholders.enumerated() {
+            if let arguments, placeholder.number >= 1, placeholder.number <= arguments.count {
+                output += dialect.literal(arguments[placeholder.number - 1])
+            } else {
+                output += placeholder.text
+            }
+            output += segments[index + 1]
+        }
+        return output
     }
 }

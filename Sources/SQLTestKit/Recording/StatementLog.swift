@@ -12,9 +12,46 @@ import Synchronization
 /// ```
 public final class StatementLog: Sendable {
     private struct State {
-        var statements: [LoggedStatement] = []
+        /// The statements in fixed-size chunks: a long log grows without copying what it
+        /// already holds (one large array would move every entry each time it doubles).
+        var chunks: [[LoggedStatement]] = []
+        var count = 0
         var taken = 0
         var nextConnectionID = 1
+
+        static let chunkSize = 4096
+
+        mutating func append(_ entry: LoggedStatement) {
+            if chunks.isEmpty {
+                // The first chunk grows as an array does (most tests log a few statements);
+                // later ones are allocated whole.
+                chunks.append([])
+            } else if chunks[chunks.count - 1].count == State.chunkSize {
+                var chunk: [LoggedStatement] = []
+                chunk.reserveCapacity(State.chunkSize)
+                chunks.append(chunk)
+            }
+            chunks[chunks.count - 1].append(entry)
+            count += 1
+        }
+
+        subscript(position: Int) -> LoggedStatement {
+            chunks[position / State.chunkSize][position % State.chunkSize]
+        }
+
+        /// The statements from `start` on, oldest first.
+        func statements(from start: Int) -> [LoggedStatement] {
+            var result: [LoggedStatement] = []
+            result.reserveCapacity(count - start)
+            var position = start
+            while position < count {
+                let chunk = chunks[position / State.chunkSize]
+                let offset = position % State.chunkSize
+                result += chunk[offset...]
+                position += chunk.count - offset
+            }
+            return result
+        }
     }
 
     private let state = Mutex(State())
@@ -27,8 +64,8 @@ public final class StatementLog: Sendable {
         // Classify outside the lock; only numbering and appending need it.
         var entry = LoggedStatement(sequence: 0, query: query, dialect: dialect, connectionID: connectionID, transactionDepth: transactionDepth)
         return state.withLock { state in
-            entry.sequence = state.statements.count + 1
-            state.statements.append(entry)
+            entry.sequence = state.count + 1
+            state.append(entry)
             return entry
         }
     }
@@ -42,7 +79,7 @@ public final class StatementLog: Sendable {
     }
 
     /// Every statement logged, oldest first (taking does not remove anything from here).
-    public var statements: [LoggedStatement] { state.withLock { $0.statements } }
+    public var statements: [LoggedStatement] { state.withLock { $0.statements(from: 0) } }
 
     /// The statements `filter` keeps, oldest first.
     public func statements(_ filter: StatementFilter) -> [LoggedStatement] {
@@ -53,8 +90,8 @@ public final class StatementLog: Sendable {
     /// none. Statements the filter skips are taken too.
     public func takeSQL(_ filter: StatementFilter = .all) -> String? {
         state.withLock { state in
-            while state.taken < state.statements.count {
-                let entry = state.statements[state.taken]
+            while state.taken < state.count {
+                let entry = state[state.taken]
                 state.taken += 1
                 if filter.includes(entry) { return entry.expandedSQL }
             }
@@ -71,8 +108,8 @@ public final class StatementLog: Sendable {
     /// Every statement not yet taken that `filter` keeps, oldest first; all are taken.
     public func takeStatements(_ filter: StatementFilter = .all) -> [LoggedStatement] {
         state.withLock { state in
-            let untaken = state.statements[state.taken...]
-            state.taken = state.statements.count
+            let untaken = state.statements(from: state.taken)
+            state.taken = state.count
             return untaken.filter(filter.includes)
         }
     }
@@ -80,7 +117,8 @@ public final class StatementLog: Sendable {
     /// Forgets every statement.
     public func clear() {
         state.withLock { state in
-            state.statements.removeAll()
+            state.chunks.removeAll()
+            state.count = 0
             state.taken = 0
         }
     }

@@ -59,7 +59,7 @@ extension SQLTokenizer {
                 output += (token.identifierName ?? token.text).utf8
             case .word:
                 let upper = bytes.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 32 : $0 }
-                output += SQLKeywords.all.contains(String(decoding: upper, as: UTF8.self)) ? upper[...] : bytes
+                if SQLKeywords.all.contains(String(decoding: upper, as: UTF8.self)) { output += upper } else { output += bytes }
             default:
                 output += bytes
             }

@@ -17,61 +17,76 @@ public enum SQLTokenizer {
     /// Splits `sql` into tokens, whitespace and comments included, so that concatenating the
     /// tokens' text gives back `sql` exactly.
     public static func tokenize(_ sql: String) -> [SQLToken] {
-        var lexer = Lexer(Array(sql.utf8))
-        var tokens: [SQLToken] = []
-        tokens.reserveCapacity(16)
-        while let token = lexer.next() {
-            tokens.append(token)
+        withLexer(sql) { lexer in
+            var tokens: [SQLToken] = []
+            tokens.reserveCapacity(16)
+            while let token = lexer.next() {
+                tokens.append(token)
+            }
+            return tokens
         }
-        return tokens
     }
 
     /// The first `limit` significant tokens (no whitespace or comments), scanning no further:
     /// enough to classify a statement without tokenizing all of it.
     public static func leadingTokens(_ sql: String, limit: Int) -> [SQLToken] {
-        var lexer = Lexer(Array(sql.utf8))
-        var tokens: [SQLToken] = []
-        while tokens.count < limit, let span = lexer.nextSpan() {
-            if span.kind != .whitespace && span.kind != .comment { tokens.append(lexer.token(span)) }
+        withLexer(sql) { lexer in
+            var tokens: [SQLToken] = []
+            while tokens.count < limit, let span = lexer.nextSpan() {
+                if span.kind != .whitespace && span.kind != .comment { tokens.append(lexer.token(span)) }
+            }
+            return tokens
         }
-        return tokens
     }
 
-    /// The first word of a statement, ASCII-uppercased, skipping whitespace, comments and `(`;
-    /// `nil` when something else comes first. Builds nothing but that word.
-    static func leadingKeyword(_ sql: String) -> String? {
-        var lexer = Lexer(Array(sql.utf8))
-        while let span = lexer.nextSpan() {
-            switch span.kind {
-            case .whitespace, .comment:
-                continue
-            case .symbol where lexer.bytes[span.range] == [0x28]:
-                continue
-            case .word:
-                return String(decoding: lexer.bytes[span.range].map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 32 : $0 }, as: UTF8.self)
-            default:
-                return nil
+    /// Calls `body` with the bytes of the statement's first word, skipping whitespace,
+    /// comments and `(`, or with `nil` when something else comes first. Builds nothing.
+    static func withLeadingWord<Result>(_ sql: String, _ body: (Slice<UnsafeBufferPointer<UInt8>>?) -> Result) -> Result {
+        withLexer(sql) { lexer in
+            while let span = lexer.nextSpan() {
+                switch span.kind {
+                case .whitespace, .comment:
+                    continue
+                case .symbol where span.range.count == 1 && lexer.bytes[span.range.lowerBound] == 0x28:
+                    continue
+                case .word:
+                    return body(lexer.bytes[span.range])
+                default:
+                    return body(nil)
+                }
             }
+            return body(nil)
         }
-        return nil
     }
 
     /// Calls `body` with each token's kind and UTF-8 bytes, without making a `String` per
     /// token: for renderers that copy most tokens through unchanged.
-    static func forEachSpan(_ sql: String, _ body: (SQLToken.Kind, ArraySlice<UInt8>, Int) -> Void) {
-        var lexer = Lexer(Array(sql.utf8))
-        while let span = lexer.nextSpan() {
-            body(span.kind, lexer.bytes[span.range], span.range.lowerBound)
+    static func forEachSpan(_ sql: String, _ body: (SQLToken.Kind, Slice<UnsafeBufferPointer<UInt8>>, Int) -> Void) {
+        withLexer(sql) { lexer in
+            while let span = lexer.nextSpan() {
+                body(span.kind, lexer.bytes[span.range], span.range.lowerBound)
+            }
+        }
+    }
+
+    /// Runs `body` with a lexer over `sql`'s own UTF-8 storage: no copy of the text for a
+    /// native string (a bridged one is made contiguous first).
+    private static func withLexer<Result>(_ sql: String, _ body: (inout Lexer) -> Result) -> Result {
+        var text = sql
+        return text.withUTF8 { buffer in
+            var lexer = Lexer(buffer)
+            return body(&lexer)
         }
     }
 }
 
 /// Byte-level scanner behind ``SQLTokenizer``.
+/// Scans UTF-8 bytes it does not own: valid only inside ``SQLTokenizer/withLexer(_:_:)``.
 private struct Lexer {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var position = 0
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     private func byte(at index: Int) -> UInt8? { index < bytes.count ? bytes[index] : nil }
 

@@ -23,19 +23,45 @@ public enum StatementKind: Sendable, Hashable {
 
     /// Classifies the statement from its leading tokens (the whole statement only for `WITH`).
     public init(sql: String) {
-        // The common verbs are decided by the first word alone.
-        switch SQLTokenizer.leadingKeyword(sql) {
-        case "SELECT", "VALUES": self = .select; return
-        case "INSERT", "REPLACE": self = .insert; return
-        case "UPDATE": self = .update; return
-        case "DELETE": self = .delete; return
-        case "CREATE", "DROP", "ALTER": self = .schema; return
-        case "PRAGMA", "SET", "SHOW": self = .setting; return
-        default: break
+        // The common verbs are decided by the first word alone, compared in place.
+        if let common = SQLTokenizer.withLeadingWord(sql, StatementKind.commonVerb) {
+            self = common
+            return
         }
         let leading = SQLTokenizer.leadingTokens(sql, limit: 6)
         let first = leading.first { $0.text != "(" }?.keyword
         self.init(tokens: first == "WITH" ? SQLTokenizer.tokenize(sql) : leading)
+    }
+
+    /// The kind a common first word decides alone (`SELECT`, `INSERT`, …), in any case.
+    private static func commonVerb(_ word: Slice<UnsafeBufferPointer<UInt8>>?) -> StatementKind? {
+        guard let word else { return nil }
+        func isWord(_ keyword: StaticString) -> Bool {
+            guard keyword.utf8CodeUnitCount == word.count else { return false }
+            let letters = UnsafeBufferPointer(start: keyword.utf8Start, count: keyword.utf8CodeUnitCount)
+            var index = 0
+            for byte in word {
+                let upper: UInt8 = byte >= 0x61 && byte <= 0x7A ? byte - 32 : byte
+                if upper != letters[index] { return false }
+                index += 1
+            }
+            return true
+        }
+        switch word.count {
+        case 3: return isWord("SET") ? .setting : nil
+        case 4: return isWord("DROP") ? .schema : isWord("SHOW") ? .setting : nil
+        case 5: return isWord("ALTER") ? .schema : nil
+        case 6:
+            if isWord("SELECT") || isWord("VALUES") { return .select }
+            if isWord("INSERT") { return .insert }
+            if isWord("UPDATE") { return .update }
+            if isWord("DELETE") { return .delete }
+            if isWord("CREATE") { return .schema }
+            if isWord("PRAGMA") { return .setting }
+            return nil
+        case 7: return isWord("REPLACE") ? .insert : nil
+        default: return nil
+        }
     }
 
     /// Classifies the statement from tokens already produced by ``SQLTokenizer``.
