@@ -48,11 +48,47 @@ extension ColumnKind {
         case (.integer, .plain(let text)):
             return Int64(text).map(SQLValue.integer)
         case (.real, .plain(let text)):
-            guard let real = Double(text), real.isFinite else { return nil }
+            guard let real = ColumnKind.simpleDecimal(text) ?? Double(text), real.isFinite else { return nil }
             return .real(real)
         default:
             return nil
         }
+    }
+
+    /// Powers of ten a `Double` holds exactly.
+    private static let exactPowersOfTen: [Double] = (0...22).map { exponent in
+        (0..<exponent).reduce(1.0) { product, _ in product * 10 }
+    }
+
+    /// `-12.25`-style text with at most 15 digits, converted without `strtod` (which cost more
+    /// than the rest of a real cell's load); `nil` for anything else, which `Double(_:)` reads.
+    /// Exact: the digits fit a `Double` without rounding, so does the power of ten, and one
+    /// IEEE division rounds correctly (Clinger's fast path).
+    static func simpleDecimal(_ text: String) -> Double? {
+        var digits: UInt64 = 0
+        var digitCount = 0
+        var fractionDigits = 0
+        var seenDot = false
+        var negative = false
+        var first = true
+        for byte in text.utf8 {
+            defer { first = false }
+            if byte >= 0x30 && byte <= 0x39 {
+                digits = digits * 10 + UInt64(byte - 0x30)
+                digitCount += 1
+                if seenDot { fractionDigits += 1 }
+                if digitCount > 15 { return nil }
+            } else if byte == 0x2E, !seenDot {
+                seenDot = true
+            } else if byte == 0x2D, first {
+                negative = true
+            } else {
+                return nil
+            }
+        }
+        guard digitCount > 0 else { return nil }
+        let value = Double(digits) / exactPowersOfTen[fractionDigits]
+        return negative ? -value : value
     }
 
     private func failure(_ value: FixtureValue, _ suggestion: String) -> Result<SQLValue, CoercionFailure> {

@@ -102,66 +102,70 @@ struct FixturePlan: Sendable {
             var explained: Set<String> = []
             let rowIndex = load.rows.count
             let problemsBefore = problems.count
-            for (fieldIndex, field) in row.fields.enumerated() {
-                let position: Int?
-                if fieldIndex < cachedKeys.count, cachedKeys[fieldIndex] == field.key {
-                    position = cachedPositions[fieldIndex]
-                } else {
-                    position = table.position(of: field.key)
-                    if fieldIndex < cachedKeys.count {
-                        cachedKeys[fieldIndex] = field.key
-                        cachedPositions[fieldIndex] = position
-                    } else if fieldIndex == cachedKeys.count {
-                        cachedKeys.append(field.key)
-                        cachedPositions.append(position)
-                    }
-                }
-                if let position {
-                    let kind = kinds[position]
-                    if generated[position] {
-                        let column = table.columns[position]
-                        problems.append(problem(.typeMismatch, "column `\(column.name)` of `\(table.name)` is generated; the database computes it",
-                                                file: file, row: row, field: field, suggestion: "remove `\(field.key)` from the row"))
-                        continue
-                    }
-                    // `author_id: alice` — a label where a key was expected.
-                    if let key = singleColumnKeys[position], kind != .text, kind != .blob, !field.value.isNull,
-                       let label = Self.labelText(field.value), Int64(label) == nil {
-                        references.append(PendingReference(row: rowIndex, foreignKey: key, label: label, key: field.key,
-                                                           line: field.line, column: field.column))
-                        continue
-                    }
-                    // The common cells (plain numbers and text) skip the general coercion.
-                    if let fast = kind.coerceCommonCase(field.value) {
-                        values[position] = fast
-                        continue
-                    }
-                    switch kind.coerce(field.value) {
-                    case .success(let value): values[position] = value
-                    case .failure(let failure):
-                        let column = table.columns[position]
-                        explained.insert(column.name)
-                        problems.append(problem(.typeMismatch, "column `\(column.name)` of `\(table.name)`\(Self.rowName(row)): \(failure.message)",
-                                                file: file, row: row, field: field,
-                                                suggestion: "\(failure.suggestion) (the column is declared `\(column.declaredType)`)"))
-                    }
-                } else if let key = referenceNames[field.key] ?? referenceNames[field.key.asciiLowercased] {
-                    if field.value.isNull {
-                        for name in key.columns { if let position = table.position(of: name) { values[position] = .null } }
-                    } else if let label = Self.labelText(field.value) {
-                        references.append(PendingReference(row: rowIndex, foreignKey: key, label: label, key: field.key,
-                                                           line: field.line, column: field.column))
+            // Fields are read where they are: copying each (its key and value) out of the row
+            // retained and released two objects per cell.
+            row.fields.withUnsafeBufferPointer { fields in
+                for fieldIndex in fields.indices {
+                    let position: Int?
+                    if fieldIndex < cachedKeys.count, cachedKeys[fieldIndex] == fields[fieldIndex].key {
+                        position = cachedPositions[fieldIndex]
                     } else {
-                        problems.append(problem(.typeMismatch, "`\(field.key)` of `\(table.name)`\(Self.rowName(row)) references a \(key.parentTable) row, so it must be a label, not `\(field.value.excerpt)`",
-                                                file: file, row: row, field: field, suggestion: "write the label of a row in \(key.parentTable)'s fixtures"))
+                        position = table.position(of: fields[fieldIndex].key)
+                        if fieldIndex < cachedKeys.count {
+                            cachedKeys[fieldIndex] = fields[fieldIndex].key
+                            cachedPositions[fieldIndex] = position
+                        } else if fieldIndex == cachedKeys.count {
+                            cachedKeys.append(fields[fieldIndex].key)
+                            cachedPositions.append(position)
+                        }
                     }
-                } else {
-                    let candidates = table.columns.filter { !$0.isGenerated }.map(\.name) + referenceNames.keys.sorted()
-                    let closest = Suggestions.closest(to: field.key, in: candidates)
-                    if let closest { explained.insert(referenceNames[closest]?.columns.first ?? closest) }
-                    problems.append(problem(.unknownColumn, "unknown column `\(field.key)` in table `\(table.name)`\(Self.rowName(row))",
-                                            file: file, row: row, field: field,
-                                            suggestion: closest.map { "did you mean `\($0)`?" } ?? "columns of `\(table.name)`: \(Self.list(candidates))"))
+                    if let position {
+                        let kind = kinds[position]
+                        if generated[position] {
+                            let column = table.columns[position]
+                            problems.append(problem(.typeMismatch, "column `\(column.name)` of `\(table.name)` is generated; the database computes it",
+                                                    file: file, row: row, field: fields[fieldIndex], suggestion: "remove `\(fields[fieldIndex].key)` from the row"))
+                            continue
+                        }
+                        // `author_id: alice` — a label where a key was expected.
+                        if let key = singleColumnKeys[position], kind != .text, kind != .blob, !fields[fieldIndex].value.isNull,
+                           let label = Self.labelText(fields[fieldIndex].value), Int64(label) == nil {
+                            references.append(PendingReference(row: rowIndex, foreignKey: key, label: label, key: fields[fieldIndex].key,
+                                                               line: fields[fieldIndex].line, column: fields[fieldIndex].column))
+                            continue
+                        }
+                        // The common cells (plain numbers and text) skip the general coercion.
+                        if let fast = kind.coerceCommonCase(fields[fieldIndex].value) {
+                            values[position] = fast
+                            continue
+                        }
+                        switch kind.coerce(fields[fieldIndex].value) {
+                        case .success(let value): values[position] = value
+                        case .failure(let failure):
+                            let column = table.columns[position]
+                            explained.insert(column.name)
+                            problems.append(problem(.typeMismatch, "column `\(column.name)` of `\(table.name)`\(Self.rowName(row)): \(failure.message)",
+                                                    file: file, row: row, field: fields[fieldIndex],
+                                                    suggestion: "\(failure.suggestion) (the column is declared `\(column.declaredType)`)"))
+                        }
+                    } else if let key = referenceNames[fields[fieldIndex].key] ?? referenceNames[fields[fieldIndex].key.asciiLowercased] {
+                        if fields[fieldIndex].value.isNull {
+                            for name in key.columns { if let position = table.position(of: name) { values[position] = .null } }
+                        } else if let label = Self.labelText(fields[fieldIndex].value) {
+                            references.append(PendingReference(row: rowIndex, foreignKey: key, label: label, key: fields[fieldIndex].key,
+                                                               line: fields[fieldIndex].line, column: fields[fieldIndex].column))
+                        } else {
+                            problems.append(problem(.typeMismatch, "`\(fields[fieldIndex].key)` of `\(table.name)`\(Self.rowName(row)) references a \(key.parentTable) row, so it must be a label, not `\(fields[fieldIndex].value.excerpt)`",
+                                                    file: file, row: row, field: fields[fieldIndex], suggestion: "write the label of a row in \(key.parentTable)'s fixtures"))
+                        }
+                    } else {
+                        let candidates = table.columns.filter { !$0.isGenerated }.map(\.name) + referenceNames.keys.sorted()
+                        let closest = Suggestions.closest(to: fields[fieldIndex].key, in: candidates)
+                        if let closest { explained.insert(referenceNames[closest]?.columns.first ?? closest) }
+                        problems.append(problem(.unknownColumn, "unknown column `\(fields[fieldIndex].key)` in table `\(table.name)`\(Self.rowName(row))",
+                                                file: file, row: row, field: fields[fieldIndex],
+                                                suggestion: closest.map { "did you mean `\($0)`?" } ?? "columns of `\(table.name)`: \(Self.list(candidates))"))
+                    }
                 }
             }
             // A label gives the row its key unless the row sets one.
@@ -262,11 +266,14 @@ struct FixturePlan: Sendable {
         }
         guard !required.isEmpty else { return }
         let referenceNames = Self.referenceNames(of: load.table)
-        for (rowIndex, row) in load.rows.enumerated() {
+        // By index, without copying rows: a copy retains each row's arrays, and on a large
+        // load touching them all again cost more than the check itself.
+        for rowIndex in load.rows.indices {
             for (position, column) in required {
-                let value = row.values[position]
+                let value = load.rows[rowIndex].values[position]
                 if value == nil && column.hasDefault { continue }
-                guard value == nil || value == .null, !row.explained.contains(column.name) else { continue }
+                guard value == nil || value == .null, !load.rows[rowIndex].explained.contains(column.name) else { continue }
+                let row = load.rows[rowIndex]
                 // The first by name: a dictionary's order changes from run to run, the message must not.
                 let reference = referenceNames.filter { $0.value.columns.contains(column.name) }.keys.min()
                 let fileRow = load.file.rows[rowIndex]

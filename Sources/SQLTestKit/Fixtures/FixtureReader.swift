@@ -10,7 +10,7 @@ enum FixtureReader {
         let name = (path as NSString).lastPathComponent
         let table = (name as NSString).deletingPathExtension
         var file = FixtureFile(path: path, table: table, format: format, rows: [], sql: nil,
-                               contentHash: StableHash.fnv1a64(bytes))
+                               contentHash: StableHash.contentHash(bytes))
         var problems: [FixtureProblem] = []
         switch format {
         case .yaml:

@@ -8,19 +8,25 @@ struct SQLTextIndex<Value> {
     private var entries: [Int: (text: String, value: Value)] = [:]
     /// Texts whose hash another text already holds (a 64-bit collision: kept for correctness).
     private var collided: [String: Value] = [:]
+    /// The hash of a text: `hashValue`, or a weaker one in tests that need collisions.
+    private let hash: @Sendable (String) -> Int
+
+    init(hash: @escaping @Sendable (String) -> Int = { $0.hashValue }) {
+        self.hash = hash
+    }
 
     var isEmpty: Bool { entries.isEmpty }
     var count: Int { entries.count + collided.count }
 
     subscript(text: String) -> Value? {
-        if let entry = entries[text.hashValue], entry.text == text { return entry.value }
+        if let entry = entries[hash(text)], entry.text == text { return entry.value }
         return collided.isEmpty ? nil : collided[text]
     }
 
     /// Sets the value for `text`, or changes the one it has: `update` receives `nil` when
     /// there is none yet.
     mutating func update(_ text: String, _ update: (Value?) -> Value) {
-        let hash = text.hashValue
+        let hash = self.hash(text)
         if let entry = entries[hash] {
             if entry.text == text {
                 entries[hash] = (text, update(entry.value))

@@ -96,11 +96,12 @@ extension SQLiteDriver.Connection.Core {
                 sql: query.sql, arguments: query.arguments,
                 suggestion: "pass one argument per placeholder; SQLite would bind NULL to the missing ones")
         }
-        var index: Int32 = 1
-        for value in query.arguments {
-            let code = try bind(value, at: index, to: statement, query: query)
-            if code != SQLITE_OK { throw handle.error(code: code, sql: query.sql, arguments: query.arguments) }
-            index += 1
+        // Through the array's buffer: values are bound where they are, not copied out first.
+        try query.arguments.withUnsafeBufferPointer { arguments in
+            for position in arguments.indices {
+                let code = try bind(arguments[position], at: Int32(position + 1), to: statement, query: query)
+                if code != SQLITE_OK { throw handle.error(code: code, sql: query.sql, arguments: query.arguments) }
+            }
         }
 
         // Column names are read after the first step: a cached statement re-prepares itself
@@ -125,14 +126,10 @@ extension SQLiteDriver.Connection.Core {
         }
         let rows = columns.map { ResultRow.rows(columns: $0, values: values) } ?? []
 
-        switch cached.kind {
-        case .insert, .update, .delete:
-            let changes = Int(sqlite3_changes64(db))
-            let lastID = cached.kind == .insert && changes > 0 ? sqlite3_last_insert_rowid(db) : nil
-            return QueryResult(rows: rows, rowsAffected: changes, lastInsertID: lastID)
-        default:
-            return QueryResult(rows: rows)
-        }
+        guard cached.changesRows else { return QueryResult(rows: rows) }
+        let changes = Int(sqlite3_changes64(db))
+        let lastID = cached.inserts && changes > 0 ? sqlite3_last_insert_rowid(db) : nil
+        return QueryResult(rows: rows, rowsAffected: changes, lastInsertID: lastID)
     }
 
     mutating func runBatch(_ sql: String, rows: [[SQLValue?]]) throws -> [(Int, QueryError)] {
@@ -152,10 +149,14 @@ extension SQLiteDriver.Connection.Core {
             var index: Int32 = 1
             var code = SQLITE_OK
             do {
-                for case let value? in values {
-                    code = try bind(value, at: index, to: statement, query: query)
-                    if code != SQLITE_OK { break }
-                    index += 1
+                // Bound in place: copying each value out retained and released its text.
+                try values.withUnsafeBufferPointer { values in
+                    for position in values.indices {
+                        guard let value = values[position] else { continue }
+                        code = try bind(value, at: index, to: statement, query: query)
+                        if code != SQLITE_OK { break }
+                        index += 1
+                    }
                 }
                 if code == SQLITE_OK, index - 1 != cached.parameterCount { code = SQLITE_RANGE }
                 if code == SQLITE_OK {
@@ -211,18 +212,23 @@ extension SQLiteDriver.Connection.Core {
                                  suggestion: "bind nil for a missing value, or store NaN as text if it matters")
             }
             return sqlite3_bind_double(statement, index, real)
-        case .text(var text):
-            return text.withUTF8 { bytes in
-                guard let base = bytes.baseAddress, bytes.count > 0 else {
-                    return sqltestkit_bind_text(statement, index, "", 0)
-                }
-                return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                    sqltestkit_bind_text(statement, index, $0, Int32(bytes.count))
-                }
-            }
+        case .text(let text):
+            // A native string's own bytes; a bridged one is copied to contiguous storage first.
+            if let code = text.utf8.withContiguousStorageIfAvailable({ Self.bindText($0, at: index, to: statement) }) { return code }
+            var copy = text
+            return copy.withUTF8 { Self.bindText($0, at: index, to: statement) }
         case .blob(let bytes):
             guard !bytes.isEmpty else { return sqlite3_bind_zeroblob(statement, index, 0) }
             return bytes.withUnsafeBytes { sqltestkit_bind_blob(statement, index, $0.baseAddress, Int32($0.count)) }
+        }
+    }
+
+    private static func bindText(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32, to statement: OpaquePointer) -> Int32 {
+        guard let base = bytes.baseAddress, bytes.count > 0 else {
+            return sqltestkit_bind_text(statement, index, "", 0)
+        }
+        return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+            sqltestkit_bind_text(statement, index, $0, Int32(bytes.count))
         }
     }
 

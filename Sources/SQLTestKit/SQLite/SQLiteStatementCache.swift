@@ -10,9 +10,20 @@ final class CachedStatement {
     private var columnsPreparedAt: Int32 = -1
     var lastUse: UInt64 = 0
 
+    /// Whether the statement changes rows (rows affected are read after it) and whether it
+    /// inserts (the last insert id is read too): decided once, so running the statement does
+    /// not copy and compare `kind` each time.
+    let changesRows: Bool
+    let inserts: Bool
+
     init(statement: OpaquePointer, kind: StatementKind) {
         self.statement = statement
         self.kind = kind
+        switch kind {
+        case .insert: (changesRows, inserts) = (true, true)
+        case .update, .delete: (changesRows, inserts) = (true, false)
+        default: (changesRows, inserts) = (false, false)
+        }
         self.parameterCount = Int(sqlite3_bind_parameter_count(statement))
     }
 

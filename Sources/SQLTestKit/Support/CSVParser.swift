@@ -53,9 +53,18 @@ enum CSVParser {
         /// Where the current field began: a quote opens a quoted field only there.
         var fieldStart = index
 
+        // An unquoted field is usually one run of bytes: it is kept as a range of `bytes` and
+        // becomes a string in one step, without being copied into `field` first.
+        var run: Range<Int>?
         func endField() {
-            record.append(Field(text: String(decoding: field, as: UTF8.self), quoted: quoted, line: fieldLine))
-            field.removeAll(keepingCapacity: true)
+            if let range = run, field.isEmpty {
+                record.append(Field(text: String(decoding: bytes[range], as: UTF8.self), quoted: quoted, line: fieldLine))
+            } else {
+                if let range = run { field.append(contentsOf: bytes[range]) }
+                record.append(Field(text: String(decoding: field, as: UTF8.self), quoted: quoted, line: fieldLine))
+                field.removeAll(keepingCapacity: true)
+            }
+            run = nil
             quoted = false
         }
         func endRecord() throws {
@@ -65,6 +74,7 @@ enum CSVParser {
             }
             record.removeAll(keepingCapacity: true)
             field.removeAll(keepingCapacity: true)
+            run = nil
             quoted = false
             lineHasContent = false
         }
@@ -124,7 +134,24 @@ enum CSVParser {
                 }
                 if !lineHasContent { fieldLine = line }
                 lineHasContent = true
-                field.append(byte)
+                // The rest of an unquoted field in one copy, up to the next comma or line end
+                // (a lone CR is part of the field, as above).
+                var end = index + 1
+                while end < bytes.count {
+                    let next = bytes[end]
+                    if next == .comma || next == .newline || next == .carriageReturn { break }
+                    end += 1
+                }
+                // A second run in one field (after a lone CR) joins the first in `field`.
+                if let earlier = run { field.append(contentsOf: bytes[earlier]) }
+                if run != nil || !field.isEmpty {
+                    field.append(contentsOf: bytes[index..<end])
+                    run = nil
+                } else {
+                    run = index..<end
+                }
+                index = end
+                continue
             }
             index += 1
         }

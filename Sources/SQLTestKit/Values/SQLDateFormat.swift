@@ -125,8 +125,10 @@ private struct DigitScanner {
 
     var isAtEnd: Bool { position == bytes.count }
 
-    mutating func skip(_ character: Character) -> Bool {
-        guard position < bytes.count, let ascii = character.asciiValue, bytes[position] == ascii else { return false }
+    /// Moves past `character` (ASCII) when it comes next. A `Unicode.Scalar`, not a
+    /// `Character`: asking a `Character` for its ASCII value cost more than the whole scan.
+    mutating func skip(_ character: Unicode.Scalar) -> Bool {
+        guard position < bytes.count, bytes[position] == UInt8(ascii: character) else { return false }
         position += 1
         return true
     }

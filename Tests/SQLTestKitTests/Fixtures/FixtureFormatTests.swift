@@ -60,6 +60,12 @@ struct FixtureFormatTests {
         #expect(rows == [[1, "Comma, Inc", "says \"hi\"\r\nthen leaves", 2, .null, .null], [2, "Plain", "", .null, .null, .null]])
     }
 
+    @Test func csvUnquotedFieldsKeepALoneCarriageReturn() async throws {
+        // A CR not followed by LF is part of an unquoted field (the field is then read in two runs).
+        let rows = try await load(["item.csv": "name,note\nab\rcd,x\r\ne\r,\rf\n"])
+        #expect(rows.map { [$0[1], $0[2]] } == [["ab\rcd", "x"], ["e\r", "\rf"]])
+    }
+
     @Test func csvLabelColumnMakesRowsReferenceable() async throws {
         let (db, fixtures) = try await fixtureDatabase("""
             CREATE TABLE tag (id INTEGER PRIMARY KEY, name TEXT);

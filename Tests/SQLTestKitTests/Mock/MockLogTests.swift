@@ -18,6 +18,23 @@ struct MockLogTests {
         #expect(postgres.url == "mock:postgres")
     }
 
+    @Test func aLongLogKeepsOrderAcrossItsChunks() async throws {
+        // The log stores entries in chunks of 4,096; taking and reading must not notice.
+        let mock = MockDriver()
+        let db = try await mock.connect()
+        for index in 1...4_100 { try await db.execute("SELECT \(index)") }
+        #expect(mock.log.statements.count == 4_100)
+        #expect(mock.log.statements.map(\.sequence) == Array(1...4_100))
+        for index in 1...4_095 { #expect(mock.takeSQL() == "SELECT \(index)") }
+        #expect(mock.takeSQLs() == (4_096...4_100).map { "SELECT \($0)" })
+        try await db.execute("SELECT 'after'")
+        #expect(mock.takeSQLs() == ["SELECT 'after'"])
+        mock.log.clear()
+        #expect(mock.log.statements.isEmpty)
+        try await db.execute("SELECT 'fresh'")
+        #expect(mock.log.statements.map(\.sequence) == [1])
+    }
+
     @Test func entriesCarryKindConnectionAndDepth() async throws {
         let mock = MockDriver()
         let first = try await mock.connect()

@@ -28,6 +28,26 @@ struct MockScriptingTests {
         try mock.verify()
     }
 
+    @Test func oneTextWithOtherArgumentsMatchesItsOwnExpandedScript() async throws {
+        // The mock expands a statement from a template kept per SQL text: the template must
+        // take each statement's own arguments, and leave a placeholder without one as written.
+        for dialect in [DatabaseDialect.sqlite, .postgres, .mysql] {
+            let mock = MockDriver(dialect: dialect, strict: true)
+            mock.script("SELECT name FROM user WHERE id = 1 AND kind = 'a'", rows: [["name": "one"]])
+            mock.script("SELECT name FROM user WHERE id = 2 AND kind = 'b'", rows: [["name": "two"]])
+            let placeholder = dialect == .postgres ? "$2" : "?"
+            mock.script(.exact("SELECT name FROM user WHERE id = 3 AND kind = \(placeholder)"), rows: [["name": "three"]])
+            let db = try await mock.connect()
+            let sql = "SELECT name FROM user WHERE id = ? AND kind = ?"
+            #expect(try await db.fetchOne(SQLQuery(sql: sql, arguments: [2, "b"]))?["name"] == "two")
+            #expect(try await db.fetchOne(SQLQuery(sql: sql, arguments: [1, "a"]))?["name"] == "one")
+            #expect(try await db.fetchOne(SQLQuery(sql: sql, arguments: [3]))?["name"] == "three")
+            #expect(mock.takeSQLs() == ["SELECT name FROM user WHERE id = 2 AND kind = 'b'", "SELECT name FROM user WHERE id = 1 AND kind = 'a'",
+                                        "SELECT name FROM user WHERE id = 3 AND kind = \(placeholder)"])
+            try mock.verify()
+        }
+    }
+
     @Test func argumentConditionsDescribeThemselves() async throws {
         let mock = MockDriver(strict: true)
         mock.script("SELECT * FROM user WHERE age > ?", arguments: [.matching("an adult age") { ($0.int64 ?? 0) >= 18 }], rows: [])

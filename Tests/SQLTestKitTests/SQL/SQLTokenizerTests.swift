@@ -83,6 +83,16 @@ struct SQLTokenizerTests {
         ("RELEASE SAVEPOINT a", .transaction(.release("a"))),
         ("RELEASE a", .transaction(.release("a"))),
         ("PRAGMA foreign_keys = ON", .setting),
+        ("select 1", .select),
+        ("-- a comment\nDelete FROM t", .delete),
+        ("values (1)", .select),
+        ("drop table t", .schema),
+        ("Alter TABLE t ADD x", .schema),
+        ("set search_path = x", .setting),
+        ("show tables", .setting),
+        ("replace into t values (1)", .insert),
+        ("SELECTED 1", .other("SELECTED")),
+        ("SETS 1", .other("SETS")),
         ("/* hint */ VACUUM", .other("VACUUM")),
     ])
     func classifiesStatements(sql: String, kind: StatementKind) {
