@@ -65,13 +65,19 @@ extension ColumnKind {
     /// Exact: the digits fit a `Double` without rounding, so does the power of ten, and one
     /// IEEE division rounds correctly (Clinger's fast path).
     static func simpleDecimal(_ text: String) -> Double? {
+        // A buffer of the string's bytes (small strings included) scans faster than `utf8`.
+        if let value = text.utf8.withContiguousStorageIfAvailable(simpleDecimal) { return value }
+        return simpleDecimal(Array(text.utf8)[...])
+    }
+
+    private static func simpleDecimal(_ bytes: some Collection<UInt8>) -> Double? {
         var digits: UInt64 = 0
         var digitCount = 0
         var fractionDigits = 0
         var seenDot = false
         var negative = false
         var first = true
-        for byte in text.utf8 {
+        for byte in bytes {
             defer { first = false }
             if byte >= 0x30 && byte <= 0x39 {
                 digits = digits * 10 + UInt64(byte - 0x30)

@@ -97,8 +97,11 @@ struct FixturePlan: Sendable {
         var cachedKeys: [String] = []
         var cachedPositions: [Int?] = []
 
+        // Each row starts as a copy of one empty row: cheaper than building a new array of
+        // nils per row.
+        let emptyValues = [SQLValue?](repeating: nil, count: table.columns.count)
         for row in file.rows {
-            var values = [SQLValue?](repeating: nil, count: table.columns.count)
+            var values = emptyValues
             var explained: Set<String> = []
             let rowIndex = load.rows.count
             let problemsBefore = problems.count

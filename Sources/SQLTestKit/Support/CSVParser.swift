@@ -41,121 +41,124 @@ enum CSVParser {
 
     /// Calls `onRecord` with each record of `bytes` in turn (blank lines skipped), reusing one
     /// buffer: large files are read without keeping every record's fields twice.
-    static func parse(_ bytes: [UInt8], onRecord: ([Field]) throws -> Void) throws {
-        var record: [Field] = []
-        var field: [UInt8] = []
-        var index = 0
-        var line = 1
-        var fieldLine = 1
-        var quoted = false
-        var lineHasContent = false
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
-        /// Where the current field began: a quote opens a quoted field only there.
-        var fieldStart = index
+    static func parse(_ input: [UInt8], onRecord: ([Field]) throws -> Void) throws {
+        // Over the array's buffer: the byte loops below run without bounds checks.
+        try input.withUnsafeBufferPointer { bytes in
+            var record: [Field] = []
+            var field: [UInt8] = []
+            var index = 0
+            var line = 1
+            var fieldLine = 1
+            var quoted = false
+            var lineHasContent = false
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
+            /// Where the current field began: a quote opens a quoted field only there.
+            var fieldStart = index
 
-        // An unquoted field is usually one run of bytes: it is kept as a range of `bytes` and
-        // becomes a string in one step, without being copied into `field` first.
-        var run: Range<Int>?
-        func endField() {
-            if let range = run, field.isEmpty {
-                record.append(Field(text: String(decoding: bytes[range], as: UTF8.self), quoted: quoted, line: fieldLine))
-            } else {
-                if let range = run { field.append(contentsOf: bytes[range]) }
-                record.append(Field(text: String(decoding: field, as: UTF8.self), quoted: quoted, line: fieldLine))
-                field.removeAll(keepingCapacity: true)
-            }
-            run = nil
-            quoted = false
-        }
-        func endRecord() throws {
-            if lineHasContent || record.count > 0 {
-                endField()
-                try onRecord(record)
-            }
-            record.removeAll(keepingCapacity: true)
-            field.removeAll(keepingCapacity: true)
-            run = nil
-            quoted = false
-            lineHasContent = false
-        }
-
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == .doubleQuote && index == fieldStart {
-                // A quoted field: read to the closing quote.
-                quoted = true
-                lineHasContent = true
-                fieldLine = line
-                index += 1
-                var closed = false
-                while index < bytes.count {
-                    let inner = bytes[index]
-                    if inner == .doubleQuote {
-                        if index + 1 < bytes.count && bytes[index + 1] == .doubleQuote {
-                            field.append(.doubleQuote)
-                            index += 2
-                            continue
-                        }
-                        index += 1
-                        closed = true
-                        break
-                    }
-                    if inner == .newline { line += 1 }
-                    field.append(inner)
-                    index += 1
-                }
-                guard closed else { throw Error(line: fieldLine, message: "a quoted field is never closed") }
-                if index < bytes.count, ![UInt8.comma, .newline, .carriageReturn].contains(bytes[index]) {
-                    throw Error(line: line, message: "unexpected character after a closing quote; a quote inside a quoted field must be doubled")
-                }
-                continue
-            }
-            switch byte {
-            case .comma:
-                if !lineHasContent { fieldLine = line }
-                lineHasContent = true
-                endField()
-                fieldLine = line
-                fieldStart = index + 1
-            case .carriageReturn where index + 1 < bytes.count && bytes[index + 1] == .newline:
-                index += 1
-                try endRecord()
-                line += 1
-                fieldLine = line
-                fieldStart = index + 1
-            case .newline:
-                try endRecord()
-                line += 1
-                fieldLine = line
-                fieldStart = index + 1
-            default:
-                if quoted {
-                    throw Error(line: line, message: "unexpected character after a closing quote; a quote inside a quoted field must be doubled")
-                }
-                if !lineHasContent { fieldLine = line }
-                lineHasContent = true
-                // The rest of an unquoted field in one copy, up to the next comma or line end
-                // (a lone CR is part of the field, as above).
-                var end = index + 1
-                while end < bytes.count {
-                    let next = bytes[end]
-                    if next == .comma || next == .newline || next == .carriageReturn { break }
-                    end += 1
-                }
-                // A second run in one field (after a lone CR) joins the first in `field`.
-                if let earlier = run { field.append(contentsOf: bytes[earlier]) }
-                if run != nil || !field.isEmpty {
-                    field.append(contentsOf: bytes[index..<end])
-                    run = nil
+            // An unquoted field is usually one run of bytes: it is kept as a range of `bytes` and
+            // becomes a string in one step, without being copied into `field` first.
+            var run: Range<Int>?
+            func endField() {
+                if let range = run, field.isEmpty {
+                    record.append(Field(text: String(decoding: bytes[range], as: UTF8.self), quoted: quoted, line: fieldLine))
                 } else {
-                    run = index..<end
+                    if let range = run { field.append(contentsOf: bytes[range]) }
+                    record.append(Field(text: String(decoding: field, as: UTF8.self), quoted: quoted, line: fieldLine))
+                    field.removeAll(keepingCapacity: true)
                 }
-                index = end
-                continue
+                run = nil
+                quoted = false
             }
-            index += 1
+            func endRecord() throws {
+                if lineHasContent || record.count > 0 {
+                    endField()
+                    try onRecord(record)
+                }
+                record.removeAll(keepingCapacity: true)
+                field.removeAll(keepingCapacity: true)
+                run = nil
+                quoted = false
+                lineHasContent = false
+            }
+
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == .doubleQuote && index == fieldStart {
+                    // A quoted field: read to the closing quote.
+                    quoted = true
+                    lineHasContent = true
+                    fieldLine = line
+                    index += 1
+                    var closed = false
+                    while index < bytes.count {
+                        let inner = bytes[index]
+                        if inner == .doubleQuote {
+                            if index + 1 < bytes.count && bytes[index + 1] == .doubleQuote {
+                                field.append(.doubleQuote)
+                                index += 2
+                                continue
+                            }
+                            index += 1
+                            closed = true
+                            break
+                        }
+                        if inner == .newline { line += 1 }
+                        field.append(inner)
+                        index += 1
+                    }
+                    guard closed else { throw Error(line: fieldLine, message: "a quoted field is never closed") }
+                    if index < bytes.count, ![UInt8.comma, .newline, .carriageReturn].contains(bytes[index]) {
+                        throw Error(line: line, message: "unexpected character after a closing quote; a quote inside a quoted field must be doubled")
+                    }
+                    continue
+                }
+                switch byte {
+                case .comma:
+                    if !lineHasContent { fieldLine = line }
+                    lineHasContent = true
+                    endField()
+                    fieldLine = line
+                    fieldStart = index + 1
+                case .carriageReturn where index + 1 < bytes.count && bytes[index + 1] == .newline:
+                    index += 1
+                    try endRecord()
+                    line += 1
+                    fieldLine = line
+                    fieldStart = index + 1
+                case .newline:
+                    try endRecord()
+                    line += 1
+                    fieldLine = line
+                    fieldStart = index + 1
+                default:
+                    if quoted {
+                        throw Error(line: line, message: "unexpected character after a closing quote; a quote inside a quoted field must be doubled")
+                    }
+                    if !lineHasContent { fieldLine = line }
+                    lineHasContent = true
+                    // The rest of an unquoted field in one copy, up to the next comma or line end
+                    // (a lone CR is part of the field, as above).
+                    var end = index + 1
+                    while end < bytes.count {
+                        let next = bytes[end]
+                        if next == .comma || next == .newline || next == .carriageReturn { break }
+                        end += 1
+                    }
+                    // A second run in one field (after a lone CR) joins the first in `field`.
+                    if let earlier = run { field.append(contentsOf: bytes[earlier]) }
+                    if run != nil || !field.isEmpty {
+                        field.append(contentsOf: bytes[index..<end])
+                        run = nil
+                    } else {
+                        run = index..<end
+                    }
+                    index = end
+                    continue
+                }
+                index += 1
+            }
+            try endRecord()
         }
-        try endRecord()
     }
 }
 
