@@ -120,5 +120,5 @@ protocol BatchRunning: DatabaseConnection {
     /// Runs `sql` once per row of values (`nil` entries left out), going on after a failing
     /// row; returns the failures by row position.
     nonisolated(nonsending)
-    func runBatch(_ sql: String, rows: [[SQLValue?]]) async throws -> [(Int, QueryError)]
+    func runBatch(_ sql: String, rows: [ArraySlice<SQLValue?>]) async throws -> [(Int, QueryError)]
 }

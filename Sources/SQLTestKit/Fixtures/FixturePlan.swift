@@ -9,13 +9,33 @@ struct FixturePlan: Sendable {
         var rows: [PlannedRow]
         /// Row positions by label.
         var labels: [String: Int]
+        /// Every row's values by column position, row after row, `width` to a row; `nil` where
+        /// the row leaves the column to its default. One array for the table, not one per row:
+        /// on a large load the per-row arrays cost more to make, walk and free than the rest.
+        var values: [SQLValue?] = []
+        /// Values per row: the table's column count.
+        let width: Int
+
+        init(table: SchemaInfo.Table, file: FixtureFile) {
+            self.table = table
+            self.file = file
+            self.rows = []
+            self.labels = [:]
+            self.width = table.columns.count
+        }
+
+        /// Row `row`'s value for the column at `column`.
+        func value(_ row: Int, _ column: Int) -> SQLValue? { values[row * width + column] }
+
+        mutating func setValue(_ value: SQLValue?, _ row: Int, _ column: Int) { values[row * width + column] = value }
+
+        /// Row `row`'s values, by column position.
+        func values(of row: Int) -> ArraySlice<SQLValue?> { values[(row * width)..<((row + 1) * width)] }
     }
 
     struct PlannedRow: Sendable {
         var label: String?
         var line: Int
-        /// Values by column position; `nil` where the row leaves the column to its default.
-        var values: [SQLValue?]
         /// Whether the plan found a problem in this row (`check` does not insert such rows).
         var isBroken = false
         /// Columns whose problem is already reported (a misspelt name, a broken reference), so a
@@ -86,8 +106,9 @@ struct FixturePlan: Sendable {
         }
         let primaryKey = table.primaryKey
         let derivedKeyPosition = primaryKey.count == 1 ? table.position(of: primaryKey[0].name) : nil
-        var load = TableLoad(table: table, file: file, rows: [], labels: [:])
+        var load = TableLoad(table: table, file: file)
         load.rows.reserveCapacity(file.rows.count)
+        load.values.reserveCapacity(file.rows.count * load.width)
         var references: [PendingReference] = []
         var keyOwners: [SQLValue: Int] = [:]
         var integerKeyOwners: [Int64: Int] = [:]
@@ -97,11 +118,10 @@ struct FixturePlan: Sendable {
         var cachedKeys: [String] = []
         var cachedPositions: [Int?] = []
 
-        // Each row starts as a copy of one empty row: cheaper than building a new array of
-        // nils per row.
-        let emptyValues = [SQLValue?](repeating: nil, count: table.columns.count)
         for row in file.rows {
-            var values = emptyValues
+            // The row's values are written straight into the table's array.
+            let base = load.values.count
+            load.values.append(contentsOf: repeatElement(nil, count: load.width))
             var explained: Set<String> = []
             let rowIndex = load.rows.count
             let problemsBefore = problems.count
@@ -139,11 +159,11 @@ struct FixturePlan: Sendable {
                         }
                         // The common cells (plain numbers and text) skip the general coercion.
                         if let fast = kind.coerceCommonCase(fields[fieldIndex].value) {
-                            values[position] = fast
+                            load.values[base + position] = fast
                             continue
                         }
                         switch kind.coerce(fields[fieldIndex].value) {
-                        case .success(let value): values[position] = value
+                        case .success(let value): load.values[base + position] = value
                         case .failure(let failure):
                             let column = table.columns[position]
                             explained.insert(column.name)
@@ -153,7 +173,7 @@ struct FixturePlan: Sendable {
                         }
                     } else if let key = referenceNames[fields[fieldIndex].key] ?? referenceNames[fields[fieldIndex].key.asciiLowercased] {
                         if fields[fieldIndex].value.isNull {
-                            for name in key.columns { if let position = table.position(of: name) { values[position] = .null } }
+                            for name in key.columns { if let position = table.position(of: name) { load.values[base + position] = .null } }
                         } else if let label = Self.labelText(fields[fieldIndex].value) {
                             references.append(PendingReference(row: rowIndex, foreignKey: key, label: label, key: fields[fieldIndex].key,
                                                                line: fields[fieldIndex].line, column: fields[fieldIndex].column))
@@ -172,15 +192,15 @@ struct FixturePlan: Sendable {
                 }
             }
             // A label gives the row its key unless the row sets one.
-            if let label = row.label, let position = derivedKeyPosition, values[position] == nil,
+            if let label = row.label, let position = derivedKeyPosition, load.values[base + position] == nil,
                !references.contains(where: { $0.row == rowIndex && $0.foreignKey.columns.contains(table.columns[position].name) }) {
                 switch table.columns[position].kind {
-                case .text: values[position] = .text(label); derivedKeyRows.insert(rowIndex)
-                case .integer, .numeric, .any: values[position] = .integer(FixtureSet.derivedID(for: label)); derivedKeyRows.insert(rowIndex)
+                case .text: load.values[base + position] = .text(label); derivedKeyRows.insert(rowIndex)
+                case .integer, .numeric, .any: load.values[base + position] = .integer(FixtureSet.derivedID(for: label)); derivedKeyRows.insert(rowIndex)
                 default: break
                 }
             }
-            if let position = derivedKeyPosition, let key = values[position], key != .null {
+            if let position = derivedKeyPosition, let key = load.values[base + position], key != .null {
                 // Integer keys (nearly all of them) skip hashing the enum.
                 let owner: Int?
                 if case .integer(let integer) = key {
@@ -201,7 +221,7 @@ struct FixturePlan: Sendable {
                 }
             }
             if let label = row.label { load.labels[label] = rowIndex }
-            load.rows.append(PlannedRow(label: row.label, line: row.line, values: values, isBroken: problems.count > problemsBefore,
+            load.rows.append(PlannedRow(label: row.label, line: row.line, isBroken: problems.count > problemsBefore,
                                         explained: explained))
         }
         return (load, references)
@@ -245,7 +265,7 @@ struct FixturePlan: Sendable {
             for (childColumn, parentColumn) in zip(reference.foreignKey.columns, reference.foreignKey.parentColumns) {
                 guard let childPosition = child.table.position(of: childColumn),
                       let parentPosition = parent.table.position(of: parentColumn) else { continue }
-                guard let value = loads[parentIndex].rows[parentRow].values[parentPosition] else {
+                guard let value = loads[parentIndex].value(parentRow, parentPosition) else {
                     loads[index].rows[reference.row].isBroken = true
                     problems.append(FixtureProblem(
                         kind: .missingValue,
@@ -255,7 +275,7 @@ struct FixturePlan: Sendable {
                         suggestion: "set `\(parentColumn)` on the \(parentName) row `\(reference.label)`"))
                     continue
                 }
-                loads[index].rows[reference.row].values[childPosition] = value
+                loads[index].setValue(value, reference.row, childPosition)
             }
         }
     }
@@ -273,7 +293,7 @@ struct FixturePlan: Sendable {
         // load touching them all again cost more than the check itself.
         for rowIndex in load.rows.indices {
             for (position, column) in required {
-                let value = load.rows[rowIndex].values[position]
+                let value = load.value(rowIndex, position)
                 if value == nil && column.hasDefault { continue }
                 guard value == nil || value == .null, !load.rows[rowIndex].explained.contains(column.name) else { continue }
                 let row = load.rows[rowIndex]

@@ -37,9 +37,9 @@ extension FixtureSet {
             // Labels of fixture rows by their key values.
             var labels: [[SQLValue]: String] = [:]
             if let load = plan.loads.first(where: { $0.table.name == table.name }) {
-                for row in load.rows {
+                for (index, row) in load.rows.enumerated() {
                     guard let label = row.label else { continue }
-                    labels[keyPositions.map { row.values[$0] ?? .null }] = label
+                    labels[keyPositions.map { load.value(index, $0) ?? .null }] = label
                 }
             }
             func key(_ row: ResultRow) -> [SQLValue] {

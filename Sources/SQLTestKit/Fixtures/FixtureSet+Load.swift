@@ -126,15 +126,16 @@ struct FixtureInserter {
             var lastSQL = ""
             let quotedTable = DatabaseDialect.sqlite.quoteIdentifier(load.table.name)
             let quotedColumns = load.table.columns.map { DatabaseDialect.sqlite.quoteIdentifier($0.name) }
-            var batch: [(row: Int, values: [SQLValue?])] = []
+            var batch: [(row: Int, values: ArraySlice<SQLValue?>)] = []
             var mask = [UInt64](repeating: 0, count: (quotedColumns.count + 63) / 64)
-            for (index, row) in load.rows.enumerated() {
-                if skippingBrokenRows && row.isBroken {
+            for index in load.rows.indices {
+                if skippingBrokenRows && load.rows[index].isBroken {
                     unloaded[load.table.name.asciiLowercased, default: []].append(index)
                     continue
                 }
+                let values = load.values(of: index)
                 for word in mask.indices { mask[word] = 0 }
-                for (position, value) in row.values.enumerated() where value != nil {
+                for (position, value) in values.enumerated() where value != nil {
                     mask[position / 64] |= 1 << UInt64(position % 64)
                 }
                 let sql: String
@@ -143,7 +144,7 @@ struct FixtureInserter {
                 } else if let known = statements[mask] {
                     sql = known
                 } else {
-                    let columns = quotedColumns.indices.filter { row.values[$0] != nil }.map { quotedColumns[$0] }
+                    let columns = quotedColumns.indices.filter { load.value(index, $0) != nil }.map { quotedColumns[$0] }
                     sql = columns.isEmpty ? "INSERT INTO \(quotedTable) DEFAULT VALUES"
                         : "INSERT INTO \(quotedTable) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
                     statements[mask] = sql
@@ -153,7 +154,7 @@ struct FixtureInserter {
                 }
                 lastMask = mask
                 lastSQL = sql
-                batch.append((index, row.values))
+                batch.append((index, values))
                 totalLoaded += 1
                 if (index + 1) % 1000 == 0 || index + 1 == load.rows.count {
                     if try await flush(&batch, sql: sql, load: load, on: db, problems: &problems, unloaded: &unloaded) { break tables }
@@ -177,7 +178,7 @@ struct FixtureInserter {
     /// Inserts the batched rows (through the connection's batch path when it has one)
     /// and records their failures; returns `true` when there are too many problems to go on.
     nonisolated(nonsending)
-    private func flush(_ batch: inout [(row: Int, values: [SQLValue?])], sql: String, load: FixturePlan.TableLoad,
+    private func flush(_ batch: inout [(row: Int, values: ArraySlice<SQLValue?>)], sql: String, load: FixturePlan.TableLoad,
                        on db: any DatabaseConnection, problems: inout [FixtureProblem], unloaded: inout [String: [Int]]) async throws -> Bool {
         defer { batch.removeAll(keepingCapacity: true) }
         var failures: [(Int, QueryError)] = []
@@ -208,9 +209,10 @@ struct FixtureInserter {
         switch error.code {
         case .constraintUnique, .constraintPrimaryKey:
             let positions = Self.constraintColumns(in: error.message, table: load.table.name).compactMap { load.table.position(of: $0) }
-            let twin = positions.isEmpty ? nil : load.rows.first { other in
-                other.line != row.line && positions.allSatisfy { other.values[$0] != nil && other.values[$0] == row.values[$0] }
-            }
+            let twin = positions.isEmpty ? nil : load.rows.indices.first { other in
+                load.rows[other].line != row.line
+                    && positions.allSatisfy { load.value(other, $0) != nil && load.value(other, $0) == load.value(rowIndex, $0) }
+            }.map { load.rows[$0] }
             suggestion = twin.map { "the row \(FixturePlan.rowTitle($0.label, line: $0.line)) has the same value; change one of them" }
                 ?? "a row already in the table has the same value; change this one, or load with clearingTables: true"
         case .constraintCheck:
@@ -290,7 +292,7 @@ struct FixtureInserter {
             let field = fileRow.flatMap { fileRow in fileRow.fields.first { field in
                 columns.contains(field.key) || FixturePlan.referenceNames(of: load.table)[field.key].map { $0.columns == columns } == true
             } }
-            let values = row.map { row in columns.compactMap { load.table.position(of: $0) }.compactMap { row.values[$0] } } ?? []
+            let values = rowIndex.map { rowIndex in columns.compactMap { load.table.position(of: $0) }.compactMap { load.value(rowIndex, $0) } } ?? []
             if let key, isUnloaded(table: key.parentTable, columns: key.parentColumns, values: values, unloaded: unloaded) { continue }
             problems.append(FixtureProblem(
                 kind: .constraintViolation,
@@ -307,7 +309,7 @@ struct FixtureInserter {
         guard let rows = unloaded[table.asciiLowercased],
               let parent = plan.loads.first(where: { $0.table.name.asciiLowercased == table.asciiLowercased }) else { return false }
         let positions = columns.compactMap { parent.table.position(of: $0) }
-        return rows.contains { index in positions.map { parent.rows[index].values[$0] ?? .null } == values }
+        return rows.contains { index in positions.map { parent.value(index, $0) ?? .null } == values }
     }
 
     /// The position of the planned row stored under `rowid`, found by its primary key.
@@ -319,6 +321,6 @@ struct FixtureInserter {
         guard let stored = try await db.fetchOne(SQLQuery(sql: "SELECT \(quoted) FROM \(DatabaseDialect.sqlite.quoteIdentifier(load.table.name)) WHERE rowid = ?",
                                                           arguments: [.integer(rowid)])) else { return nil }
         let positions = key.compactMap { load.table.position(of: $0.name) }
-        return load.rows.firstIndex { row in positions.enumerated().allSatisfy { row.values[$0.element] == stored[$0.offset] } }
+        return load.rows.indices.first { index in positions.enumerated().allSatisfy { load.value(index, $0.element) == stored[$0.offset] } }
     }
 }

@@ -55,7 +55,7 @@ extension SQLiteDriver {
         /// failing row, and returns the failures by position. Fixture loads insert through it:
         /// no argument arrays, no result rows, one lock per thousand rows.
         nonisolated(nonsending)
-        func runBatch(_ sql: String, rows: [[SQLValue?]]) async throws -> [(Int, QueryError)] {
+        func runBatch(_ sql: String, rows: [ArraySlice<SQLValue?>]) async throws -> [(Int, QueryError)] {
             _ = try transactionState.intercept(SQLQuery(sql: sql))
             return try core.withLock { core in try core.runBatch(sql, rows: rows) }
         }
@@ -132,7 +132,7 @@ extension SQLiteDriver.Connection.Core {
         return QueryResult(rows: rows, rowsAffected: changes, lastInsertID: lastID)
     }
 
-    mutating func runBatch(_ sql: String, rows: [[SQLValue?]]) throws -> [(Int, QueryError)] {
+    mutating func runBatch(_ sql: String, rows: [ArraySlice<SQLValue?>]) throws -> [(Int, QueryError)] {
         guard let handle, let db = handle.db else { throw SQLiteHandle.closedError(sql: sql) }
         let query = SQLQuery(sql: sql)
         let cached: CachedStatement
