@@ -232,19 +232,24 @@ extension SQLiteDriver.Connection.Core {
         }
     }
 
+    /// Reads a column through its `sqlite3_value`: one column lookup per cell instead of one
+    /// per call (type, then value, then length). The value is "unprotected" (no SQLite mutex
+    /// held), which is safe here: connections are opened with `SQLITE_OPEN_NOMUTEX` and every
+    /// call runs under this connection's own lock, so nothing else touches the statement.
     private static func read(_ statement: OpaquePointer, column: Int32) -> SQLValue {
-        switch sqlite3_column_type(statement, column) {
+        guard let value = sqlite3_column_value(statement, column) else { return .null }
+        switch sqlite3_value_type(value) {
         case SQLITE_INTEGER:
-            return .integer(sqlite3_column_int64(statement, column))
+            return .integer(sqlite3_value_int64(value))
         case SQLITE_FLOAT:
-            return .real(sqlite3_column_double(statement, column))
+            return .real(sqlite3_value_double(value))
         case SQLITE_TEXT:
-            guard let text = sqlite3_column_text(statement, column) else { return .text("") }
-            let count = Int(sqlite3_column_bytes(statement, column))
+            guard let text = sqlite3_value_text(value) else { return .text("") }
+            let count = Int(sqlite3_value_bytes(value))
             return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
         case SQLITE_BLOB:
-            let pointer = sqlite3_column_blob(statement, column)
-            let count = Int(sqlite3_column_bytes(statement, column))
+            let pointer = sqlite3_value_blob(value)
+            let count = Int(sqlite3_value_bytes(value))
             guard let pointer, count > 0 else { return .blob([]) }
             return .blob(Array(UnsafeRawBufferPointer(start: pointer, count: count)))
         default:
