@@ -40,7 +40,8 @@ public enum SQLTokenizer {
     }
 
     /// Calls `body` with the bytes of the statement's first word, skipping whitespace,
-    /// comments and `(`, or with `nil` when something else comes first. Builds nothing.
+    /// comments and `(`, or with `nil` when something else comes first. Builds nothing; the
+    /// bytes are valid only during the call.
     static func withLeadingWord<Result>(_ sql: String, _ body: (Slice<UnsafeBufferPointer<UInt8>>?) -> Result) -> Result {
         withLexer(sql) { lexer in
             while let span = lexer.nextSpan() {
@@ -60,7 +61,8 @@ public enum SQLTokenizer {
     }
 
     /// Calls `body` with each token's kind and UTF-8 bytes, without making a `String` per
-    /// token: for renderers that copy most tokens through unchanged.
+    /// token: for renderers that copy most tokens through unchanged. The bytes are `sql`'s own
+    /// storage, valid only during the call: copy what must be kept.
     static func forEachSpan(_ sql: String, _ body: (SQLToken.Kind, Slice<UnsafeBufferPointer<UInt8>>, Int) -> Void) {
         withLexer(sql) { lexer in
             while let span = lexer.nextSpan() {
