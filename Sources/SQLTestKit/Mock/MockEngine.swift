@@ -73,13 +73,20 @@ struct MockEngine {
     // MARK: - Deciding
 
     mutating func decide(_ statement: LoggedStatement, strict: Bool) -> Decision {
-        // The common case first: one exact rule for this SQL, no argument matchers, free to run.
         let sql = sqlText(of: statement)
-        if normalizedIndex.isEmpty, scannedRules.isEmpty, case .one(let id) = exactIndex[sql],
-           rules[id].expectation.arguments == nil, isEligible(id) {
-            return answer(id, for: statement)
+        let candidates: [Int]
+        if normalizedIndex.isEmpty, scannedRules.isEmpty {
+            // Only exact rules: the statement as sent, else its expanded form, each looked up
+            // once. The common case — one rule, no argument matchers, free to run — answers here.
+            var hit = exactIndex[sql]
+            if hit == nil, !statement.arguments.isEmpty { hit = exactIndex[expandedSQL(of: statement)] }
+            if case .one(let id)? = hit, rules[id].expectation.arguments == nil, isEligible(id) {
+                return answer(id, for: statement)
+            }
+            candidates = hit?.all ?? []
+        } else {
+            candidates = matchingRules(statement, sql: sql)
         }
-        let candidates = matchingRules(statement, sql: sql)
         let argumentMatches = candidates.count == 1 && rules[candidates[0]].expectation.arguments == nil
             ? candidates : candidates.filter { argumentsMatch(rules[$0].expectation.arguments, statement.arguments) }
 
@@ -127,14 +134,10 @@ struct MockEngine {
         return .refuse(problem)
     }
 
-    /// Rules whose SQL matches, in declaration order. Exact and normalized matches come from
-    /// indexes; only regex and predicate rules are scanned.
+    /// Rules whose SQL matches, in declaration order, when the script has more than exact
+    /// rules. Exact and normalized matches come from indexes; only regex and predicate rules
+    /// are scanned.
     private mutating func matchingRules(_ statement: LoggedStatement, sql: String) -> [Int] {
-        if normalizedIndex.isEmpty, scannedRules.isEmpty {
-            // Only exact rules: the index's own array, no new one.
-            if let hit = exactIndex[sql] { return hit.all }
-            return statement.arguments.isEmpty ? [] : exactIndex[expandedSQL(of: statement)]?.all ?? []
-        }
         // A script matching the statement as sent wins over one matching its expanded form,
         // which is only computed when the first finds nothing.
         var found: [Int] = []

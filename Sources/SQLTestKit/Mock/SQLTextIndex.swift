@@ -8,10 +8,11 @@ struct SQLTextIndex<Value> {
     private var entries: [Int: (text: String, value: Value)] = [:]
     /// Texts whose hash another text already holds (a 64-bit collision: kept for correctness).
     private var collided: [String: Value] = [:]
-    /// The hash of a text: `hashValue`, or a weaker one in tests that need collisions.
+    /// The hash of a text: ``StableHash/textHash(_:)``, or a weaker one in tests that need
+    /// collisions.
     private let hash: @Sendable (String) -> Int
 
-    init(hash: @escaping @Sendable (String) -> Int = { $0.hashValue }) {
+    init(hash: @escaping @Sendable (String) -> Int = StableHash.textHash) {
         self.hash = hash
     }
 
