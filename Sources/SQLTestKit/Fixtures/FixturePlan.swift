@@ -125,6 +125,7 @@ struct FixturePlan: Sendable {
             var explained: Set<String> = []
             let rowIndex = load.rows.count
             let problemsBefore = problems.count
+            let referencesBefore = references.count
             // Fields are read where they are: copying each (its key and value) out of the row
             // retained and released two objects per cell.
             row.fields.withUnsafeBufferPointer { fields in
@@ -193,7 +194,9 @@ struct FixturePlan: Sendable {
             }
             // A label gives the row its key unless the row sets one.
             if let label = row.label, let position = derivedKeyPosition, load.values[base + position] == nil,
-               !references.contains(where: { $0.row == rowIndex && $0.foreignKey.columns.contains(table.columns[position].name) }) {
+               // Only this row's references (the last ones added): scanning them all made a
+               // large file of labelled rows with references quadratic.
+               !references[referencesBefore...].contains(where: { $0.foreignKey.columns.contains(table.columns[position].name) }) {
                 switch table.columns[position].kind {
                 case .text: load.values[base + position] = .text(label); derivedKeyRows.insert(rowIndex)
                 case .integer, .numeric, .any: load.values[base + position] = .integer(FixtureSet.derivedID(for: label)); derivedKeyRows.insert(rowIndex)
