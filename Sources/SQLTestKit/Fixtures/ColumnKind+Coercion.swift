@@ -65,12 +65,12 @@ extension ColumnKind {
     /// Exact: the digits fit a `Double` without rounding, so does the power of ten, and one
     /// IEEE division rounds correctly (Clinger's fast path).
     static func simpleDecimal(_ text: String) -> Double? {
-        // A buffer of the string's bytes (small strings included) scans faster than `utf8`.
-        if let value = text.utf8.withContiguousStorageIfAvailable(simpleDecimal) { return value }
-        return simpleDecimal(Array(text.utf8)[...])
+        // The string's own bytes (small strings included) scan faster than `utf8`.
+        var text = text
+        return text.withUTF8(simpleDecimal)
     }
 
-    private static func simpleDecimal(_ bytes: some Collection<UInt8>) -> Double? {
+    private static func simpleDecimal(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         var digits: UInt64 = 0
         var digitCount = 0
         var fractionDigits = 0

@@ -212,23 +212,18 @@ extension SQLiteDriver.Connection.Core {
                                  suggestion: "bind nil for a missing value, or store NaN as text if it matters")
             }
             return sqlite3_bind_double(statement, index, real)
-        case .text(let text):
-            // A native string's own bytes; a bridged one is copied to contiguous storage first.
-            if let code = text.utf8.withContiguousStorageIfAvailable({ Self.bindText($0, at: index, to: statement) }) { return code }
-            var copy = text
-            return copy.withUTF8 { Self.bindText($0, at: index, to: statement) }
+        case .text(var text):
+            return text.withUTF8 { bytes in
+                guard let base = bytes.baseAddress, bytes.count > 0 else {
+                    return sqltestkit_bind_text(statement, index, "", 0)
+                }
+                return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                    sqltestkit_bind_text(statement, index, $0, Int32(bytes.count))
+                }
+            }
         case .blob(let bytes):
             guard !bytes.isEmpty else { return sqlite3_bind_zeroblob(statement, index, 0) }
             return bytes.withUnsafeBytes { sqltestkit_bind_blob(statement, index, $0.baseAddress, Int32($0.count)) }
-        }
-    }
-
-    private static func bindText(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32, to statement: OpaquePointer) -> Int32 {
-        guard let base = bytes.baseAddress, bytes.count > 0 else {
-            return sqltestkit_bind_text(statement, index, "", 0)
-        }
-        return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-            sqltestkit_bind_text(statement, index, $0, Int32(bytes.count))
         }
     }
 

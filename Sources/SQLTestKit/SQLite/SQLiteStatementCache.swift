@@ -3,7 +3,6 @@ import SQLTestKitSQLite
 /// A prepared statement kept for reuse, with what SQLTestKit learnt about it when preparing.
 final class CachedStatement {
     let statement: OpaquePointer
-    let kind: StatementKind
     let parameterCount: Int
     /// Column names, rebuilt when SQLite re-prepares the statement after a schema change.
     private var columns: ResultColumns?
@@ -11,14 +10,13 @@ final class CachedStatement {
     var lastUse: UInt64 = 0
 
     /// Whether the statement changes rows (rows affected are read after it) and whether it
-    /// inserts (the last insert id is read too): decided once, so running the statement does
-    /// not copy and compare `kind` each time.
+    /// inserts (the last insert id is read too): decided once from its kind, so running the
+    /// statement does not copy and compare a `StatementKind` each time.
     let changesRows: Bool
     let inserts: Bool
 
     init(statement: OpaquePointer, kind: StatementKind) {
         self.statement = statement
-        self.kind = kind
         switch kind {
         case .insert: (changesRows, inserts) = (true, true)
         case .update, .delete: (changesRows, inserts) = (true, false)
