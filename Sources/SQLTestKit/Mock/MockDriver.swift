@@ -153,20 +153,8 @@ public final class MockDriver: DatabaseDriver {
     // MARK: - Answering
 
     func answer(_ query: SQLQuery, connectionID: Int, depth: Int) throws -> QueryResult {
-        let statement = log.record(query, dialect: dialect, connectionID: connectionID, transactionDepth: depth)
-        return try engine.withLock { engine in
-            switch engine.decide(statement, strict: isStrict) {
-            case .refuse(let problem):
-                throw MockMismatch(problem: problem)
-            case .answer(let answer):
-                if var error = answer.error {
-                    error.sql = statement.sql
-                    error.arguments = statement.arguments
-                    throw error
-                }
-                return engine.result(of: answer, for: statement)
-            }
+        try engine.withLock { engine in
+            try engine.respond(to: query, dialect: dialect, connectionID: connectionID, depth: depth, strict: isStrict, log: log)
         }
     }
 }
-

@@ -7,6 +7,9 @@ struct MockEngine {
         var uses = 0
         /// The ordered group and position in it, for rules declared with `expectInOrder`.
         var group: Int?
+        /// An exact rule's statement kind: a statement matching its text is of the same kind,
+        /// so the common case logs it without classifying it again.
+        var kind: StatementKind?
     }
 
     /// What to do with a statement.
@@ -50,6 +53,7 @@ struct MockEngine {
         rules.append(Rule(expectation: expectation, group: group))
         switch expectation.matcher.rule {
         case .exact(let sql):
+            rules[id].kind = StatementKind(sql: sql)
             exactIndex.update(sql) { $0?.appending(id) ?? .one(id) }
         case .normalized(_, let form): normalizedIndex.update(form) { $0?.appending(id) ?? .one(id) }
         case .regex, .predicate: scannedRules.append(id)
@@ -72,21 +76,44 @@ struct MockEngine {
 
     // MARK: - Deciding
 
-    mutating func decide(_ statement: LoggedStatement, strict: Bool) -> Decision {
-        let sql = sqlText(of: statement)
-        let candidates: [Int]
+    /// Logs `query` and answers it or throws: the one call per statement, made under the
+    /// driver's mutex, so the log's order is the order statements were decided in.
+    mutating func respond(to query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, depth: Int, strict: Bool,
+                          log: StatementLog) throws -> QueryResult {
+        var exactCandidates: [Int]?
         if normalizedIndex.isEmpty, scannedRules.isEmpty {
             // Only exact rules: the statement as sent, else its expanded form, each looked up
-            // once. The common case — one rule, no argument matchers, free to run — answers here.
-            var hit = exactIndex[sql]
-            if hit == nil, !statement.arguments.isEmpty { hit = exactIndex[expandedSQL(of: statement)] }
-            if case .one(let id)? = hit, rules[id].expectation.arguments == nil, isEligible(id) {
-                return answer(id, for: statement)
+            // once. The common case — one rule, no argument matchers, free to run — is logged
+            // with the rule's kind and answered here, with no decision built.
+            var hit = exactIndex[sqlText(of: query, dialect: dialect)]
+            if hit == nil, !query.arguments.isEmpty { hit = exactIndex[expandedSQL(of: query, dialect: dialect)] }
+            if case .one(let id)? = hit, let kind = rules[id].kind, rules[id].expectation.arguments == nil,
+               rules[id].expectation.count != .never, isEligible(id) {
+                log.append(query, dialect: dialect, connectionID: connectionID, transactionDepth: depth, kind: kind)
+                rules[id].uses += 1
+                let answer = min(rules[id].uses, rules[id].expectation.answers.count) - 1
+                // Read the answer's parts in place: copying the whole answer retains all of it.
+                if rules[id].expectation.answers[answer].error != nil {
+                    return try result(of: rules[id].expectation.answers[answer], kind: kind, query: query, dialect: dialect)
+                }
+                return result(rows: rules[id].expectation.answers[answer].rows, rowsAffected: rules[id].expectation.answers[answer].rowsAffected,
+                              lastInsertID: rules[id].expectation.answers[answer].lastInsertID, kind: kind, query: query)
             }
-            candidates = hit?.all ?? []
-        } else {
-            candidates = matchingRules(statement, sql: sql)
+            exactCandidates = hit?.all ?? []
         }
+        let statement = log.record(query, dialect: dialect, connectionID: connectionID, transactionDepth: depth)
+        switch decide(statement, strict: strict, exactCandidates: exactCandidates) {
+        case .refuse(let problem):
+            throw MockMismatch(problem: problem)
+        case .answer(let answer):
+            return try result(of: answer, kind: statement.kind, query: query, dialect: dialect)
+        }
+    }
+
+    /// What to do with `statement`. `exactCandidates` are the rules already found when the
+    /// script has only exact rules; otherwise every index and scanned rule is consulted.
+    mutating func decide(_ statement: LoggedStatement, strict: Bool, exactCandidates: [Int]? = nil) -> Decision {
+        let candidates = exactCandidates ?? matchingRules(statement, sql: sqlText(of: statement.query, dialect: statement.dialect))
         let argumentMatches = candidates.count == 1 && rules[candidates[0]].expectation.arguments == nil
             ? candidates : candidates.filter { argumentsMatch(rules[$0].expectation.arguments, statement.arguments) }
 
@@ -143,17 +170,17 @@ struct MockEngine {
         var found: [Int] = []
         if !exactIndex.isEmpty {
             found += exactIndex[sql]?.all ?? []
-            if found.isEmpty, !statement.arguments.isEmpty { found += exactIndex[expandedSQL(of: statement)]?.all ?? [] }
+            if found.isEmpty, !statement.arguments.isEmpty { found += exactIndex[expandedSQL(of: statement.query, dialect: statement.dialect)]?.all ?? [] }
         }
         if !normalizedIndex.isEmpty {
             let before = found.count
             found += normalizedIndex[SQLTokenizer.normalize(sql)]?.all ?? []
             if found.count == before, !statement.arguments.isEmpty {
-                found += normalizedIndex[SQLTokenizer.normalize(expandedSQL(of: statement))]?.all ?? []
+                found += normalizedIndex[SQLTokenizer.normalize(expandedSQL(of: statement.query, dialect: statement.dialect))]?.all ?? []
             }
         }
         if !scannedRules.isEmpty {
-            let expanded = expandedSQL(of: statement)
+            let expanded = expandedSQL(of: statement.query, dialect: statement.dialect)
             for id in scannedRules {
                 switch rules[id].expectation.matcher.rule {
                 case .regex(let regex):
@@ -169,13 +196,12 @@ struct MockEngine {
         return found
     }
 
-    /// `statement`'s SQL in the dialect's form, as ``LoggedStatement/sql`` gives it, from a
+    /// `query`'s SQL in `dialect`'s form, as ``LoggedStatement/sql`` gives it, from a
     /// template kept per SQL text when the dialect rewrites placeholders.
-    private mutating func sqlText(of statement: LoggedStatement) -> String {
-        let query = statement.query
-        if statement.dialect == .sqlite || !query.identifierSpans.isEmpty { return statement.sql }
-        if statement.dialect == .mysql { return query.sql }
-        return template(for: query, dialect: statement.dialect).render(expanding: nil, dialect: statement.dialect)
+    private mutating func sqlText(of query: SQLQuery, dialect: DatabaseDialect) -> String {
+        if dialect == .sqlite || !query.identifierSpans.isEmpty { return query.sql(for: dialect) }
+        if dialect == .mysql { return query.sql }
+        return template(for: query, dialect: dialect).render(expanding: nil, dialect: dialect)
     }
 
     private mutating func template(for query: SQLQuery, dialect: DatabaseDialect) -> RenderTemplate {
@@ -186,12 +212,11 @@ struct MockEngine {
         return template
     }
 
-    /// `statement` with its arguments written in, as ``LoggedStatement/expandedSQL`` gives it,
+    /// `query` with its arguments written in, as ``LoggedStatement/expandedSQL`` gives it,
     /// from a template kept per SQL text.
-    private mutating func expandedSQL(of statement: LoggedStatement) -> String {
-        let query = statement.query
-        guard query.identifierSpans.isEmpty else { return statement.expandedSQL }
-        return template(for: query, dialect: statement.dialect).render(expanding: query.arguments, dialect: statement.dialect)
+    private mutating func expandedSQL(of query: SQLQuery, dialect: DatabaseDialect) -> String {
+        guard query.identifierSpans.isEmpty else { return query.expandedSQL(for: dialect) }
+        return template(for: query, dialect: dialect).render(expanding: query.arguments, dialect: dialect)
     }
 
     private func argumentsMatch(_ matchers: [ArgumentMatcher]?, _ arguments: [SQLValue]) -> Bool {
@@ -223,24 +248,34 @@ struct MockEngine {
 
     // MARK: - Answers
 
-    /// The result of an answer for this statement: rows as given; rows affected and insert
-    /// keys filled in as a real database would when the answer leaves them open.
-    mutating func result(of answer: MockAnswer, for statement: LoggedStatement) -> QueryResult {
-        let kind = statement.kind
+    /// The result of an answer for a statement of `kind`: rows as given; rows affected and
+    /// insert keys filled in as a real database would when the answer leaves them open. An
+    /// answer that is an error is thrown, carrying the statement's SQL and arguments.
+    private mutating func result(of answer: MockAnswer, kind: StatementKind, query: SQLQuery, dialect: DatabaseDialect) throws -> QueryResult {
+        if var error = answer.error {
+            error.sql = query.sql(for: dialect)
+            error.arguments = query.arguments
+            throw error
+        }
+        return result(rows: answer.rows, rowsAffected: answer.rowsAffected, lastInsertID: answer.lastInsertID, kind: kind, query: query)
+    }
+
+    /// The result of an answer's parts (see ``result(of:kind:query:dialect:)``).
+    private mutating func result(rows: [ResultRow], rowsAffected: Int?, lastInsertID: Int64?, kind: StatementKind, query: SQLQuery) -> QueryResult {
         switch kind {
         case .insert:
-            let affected = answer.rowsAffected ?? max(1, answer.rows.count)
+            let affected = rowsAffected ?? max(1, rows.count)
             var key: Int64?
             if affected > 0 {
-                let table = SQLTokenizer.insertTarget(statement.query.sql) ?? ""
-                key = answer.lastInsertID ?? ((lastKeys[table] ?? 0) + Int64(affected))
+                let table = SQLTokenizer.insertTarget(query.sql) ?? ""
+                key = lastInsertID ?? ((lastKeys[table] ?? 0) + Int64(affected))
                 lastKeys[table] = max(lastKeys[table] ?? 0, key!)
             }
-            return QueryResult(rows: answer.rows, rowsAffected: affected, lastInsertID: key)
+            return QueryResult(rows: rows, rowsAffected: affected, lastInsertID: key)
         case .update, .delete:
-            return QueryResult(rows: answer.rows, rowsAffected: answer.rowsAffected ?? answer.rows.count)
+            return QueryResult(rows: rows, rowsAffected: rowsAffected ?? rows.count)
         default:
-            return QueryResult(rows: answer.rows, rowsAffected: answer.rowsAffected ?? 0, lastInsertID: answer.lastInsertID)
+            return QueryResult(rows: rows, rowsAffected: rowsAffected ?? 0, lastInsertID: lastInsertID)
         }
     }
 

@@ -3,11 +3,22 @@
 /// The mock looks every statement up by its text, and scripted texts tend to share long
 /// prefixes (`SELECT … WHERE id = 1`, `… = 2`, …). A `[String: Value]` compares the whole
 /// text at every occupied slot it probes; this keeps each text's hash next to it, so a lookup
-/// hashes once and compares one text, the one whose hash matches.
+/// hashes once and compares only texts whose full hash matches (one, short of a collision).
+///
+/// The table is open-addressed over the texts' own hashes: a `Dictionary` keyed by the hash
+/// would hash that hash again with `Hasher` on every lookup.
 struct SQLTextIndex<Value> {
-    private var entries: [Int: (text: String, value: Value)] = [:]
-    /// Texts whose hash another text already holds (a 64-bit collision: kept for correctness).
-    private var collided: [String: Value] = [:]
+    private struct Entry {
+        var hash: Int
+        var text: String
+        var value: Value
+    }
+
+    /// The entries in insertion order; slots point into it.
+    private var entries: [Entry] = []
+    /// Positions in `entries`, -1 for an empty slot. The count is a power of two at least
+    /// twice the number of entries, probed linearly from the hash's low bits.
+    private var slots: [Int32] = []
     /// The hash of a text: ``StableHash/textHash(_:)``, or a weaker one in tests that need
     /// collisions.
     private let hash: @Sendable (String) -> Int
@@ -17,30 +28,54 @@ struct SQLTextIndex<Value> {
     }
 
     var isEmpty: Bool { entries.isEmpty }
-    var count: Int { entries.count + collided.count }
+    var count: Int { entries.count }
 
     subscript(text: String) -> Value? {
-        if let entry = entries[hash(text)], entry.text == text { return entry.value }
-        return collided.isEmpty ? nil : collided[text]
+        guard !entries.isEmpty else { return nil }
+        let position = find(text, hash: hash(text))
+        return position.entry.map { entries[$0].value }
     }
 
     /// Sets the value for `text`, or changes the one it has: `update` receives `nil` when
     /// there is none yet.
     mutating func update(_ text: String, _ update: (Value?) -> Value) {
         let hash = self.hash(text)
-        if let entry = entries[hash] {
-            if entry.text == text {
-                entries[hash] = (text, update(entry.value))
-            } else {
-                collided[text] = update(collided[text])
-            }
-        } else {
-            entries[hash] = (text, update(nil))
+        if !entries.isEmpty, let existing = find(text, hash: hash).entry {
+            entries[existing].value = update(entries[existing].value)
+            return
         }
+        if (entries.count + 1) * 2 > slots.count { grow() }
+        let slot = find(text, hash: hash).slot
+        slots[slot] = Int32(entries.count)
+        entries.append(Entry(hash: hash, text: text, value: update(nil)))
     }
 
     mutating func removeAll() {
         entries.removeAll()
-        collided.removeAll()
+        slots.removeAll()
+    }
+
+    /// The entry holding `text`, or `nil` and the empty slot where it would go.
+    private func find(_ text: String, hash: Int) -> (entry: Int?, slot: Int) {
+        let mask = slots.count - 1
+        var slot = hash & mask
+        while true {
+            let position = Int(slots[slot])
+            if position < 0 { return (nil, slot) }
+            if entries[position].hash == hash, entries[position].text == text { return (position, slot) }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Doubles the slots (16 at first) and puts every entry back.
+    private mutating func grow() {
+        let capacity = max(16, slots.count * 2)
+        slots = Array(repeating: -1, count: capacity)
+        let mask = capacity - 1
+        for (position, entry) in entries.enumerated() {
+            var slot = entry.hash & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(position)
+        }
     }
 }

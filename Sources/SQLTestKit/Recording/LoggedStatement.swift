@@ -22,12 +22,18 @@ public struct LoggedStatement: Sendable, Hashable {
     public var kind: StatementKind
 
     public init(sequence: Int, query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, transactionDepth: Int) {
+        self.init(sequence: sequence, query: query, dialect: dialect, connectionID: connectionID, transactionDepth: transactionDepth,
+                  kind: StatementKind(sql: query.sql))
+    }
+
+    /// An entry whose kind is already known (the mock takes it from the script that matched).
+    init(sequence: Int, query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, transactionDepth: Int, kind: StatementKind) {
         self.sequence = sequence
         self.query = query
         self.dialect = dialect
         self.connectionID = connectionID
         self.transactionDepth = transactionDepth
-        self.kind = StatementKind(sql: query.sql)
+        self.kind = kind
     }
 
     /// The SQL text in the dialect's form, placeholders unexpanded.

@@ -21,7 +21,7 @@ public final class StatementLog: Sendable {
 
         static let chunkSize = 4096
 
-        mutating func append(_ entry: LoggedStatement) {
+        mutating func append(_ entry: consuming LoggedStatement) {
             if chunks.isEmpty {
                 // The first chunk grows as an array does (most tests log a few statements);
                 // later ones are allocated whole.
@@ -67,6 +67,14 @@ public final class StatementLog: Sendable {
             entry.sequence = state.count + 1
             state.append(entry)
             return entry
+        }
+    }
+
+    /// Appends a statement whose kind is known, without handing back a copy of the entry.
+    func append(_ query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, transactionDepth: Int, kind: StatementKind) {
+        state.withLock { state in
+            state.append(LoggedStatement(sequence: state.count + 1, query: query, dialect: dialect, connectionID: connectionID,
+                                         transactionDepth: transactionDepth, kind: kind))
         }
     }
 
