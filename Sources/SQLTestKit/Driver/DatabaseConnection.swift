@@ -87,13 +87,17 @@ extension DatabaseConnection {
     /// The rows a statement returns.
     nonisolated(nonsending)
     public func fetchAll(_ query: SQLQuery) async throws -> [ResultRow] {
-        try await execute(query).rows
+        // When `execute` would run the statement unchanged, call `run` directly: each async
+        // call level costs about 35 ns, a tenth of a mock statement.
+        if transactionState.runsStatementsUnchanged { return try await run(query).rows }
+        return try await execute(query).rows
     }
 
     /// The first row a statement returns, or `nil` when it returns none.
     nonisolated(nonsending)
     public func fetchOne(_ query: SQLQuery) async throws -> ResultRow? {
-        try await execute(query).rows.first
+        if transactionState.runsStatementsUnchanged { return try await run(query).rows.first }
+        return try await execute(query).rows.first
     }
 
     /// The rows a statement returns, each decoded into `type`.

@@ -7,9 +7,13 @@ struct MockEngine {
         var uses = 0
         /// The ordered group and position in it, for rules declared with `expectInOrder`.
         var group: Int?
-        /// An exact rule's statement kind: a statement matching its text is of the same kind,
-        /// so the common case logs it without classifying it again.
-        var kind: StatementKind?
+        /// For an exact rule that needs no decision beyond "not used up" — no argument matchers,
+        /// no group, no error among its answers, not `.never` — the kind of statement its text
+        /// is: a statement matching the text is of the same kind, so it is logged without being
+        /// classified again. `nil` for every other rule.
+        var plainKind: StatementKind?
+        /// How many uses it allows, read without going through its count.
+        var maximumUses: Int
     }
 
     /// What to do with a statement.
@@ -50,10 +54,12 @@ struct MockEngine {
 
     mutating func add(_ expectation: MockExpectation, group: Int? = nil) {
         let id = rules.count
-        rules.append(Rule(expectation: expectation, group: group))
+        rules.append(Rule(expectation: expectation, group: group, maximumUses: expectation.count.maximum))
         switch expectation.matcher.rule {
         case .exact(let sql):
-            rules[id].kind = StatementKind(sql: sql)
+            if expectation.arguments == nil, group == nil, expectation.count != .never, !expectation.answers.contains(where: { $0.error != nil }) {
+                rules[id].plainKind = StatementKind(sql: sql)
+            }
             exactIndex.update(sql) { $0?.appending(id) ?? .one(id) }
         case .normalized(_, let form): normalizedIndex.update(form) { $0?.appending(id) ?? .one(id) }
         case .regex, .predicate: scannedRules.append(id)
@@ -83,19 +89,15 @@ struct MockEngine {
         var exactCandidates: [Int]?
         if normalizedIndex.isEmpty, scannedRules.isEmpty {
             // Only exact rules: the statement as sent, else its expanded form, each looked up
-            // once. The common case — one rule, no argument matchers, free to run — is logged
-            // with the rule's kind and answered here, with no decision built.
+            // once. The common case — one plain rule, not used up — is logged with the rule's
+            // kind and answered here, with no decision built.
             var hit = exactIndex[sqlText(of: query, dialect: dialect)]
             if hit == nil, !query.arguments.isEmpty { hit = exactIndex[expandedSQL(of: query, dialect: dialect)] }
-            if case .one(let id)? = hit, let kind = rules[id].kind, rules[id].expectation.arguments == nil,
-               rules[id].expectation.count != .never, isEligible(id) {
+            if case .one(let id)? = hit, let kind = rules[id].plainKind, rules[id].uses < rules[id].maximumUses {
                 log.append(query, dialect: dialect, connectionID: connectionID, transactionDepth: depth, kind: kind)
                 rules[id].uses += 1
-                let answer = min(rules[id].uses, rules[id].expectation.answers.count) - 1
                 // Read the answer's parts in place: copying the whole answer retains all of it.
-                if rules[id].expectation.answers[answer].error != nil {
-                    return try result(of: rules[id].expectation.answers[answer], kind: kind, query: query, dialect: dialect)
-                }
+                let answer = min(rules[id].uses, rules[id].expectation.answers.count) - 1
                 return result(rows: rules[id].expectation.answers[answer].rows, rowsAffected: rules[id].expectation.answers[answer].rowsAffected,
                               lastInsertID: rules[id].expectation.answers[answer].lastInsertID, kind: kind, query: query)
             }
@@ -225,7 +227,7 @@ struct MockEngine {
     }
 
     private func isExhausted(_ id: Int) -> Bool {
-        rules[id].uses >= rules[id].expectation.count.maximum && rules[id].expectation.count != .never
+        rules[id].uses >= rules[id].maximumUses && rules[id].expectation.count != .never
     }
 
     /// Not exhausted, and — in an ordered group — every rule declared before it is satisfied.

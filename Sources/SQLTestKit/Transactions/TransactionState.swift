@@ -65,6 +65,10 @@ public final class TransactionState: Sendable {
         }
     }
 
+    /// Whether ``DatabaseConnection/execute(_:)`` would run any statement as it is: no test
+    /// transaction is open and the connection is not broken. One atomic load.
+    var runsStatementsUnchanged: Bool { !needsInterception.load(ordering: .acquiring) }
+
     /// How many transactions and savepoints SQLTestKit has open on this connection.
     public var depth: Int { openLevels.load(ordering: .acquiring) }
 
@@ -79,7 +83,7 @@ public final class TransactionState: Sendable {
     /// Decides what `execute` does with `query`. Outside a test transaction this is one lock
     /// and a check; inside one, transaction control is turned into savepoint operations.
     func intercept(_ query: SQLQuery) throws -> Interception {
-        guard needsInterception.load(ordering: .acquiring) else { return .run }
+        guard !runsStatementsUnchanged else { return .run }
         let (broken, inTest) = state.withLock { ($0.brokenReason, $0.testLevel != nil) }
         if let broken {
             throw QueryError(code: .misuse, message: "this connection cannot be used any more: \(broken)",

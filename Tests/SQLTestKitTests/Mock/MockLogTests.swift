@@ -50,6 +50,27 @@ struct MockLogTests {
         #expect(entries[1].description == "#2 [connection 1, depth 1] INSERT INTO t(x) VALUES (1)")
     }
 
+    @Test func scriptedStatementsAreLoggedWithTheirKind() async throws {
+        // A statement an exact script answers takes its kind from the script; as sent, by
+        // expanded form and by the dialect's placeholders, it must be the statement's own kind.
+        let mock = MockDriver(dialect: .postgres, strict: true)
+        mock.script("INSERT INTO book(title) VALUES ($1)", rows: [], count: .always)
+        mock.script("UPDATE book SET title = 'Dune' WHERE id = 7", answer: .affected(1))
+        mock.script("SELECT title FROM book WHERE id = $1", rows: [["title": "Dune"]])
+        mock.script("WITH old AS (SELECT 1) DELETE FROM book", answer: .affected(2))
+        let db = try await mock.connect()
+        let first = try await db.execute("INSERT INTO book(title) VALUES (\("Dune"))")
+        let second = try await db.execute("INSERT INTO book(title) VALUES (\("Emma"))")
+        let update = try await db.execute("UPDATE book SET title = \("Dune") WHERE id = \(7)")
+        let rows = try await db.fetchAll("SELECT title FROM book WHERE id = \(7)")
+        let delete = try await db.execute("WITH old AS (SELECT 1) DELETE FROM book")
+        #expect(mock.log.statements.map(\.kind) == [.insert, .insert, .update, .select, .delete])
+        #expect([first.lastInsertID, second.lastInsertID] == [1, 2])
+        #expect([first.rowsAffected, second.rowsAffected, update.rowsAffected, delete.rowsAffected] == [1, 1, 1, 2])
+        #expect(try rows.map { try $0.decode("title", as: String.self) } == ["Dune"])
+        try mock.verify()
+    }
+
     @Test func filtersDropTransactionControlAndNoise() async throws {
         let mock = MockDriver()
         let db = try await mock.connect()

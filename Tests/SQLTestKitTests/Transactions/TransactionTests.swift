@@ -72,6 +72,27 @@ struct TransactionTests {
         #expect(try await db.fetchOne("SELECT count(*) FROM parent")?[0] == 1)
     }
 
+    @Test func aConnectionWhoseRollbackFailedRefusesEveryLaterStatement() async throws {
+        // Were it to go on, its statements would run outside the transaction they belong to.
+        let mock = MockDriver()
+        mock.script("ROLLBACK", answer: .error(.ioError, message: "disk I/O error"))
+        let db = try await mock.connect()
+        await #expect(throws: Boom.self) {
+            try await db.transaction { _ in throw Boom() }
+        }
+        let expected = "this connection cannot be used any more: rolling back after Boom() failed: SQLITE_IOERR (10): disk I/O error\n  SQL: ROLLBACK"
+        // Every way in is refused, the fetch conveniences included.
+        let fromExecute = await expectError(QueryError.self) { try await db.execute("SELECT 1") }
+        let fromFetchAll = await expectError(QueryError.self) { _ = try await db.fetchAll("SELECT 2") }
+        let fromFetchOne = await expectError(QueryError.self) { _ = try await db.fetchOne("SELECT 3") }
+        for error in [fromExecute, fromFetchAll, fromFetchOne] {
+            #expect(error?.message == expected)
+            #expect(error?.suggestion == "close it and open a new connection")
+        }
+        #expect(fromFetchOne?.sql == "SELECT 3")
+        #expect(mock.log.statements.map(\.sql) == ["BEGIN", "ROLLBACK"])
+    }
+
     @Test func testTransactionsAlwaysRollBackAndReturnTheResult() async throws {
         let db = try await makeDatabase("CREATE TABLE t(x)")
         let seen = try await db.testTransaction { db in
