@@ -25,41 +25,48 @@ enum DriverBenchmarks {
             return db
         }
         // One SQL text bound to new arguments each row: the driver's cached prepared statement.
-        let prepared = try await Harness.median(runs: harness.runs, setUp: freshDatabase) { db in
-            try await db.transaction { db in
-                for index in 0..<rowCount {
-                    try await db.execute(SQLQuery(sql: "INSERT INTO item(name, score, quantity) VALUES (?, ?, ?)",
-                                                  arguments: [.text(names[index % 100]), .real(Double(index) * 0.5), .integer(Int64(index))]))
+        let prepared = {
+            try await Harness.time(setUp: freshDatabase) { db in
+                try await db.transaction { db in
+                    for index in 0..<rowCount {
+                        try await db.execute(SQLQuery(sql: "INSERT INTO item(name, score, quantity) VALUES (?, ?, ?)",
+                                                      arguments: [.text(names[index % 100]), .real(Double(index) * 0.5), .integer(Int64(index))]))
+                    }
                 }
             }
         }
         // The idiomatic form: a query built by interpolation for every row.
-        let interpolated = try await Harness.median(runs: harness.runs, setUp: freshDatabase) { db in
-            try await db.transaction { db in
-                for index in 0..<rowCount {
-                    try await db.execute("INSERT INTO item(name, score, quantity) VALUES (\(names[index % 100]), \(Double(index) * 0.5), \(index))")
+        let interpolated = {
+            try await Harness.time(setUp: freshDatabase) { db in
+                try await db.transaction { db in
+                    for index in 0..<rowCount {
+                        try await db.execute("INSERT INTO item(name, score, quantity) VALUES (\(names[index % 100]), \(Double(index) * 0.5), \(index))")
+                    }
                 }
             }
         }
-        let raw = try await Harness.median(runs: harness.runs, setUp: {
-            let raw = RawSQLite()
-            raw.exec(schema)
-            return raw
-        }) { raw in
-            raw.exec("BEGIN")
-            let statement = raw.prepare("INSERT INTO item(name, score, quantity) VALUES (?, ?, ?)")
-            for index in 0..<rowCount {
-                raw.bindText(statement, 1, names[index % 100])
-                sqlite3_bind_double(statement, 2, Double(index) * 0.5)
-                sqlite3_bind_int64(statement, 3, Int64(index))
-                guard sqlite3_step(statement) == SQLITE_DONE else { fatalError("insert failed") }
-                sqlite3_reset(statement)
+        let raw = {
+            try await Harness.time(setUp: {
+                let raw = RawSQLite()
+                raw.exec(schema)
+                return raw
+            }) { raw in
+                raw.exec("BEGIN")
+                let statement = raw.prepare("INSERT INTO item(name, score, quantity) VALUES (?, ?, ?)")
+                for index in 0..<rowCount {
+                    raw.bindText(statement, 1, names[index % 100])
+                    sqlite3_bind_double(statement, 2, Double(index) * 0.5)
+                    sqlite3_bind_int64(statement, 3, Int64(index))
+                    guard sqlite3_step(statement) == SQLITE_DONE else { fatalError("insert failed") }
+                    sqlite3_reset(statement)
+                }
+                sqlite3_finalize(statement)
+                raw.exec("COMMIT")
             }
-            sqlite3_finalize(statement)
-            raw.exec("COMMIT")
         }
-        harness.compare("insert 100k rows, prepared, one transaction", ours: prepared, raw: raw, target: 1.3)
-        harness.compare("  same, query interpolated for every row", ours: interpolated, raw: raw, target: 1.3)
+        let timings = try await Harness.alternate(runs: harness.runs, [prepared, raw, interpolated])
+        harness.compare("insert 100k rows, prepared, one transaction", ours: timings[0], raw: timings[1], target: 1.3)
+        harness.compare("  same, query interpolated for every row", ours: timings[2], raw: timings[1], target: 1.3)
     }
 
     static let joinSQL = "SELECT book.id, book.title, book.price, book.author_id, author.name, author.born FROM book JOIN author ON author.id = book.author_id"
@@ -79,21 +86,26 @@ enum DriverBenchmarks {
             raw.exec(statement)
         }
         var checksum = 0
-        let ours = try await Harness.median(runs: harness.runs, setUp: {}) {
-            let rows = try await db.fetchAll(SQLQuery(sql: joinSQL))
-            checksum &+= rows.count
-        }
-        let rawTime = try await Harness.median(runs: harness.runs, setUp: {}) {
-            let statement = raw.prepare(joinSQL)
-            var values: [(Int64, String, Double, Int64, String, Int64)] = []
-            while sqlite3_step(statement) == SQLITE_ROW {
-                values.append((sqlite3_column_int64(statement, 0), raw.readText(statement, 1), sqlite3_column_double(statement, 2),
-                               sqlite3_column_int64(statement, 3), raw.readText(statement, 4), sqlite3_column_int64(statement, 5)))
+        let ours = {
+            try await Harness.time(setUp: {}) {
+                let rows = try await db.fetchAll(SQLQuery(sql: joinSQL))
+                checksum &+= rows.count
             }
-            sqlite3_finalize(statement)
-            checksum &+= values.count
         }
+        let rawTime = {
+            try await Harness.time(setUp: {}) {
+                let statement = raw.prepare(joinSQL)
+                var values: [(Int64, String, Double, Int64, String, Int64)] = []
+                while sqlite3_step(statement) == SQLITE_ROW {
+                    values.append((sqlite3_column_int64(statement, 0), raw.readText(statement, 1), sqlite3_column_double(statement, 2),
+                                   sqlite3_column_int64(statement, 3), raw.readText(statement, 4), sqlite3_column_int64(statement, 5)))
+                }
+                sqlite3_finalize(statement)
+                checksum &+= values.count
+            }
+        }
+        let timings = try await Harness.alternate(runs: harness.runs, [ours, rawTime])
         precondition(checksum == 2 * harness.runs * rowCount, "both sides must read every row")
-        harness.compare("select 100k rows of a 2-table join, all columns", ours: ours, raw: rawTime, target: 1.3)
+        harness.compare("select 100k rows of a 2-table join, all columns", ours: timings[0], raw: timings[1], target: 1.3)
     }
 }

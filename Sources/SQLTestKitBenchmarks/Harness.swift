@@ -1,7 +1,8 @@
 import Foundation
 
-/// Times work with `ContinuousClock` and reports medians. Each figure runs SQLTestKit's way
-/// and the raw SQLite C API's way alternately in the same process, so machine noise hits both.
+/// Times work with `ContinuousClock` and reports medians. A comparison times SQLTestKit's way
+/// and the raw SQLite C API's way alternately, one run of each per round, so drift in the
+/// shared machine's load hits both sides alike; its ratio is the median of the rounds' ratios.
 struct Harness {
     var runs: Int
     var filter: String?
@@ -20,22 +21,49 @@ struct Harness {
     /// Median of `runs` timings of `body`; `setUp` runs before each timing, untimed.
     static func median<State>(runs: Int, setUp: () async throws -> State, _ body: (State) async throws -> Void) async throws -> Duration {
         var timings: [Duration] = []
-        let clock = ContinuousClock()
         for _ in 0..<runs {
-            let state = try await setUp()
-            let start = clock.now
-            try await body(state)
-            timings.append(clock.now - start)
+            timings.append(try await time(setUp: setUp, body))
         }
-        timings.sort()
-        return timings[timings.count / 2]
+        return median(timings)
     }
 
-    /// Prints and records one comparison line.
-    mutating func compare(_ name: String, ours: Duration, raw: Duration, target: Double) {
-        let ratio = ours.seconds / raw.seconds
+    /// One timing of `body`, after an untimed `setUp`.
+    static func time<State>(setUp: () async throws -> State, _ body: (State) async throws -> Void) async throws -> Duration {
+        let state = try await setUp()
+        let clock = ContinuousClock()
+        let start = clock.now
+        try await body(state)
+        return clock.now - start
+    }
+
+    /// Times every side once per round, in turn, for `runs` rounds; returns each side's
+    /// timings in round order.
+    static func alternate(runs: Int, _ sides: [() async throws -> Duration]) async throws -> [[Duration]] {
+        var timings = Array(repeating: [Duration](), count: sides.count)
+        for _ in 0..<runs {
+            for (index, side) in sides.enumerated() {
+                timings[index].append(try await side())
+            }
+        }
+        return timings
+    }
+
+    static func median(_ timings: [Duration]) -> Duration {
+        timings.sorted()[timings.count / 2]
+    }
+
+    /// The median of the rounds' ratios `first / second`.
+    static func pairedRatio(_ first: [Duration], _ second: [Duration]) -> Double {
+        let ratios = zip(first, second).map { $0.seconds / $1.seconds }.sorted()
+        return ratios[ratios.count / 2]
+    }
+
+    /// Prints and records one comparison line from alternated timings (see ``alternate(runs:_:)``),
+    /// each divided by `per` (a per-item figure).
+    mutating func compare(_ name: String, ours: [Duration], raw: [Duration], per: Int = 1, target: Double) {
+        let ratio = Harness.pairedRatio(ours, raw)
         let verdict = ratio <= target ? "ok" : "OVER TARGET"
-        let line = "\(name.padding(toLength: 52, withPad: " ", startingAt: 0)) ours \(format(ours))  raw C \(format(raw))  ratio \(String(format: "%.2f", ratio))× (target ≤ \(target)×) \(verdict)"
+        let line = "\(name.padding(toLength: 52, withPad: " ", startingAt: 0)) ours \(format(Harness.median(ours) / per))  raw C \(format(Harness.median(raw) / per))  ratio \(String(format: "%.2f", ratio))× (target ≤ \(target)×) \(verdict)"
         print(line)
         lines.append(line)
     }

@@ -32,40 +32,45 @@ enum IsolationBenchmarks {
     static func isolation(_ harness: inout Harness) async throws {
         // One test's isolation: begin, one insert, one select, rollback — 10,000 times.
         let iterations = 10_000
-        let ours = try await Harness.median(runs: harness.runs, setUp: { () async throws -> any DatabaseConnection in
-            let db = try await SQLiteDriver.inMemory().connect()
-            try await db.executeScript(schema + smallSeed)
-            return db
-        }) { db in
-            for index in 0..<iterations {
-                try await db.testTransaction { db in
-                    try await db.execute("INSERT INTO review(book_id, reviewer, rating) VALUES (\(1), \("bench"), \(index % 5 + 1))")
-                    _ = try await db.fetchOne("SELECT count(*) FROM review WHERE book_id = \(1)")
+        let ours = {
+            try await Harness.time(setUp: { () async throws -> any DatabaseConnection in
+                let db = try await SQLiteDriver.inMemory().connect()
+                try await db.executeScript(schema + smallSeed)
+                return db
+            }) { db in
+                for index in 0..<iterations {
+                    try await db.testTransaction { db in
+                        try await db.execute("INSERT INTO review(book_id, reviewer, rating) VALUES (\(1), \("bench"), \(index % 5 + 1))")
+                        _ = try await db.fetchOne("SELECT count(*) FROM review WHERE book_id = \(1)")
+                    }
                 }
             }
         }
-        let raw = try await Harness.median(runs: harness.runs, setUp: { () -> RawSQLite in
-            let raw = RawSQLite()
-            raw.exec(schema + smallSeed)
-            return raw
-        }) { raw in
-            let begin = raw.prepare("BEGIN"), rollback = raw.prepare("ROLLBACK")
-            let insert = raw.prepare("INSERT INTO review(book_id, reviewer, rating) VALUES (?, ?, ?)")
-            let select = raw.prepare("SELECT count(*) FROM review WHERE book_id = ?")
-            for index in 0..<iterations {
-                sqlite3_step(begin); sqlite3_reset(begin)
-                sqlite3_bind_int64(insert, 1, 1)
-                raw.bindText(insert, 2, "bench")
-                sqlite3_bind_int64(insert, 3, Int64(index % 5 + 1))
-                sqlite3_step(insert); sqlite3_reset(insert)
-                sqlite3_bind_int64(select, 1, 1)
-                _ = sqlite3_step(select) == SQLITE_ROW ? sqlite3_column_int64(select, 0) : 0
-                sqlite3_reset(select)
-                sqlite3_step(rollback); sqlite3_reset(rollback)
+        let raw = {
+            try await Harness.time(setUp: { () -> RawSQLite in
+                let raw = RawSQLite()
+                raw.exec(schema + smallSeed)
+                return raw
+            }) { raw in
+                let begin = raw.prepare("BEGIN"), rollback = raw.prepare("ROLLBACK")
+                let insert = raw.prepare("INSERT INTO review(book_id, reviewer, rating) VALUES (?, ?, ?)")
+                let select = raw.prepare("SELECT count(*) FROM review WHERE book_id = ?")
+                for index in 0..<iterations {
+                    sqlite3_step(begin); sqlite3_reset(begin)
+                    sqlite3_bind_int64(insert, 1, 1)
+                    raw.bindText(insert, 2, "bench")
+                    sqlite3_bind_int64(insert, 3, Int64(index % 5 + 1))
+                    sqlite3_step(insert); sqlite3_reset(insert)
+                    sqlite3_bind_int64(select, 1, 1)
+                    _ = sqlite3_step(select) == SQLITE_ROW ? sqlite3_column_int64(select, 0) : 0
+                    sqlite3_reset(select)
+                    sqlite3_step(rollback); sqlite3_reset(rollback)
+                }
+                for statement in [begin, rollback, insert, select] { sqlite3_finalize(statement) }
             }
-            for statement in [begin, rollback, insert, select] { sqlite3_finalize(statement) }
         }
-        harness.compare("one test's isolation: begin, insert, select, rollback", ours: ours / iterations, raw: raw / iterations, target: 2)
+        let timings = try await Harness.alternate(runs: harness.runs, [ours, raw])
+        harness.compare("one test's isolation: begin, insert, select, rollback", ours: timings[0], raw: timings[1], per: iterations, target: 2)
 
         // Cloning templates.
         for (label, seed, clones) in [("~100 rows", smallSeed, 2_000), ("100k rows", largeSeed, 20)] {

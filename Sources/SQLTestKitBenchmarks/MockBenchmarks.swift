@@ -66,22 +66,27 @@ enum MockBenchmarks {
         // The mock against in-memory SQLite running the same SELECT.
         guard harness.wants("mock-vs-sqlite") else { return }
         let select = "SELECT id, name, email FROM user WHERE id = ?"
-        let mockTime = try await Harness.median(runs: harness.runs, setUp: { () async throws -> any DatabaseConnection in
-            let mock = MockDriver(strict: true)
-            mock.script(.exact(select), rows: [["id": 7, "name": "Ada", "email": "ada@example.com"]], count: .always)
-            return try await mock.connect()
-        }) { db in
-            for _ in 0..<statementsPerRun { _ = try await db.fetchOne(byKey) }
+        let mockTime = {
+            try await Harness.time(setUp: { () async throws -> any DatabaseConnection in
+                let mock = MockDriver(strict: true)
+                mock.script(.exact(select), rows: [["id": 7, "name": "Ada", "email": "ada@example.com"]], count: .always)
+                return try await mock.connect()
+            }) { db in
+                for _ in 0..<statementsPerRun { _ = try await db.fetchOne(byKey) }
+            }
         }
-        let sqliteTime = try await Harness.median(runs: harness.runs, setUp: { () async throws -> any DatabaseConnection in
-            let db = try await SQLiteDriver.inMemory().connect()
-            try await db.execute("CREATE TABLE user(id INTEGER PRIMARY KEY, name TEXT, email TEXT)")
-            try await db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) INSERT INTO user SELECT i, 'user ' || i, 'u' || i || '@example.com' FROM n")
-            return db
-        }) { db in
-            for _ in 0..<statementsPerRun { _ = try await db.fetchOne(byKey) }
+        let sqliteTime = {
+            try await Harness.time(setUp: { () async throws -> any DatabaseConnection in
+                let db = try await SQLiteDriver.inMemory().connect()
+                try await db.execute("CREATE TABLE user(id INTEGER PRIMARY KEY, name TEXT, email TEXT)")
+                try await db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) INSERT INTO user SELECT i, 'user ' || i, 'u' || i || '@example.com' FROM n")
+                return db
+            }) { db in
+                for _ in 0..<statementsPerRun { _ = try await db.fetchOne(byKey) }
+            }
         }
-        reportMockAgainstSQLite(&harness, "mock vs SQLite, SELECT by primary key", mock: mockTime, sqlite: sqliteTime, statements: statementsPerRun)
+        let byKeyTimings = try await Harness.alternate(runs: harness.runs, [mockTime, sqliteTime])
+        reportMockAgainstSQLite(&harness, "mock vs SQLite, SELECT by primary key", mock: byKeyTimings[0], sqlite: byKeyTimings[1], statements: statementsPerRun)
 
         // A data layer's list query: a join, a filter on an indexed key, ORDER BY, 10 rows.
         let listSQL = "SELECT book.id, book.title, book.price, author.name FROM book JOIN author ON author.id = book.author_id WHERE book.author_id = ? ORDER BY book.title LIMIT 20"
@@ -93,23 +98,29 @@ enum MockBenchmarks {
         // The mock answers with the rows SQLite gives, so both return the same thing.
         let listRows = try await listDatabase.fetchAll(listQuery)
         precondition(listRows.count == 10, "the list query returns 10 rows")
-        let listMock = try await Harness.median(runs: harness.runs, setUp: { () async throws -> any DatabaseConnection in
-            let mock = MockDriver(strict: true)
-            mock.script(.exact(listSQL), answer: .rows(listRows), count: .always)
-            return try await mock.connect()
-        }) { db in
-            for _ in 0..<statementsPerRun { _ = try await db.fetchAll(listQuery) }
+        let listMock = {
+            try await Harness.time(setUp: { () async throws -> any DatabaseConnection in
+                let mock = MockDriver(strict: true)
+                mock.script(.exact(listSQL), answer: .rows(listRows), count: .always)
+                return try await mock.connect()
+            }) { db in
+                for _ in 0..<statementsPerRun { _ = try await db.fetchAll(listQuery) }
+            }
         }
-        let listSQLite = try await Harness.median(runs: harness.runs, setUp: {}) {
-            for _ in 0..<statementsPerRun { _ = try await listDatabase.fetchAll(listQuery) }
+        let listSQLite = {
+            try await Harness.time(setUp: {}) {
+                for _ in 0..<statementsPerRun { _ = try await listDatabase.fetchAll(listQuery) }
+            }
         }
-        reportMockAgainstSQLite(&harness, "mock vs SQLite, list query: join, ORDER BY, 10 rows", mock: listMock, sqlite: listSQLite, statements: statementsPerRun)
+        let listTimings = try await Harness.alternate(runs: harness.runs, [listMock, listSQLite])
+        reportMockAgainstSQLite(&harness, "mock vs SQLite, list query: join, ORDER BY, 10 rows", mock: listTimings[0], sqlite: listTimings[1], statements: statementsPerRun)
     }
 
-    /// One line: both times per statement and how many times faster the mock is.
-    static func reportMockAgainstSQLite(_ harness: inout Harness, _ name: String, mock: Duration, sqlite: Duration, statements: Int) {
-        harness.report(name, String(format: "mock %.2f µs, SQLite %.2f µs: mock %.1f× faster", mock.seconds * 1e6 / Double(statements),
-                                    sqlite.seconds * 1e6 / Double(statements), sqlite.seconds / mock.seconds),
+    /// One line: both median times per statement and how many times faster the mock is (the
+    /// median of the alternated rounds' ratios).
+    static func reportMockAgainstSQLite(_ harness: inout Harness, _ name: String, mock: [Duration], sqlite: [Duration], statements: Int) {
+        harness.report(name, String(format: "mock %.2f µs, SQLite %.2f µs: mock %.1f× faster", Harness.median(mock).seconds * 1e6 / Double(statements),
+                                    Harness.median(sqlite).seconds * 1e6 / Double(statements), Harness.pairedRatio(sqlite, mock)),
                        target: "≥ 10× faster")
     }
 }

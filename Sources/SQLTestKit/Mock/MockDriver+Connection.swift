@@ -17,6 +17,19 @@ extension MockDriver {
 
         nonisolated(nonsending)
         public func run(_ query: SQLQuery) async throws -> QueryResult {
+            try answer(query)
+        }
+
+        /// Runs one statement (see ``DatabaseConnection/execute(_:)``); outside a test
+        /// transaction it is answered at once, with no second async call.
+        @discardableResult
+        nonisolated(nonsending)
+        public func execute(_ query: SQLQuery) async throws -> QueryResult {
+            guard transactionState.runsStatementsUnchanged else { return try await executeIntercepting(query) }
+            return try answer(query)
+        }
+
+        private func answer(_ query: SQLQuery) throws -> QueryResult {
             if closed.isSet { throw QueryError(code: .misuse, message: "the connection is closed", sql: query.sql, arguments: query.arguments,
                                                suggestion: "open a new connection with driver.connect()") }
             return try driver.answer(query, connectionID: id, depth: transactionState.depth)

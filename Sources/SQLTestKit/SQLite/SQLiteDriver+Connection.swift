@@ -26,6 +26,15 @@ extension SQLiteDriver {
             try core.withLock { core in try core.run(query) }
         }
 
+        /// Runs one statement (see ``DatabaseConnection/execute(_:)``); outside a test
+        /// transaction it runs under the lock at once, with no second async call.
+        @discardableResult
+        nonisolated(nonsending)
+        public func execute(_ query: SQLQuery) async throws -> QueryResult {
+            guard transactionState.runsStatementsUnchanged else { return try await executeIntercepting(query) }
+            return try core.withLock { core in try core.run(query) }
+        }
+
         /// Runs a script through SQLite's own parser, one statement at a time, so every
         /// statement SQLite accepts in a script works here (trigger bodies included).
         nonisolated(nonsending)
@@ -78,29 +87,27 @@ extension SQLiteDriver {
 
 extension SQLiteDriver.Connection.Core {
     mutating func run(_ query: SQLQuery) throws -> QueryResult {
-        guard let handle, let db = handle.db else { throw SQLiteHandle.closedError(sql: query.sql) }
+        guard let db = handle?.db else { throw SQLiteHandle.closedError(sql: query.sql) }
+        // Error messages are built out of line (`error(code:query:)` and the two below), so
+        // the statement's text and arguments are not retained up front for them on every run.
         let cached: CachedStatement
         if let hit = cache.statement(for: query.sql) {
             cached = hit
         } else {
-            cached = try prepare(query, handle: handle, db: db)
+            cached = try prepare(query, db: db)
             cache.insert(cached, for: query.sql)
         }
         let statement = cached.statement
         defer { sqlite3_reset(statement) }
 
         guard query.arguments.count == cached.parameterCount else {
-            throw QueryError(
-                code: .range,
-                message: "the statement has \(cached.parameterCount) parameter\(cached.parameterCount == 1 ? "" : "s") but \(query.arguments.count) argument\(query.arguments.count == 1 ? " was" : "s were") given",
-                sql: query.sql, arguments: query.arguments,
-                suggestion: "pass one argument per placeholder; SQLite would bind NULL to the missing ones")
+            throw Self.parameterCountError(query, parameters: cached.parameterCount)
         }
         // Through the array's buffer: values are bound where they are, not copied out first.
         try query.arguments.withUnsafeBufferPointer { arguments in
             for position in arguments.indices {
                 let code = try bind(arguments[position], at: Int32(position + 1), to: statement, query: query)
-                if code != SQLITE_OK { throw handle.error(code: code, sql: query.sql, arguments: query.arguments) }
+                if code != SQLITE_OK { throw error(code: code, query: query) }
             }
         }
 
@@ -111,9 +118,7 @@ extension SQLiteDriver.Connection.Core {
         while true {
             let code = sqlite3_step(statement)
             if code == SQLITE_DONE { break }
-            guard code == SQLITE_ROW else {
-                throw handle.error(code: code, sql: query.sql, arguments: query.arguments)
-            }
+            guard code == SQLITE_ROW else { throw error(code: code, query: query) }
             let width = Int32(columns?.count ?? {
                 let fresh = cached.resultColumns()
                 columns = fresh
@@ -139,7 +144,7 @@ extension SQLiteDriver.Connection.Core {
         if let hit = cache.statement(for: sql) {
             cached = hit
         } else {
-            cached = try prepare(query, handle: handle, db: db)
+            cached = try prepare(query, db: db)
             cache.insert(cached, for: sql)
         }
         let statement = cached.statement
@@ -172,7 +177,31 @@ extension SQLiteDriver.Connection.Core {
         return failures
     }
 
-    private func prepare(_ query: SQLQuery, handle: SQLiteHandle, db: OpaquePointer) throws -> CachedStatement {
+    /// The error SQLite reports for `code` on this connection, for `query`. Out of line, so
+    /// the hot path does not retain the query's parts for it.
+    @inline(never)
+    private func error(code: Int32, query: SQLQuery) -> QueryError {
+        guard let handle else { return SQLiteHandle.closedError(sql: query.sql) }
+        return handle.error(code: code, sql: query.sql, arguments: query.arguments)
+    }
+
+    @inline(never)
+    private static func parameterCountError(_ query: SQLQuery, parameters: Int) -> QueryError {
+        QueryError(
+            code: .range,
+            message: "the statement has \(parameters) parameter\(parameters == 1 ? "" : "s") but \(query.arguments.count) argument\(query.arguments.count == 1 ? " was" : "s were") given",
+            sql: query.sql, arguments: query.arguments,
+            suggestion: "pass one argument per placeholder; SQLite would bind NULL to the missing ones")
+    }
+
+    @inline(never)
+    private static func notANumberError(_ query: SQLQuery, argument index: Int32) -> QueryError {
+        QueryError(code: .mismatch, message: "argument \(index) is NaN, which SQLite would silently store as NULL",
+                   sql: query.sql, arguments: query.arguments,
+                   suggestion: "bind nil for a missing value, or store NaN as text if it matters")
+    }
+
+    private func prepare(_ query: SQLQuery, db: OpaquePointer) throws -> CachedStatement {
         var statement: OpaquePointer?
         var tail: UnsafePointer<CChar>?
         let code = query.sql.withCString { sql in
@@ -182,9 +211,7 @@ extension SQLiteDriver.Connection.Core {
             tail = nil
             return (result, rest)
         }
-        guard code.0 == SQLITE_OK else {
-            throw handle.error(code: code.0, sql: query.sql, arguments: query.arguments)
-        }
+        guard code.0 == SQLITE_OK else { throw error(code: code.0, query: query) }
         guard let statement else {
             throw QueryError(code: .misuse, message: "the SQL holds no statement", sql: query.sql, arguments: query.arguments,
                              suggestion: "pass a statement, not only whitespace or comments")
@@ -206,11 +233,7 @@ extension SQLiteDriver.Connection.Core {
         case .integer(let integer):
             return sqlite3_bind_int64(statement, index, integer)
         case .real(let real):
-            guard !real.isNaN else {
-                throw QueryError(code: .mismatch, message: "argument \(index) is NaN, which SQLite would silently store as NULL",
-                                 sql: query.sql, arguments: query.arguments,
-                                 suggestion: "bind nil for a missing value, or store NaN as text if it matters")
-            }
+            guard !real.isNaN else { throw Self.notANumberError(query, argument: index) }
             return sqlite3_bind_double(statement, index, real)
         case .text(var text):
             return text.withUTF8 { bytes in

@@ -65,7 +65,7 @@ public final class TransactionState: Sendable {
         }
     }
 
-    /// Whether ``DatabaseConnection/execute(_:)`` would run any statement as it is: no test
+    /// Whether ``DatabaseConnection/execute(_:)`` runs any statement as it is: no test
     /// transaction is open and the connection is not broken. One atomic load.
     var runsStatementsUnchanged: Bool { !needsInterception.load(ordering: .acquiring) }
 

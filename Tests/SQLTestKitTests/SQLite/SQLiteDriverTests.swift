@@ -134,6 +134,23 @@ struct SQLiteDriverTests {
         #expect(connection.cachedStatementCount == 3)
     }
 
+    @Test func withoutACacheEachStatementLivesThroughItsOwnRun() async throws {
+        // With capacity 0 the cache keeps nothing: the run itself must keep the statement it
+        // prepared alive until its rows are read and it is reset.
+        var configuration = SQLiteDriver.Configuration()
+        configuration.statementCacheCapacity = 0
+        let db = try await SQLiteDriver.inMemory(configuration: configuration).connect()
+        try await db.execute("CREATE TABLE t(x INTEGER, y TEXT)")
+        for index in 0..<50 {
+            let inserted = try await db.execute("INSERT INTO t VALUES (\(index), \("row \(index)"))")
+            #expect(inserted.rowsAffected == 1 && inserted.lastInsertID == Int64(index + 1))
+        }
+        let rows = try await db.fetchAll("SELECT x, y FROM t WHERE x >= \(48) ORDER BY x")
+        #expect(rows.map(\.description) == ["[x: 48, y: 'row 48']", "[x: 49, y: 'row 49']"])
+        let connection = try #require(db as? SQLiteDriver.Connection)
+        #expect(connection.cachedStatementCount == 0)
+    }
+
     @Test func connectionsOfOneInMemoryDriverShareItsDatabase() async throws {
         let driver = SQLiteDriver.inMemory()
         let first = try await driver.connect()
