@@ -9,8 +9,18 @@ extension SQLiteDriver {
     /// calling task's thread.
     public final class Connection: DatabaseConnection, BatchRunning {
         struct Core {
-            var handle: SQLiteHandle?
+            var handle: SQLiteHandle? {
+                didSet { db = handle?.db }
+            }
+            /// The handle's `sqlite3*`, kept here so a run reads it without holding the handle.
+            private(set) var db: OpaquePointer?
             var cache: SQLiteStatementCache
+
+            init(handle: SQLiteHandle, cache: SQLiteStatementCache) {
+                self.handle = handle
+                self.db = handle.db
+                self.cache = cache
+            }
         }
 
         private let core: Mutex<Core>
@@ -87,7 +97,7 @@ extension SQLiteDriver {
 
 extension SQLiteDriver.Connection.Core {
     mutating func run(_ query: SQLQuery) throws -> QueryResult {
-        guard let db = handle?.db else { throw SQLiteHandle.closedError(sql: query.sql) }
+        guard let db else { throw SQLiteHandle.closedError(sql: query.sql) }
         // Error messages are built out of line (`error(code:query:)` and the two below), so
         // the statement's text and arguments are not retained up front for them on every run.
         let cached: CachedStatement
@@ -111,13 +121,25 @@ extension SQLiteDriver.Connection.Core {
             }
         }
 
-        // Column names are read after the first step: a cached statement re-prepares itself
-        // there when the schema changed, and may then have other columns.
+        // A write's first step is its last: it returns no rows and builds no row storage.
+        let first = sqlite3_step(statement)
+        let rows = first == SQLITE_DONE ? [] : try readRows(of: cached, firstStep: first, query: query)
+
+        guard cached.changesRows else { return QueryResult(rows: rows) }
+        let changes = Int(sqlite3_changes64(db))
+        let lastID = cached.inserts && changes > 0 ? sqlite3_last_insert_rowid(db) : nil
+        return QueryResult(rows: rows, rowsAffected: changes, lastInsertID: lastID)
+    }
+
+    /// The rows of a statement whose first step gave `firstStep`. Column names are read after
+    /// that step: a cached statement re-prepares itself there when the schema changed, and may
+    /// then have other columns.
+    private func readRows(of cached: CachedStatement, firstStep: Int32, query: SQLQuery) throws -> [ResultRow] {
+        let statement = cached.statement
+        var code = firstStep
         var columns: ResultColumns?
         var values: [SQLValue] = []
-        while true {
-            let code = sqlite3_step(statement)
-            if code == SQLITE_DONE { break }
+        while code != SQLITE_DONE {
             guard code == SQLITE_ROW else { throw error(code: code, query: query) }
             let width = Int32(columns?.count ?? {
                 let fresh = cached.resultColumns()
@@ -128,13 +150,9 @@ extension SQLiteDriver.Connection.Core {
             for index in 0..<width {
                 values.append(Self.read(statement, column: index))
             }
+            code = sqlite3_step(statement)
         }
-        let rows = columns.map { ResultRow.rows(columns: $0, values: values) } ?? []
-
-        guard cached.changesRows else { return QueryResult(rows: rows) }
-        let changes = Int(sqlite3_changes64(db))
-        let lastID = cached.inserts && changes > 0 ? sqlite3_last_insert_rowid(db) : nil
-        return QueryResult(rows: rows, rowsAffected: changes, lastInsertID: lastID)
+        return columns.map { ResultRow.rows(columns: $0, values: values) } ?? []
     }
 
     mutating func runBatch(_ sql: String, rows: [ArraySlice<SQLValue?>]) throws -> [(Int, QueryError)] {
