@@ -101,10 +101,16 @@ public struct DriverConformance: Sendable {
                 return db.transactionState.depth == 0 ? nil : "depth \(db.transactionState.depth) afterwards"
             },
             Check(name: "raw transaction control inside a test transaction is absorbed") { db in
+                // `execute` must turn them into a savepoint and its release (a driver that
+                // implements `execute` itself must not skip this).
+                var depths: [Int] = []
                 try await db.testTransaction { db in
                     try await db.execute("BEGIN")
+                    depths.append(db.transactionState.depth)
                     try await db.execute("COMMIT")
+                    depths.append(db.transactionState.depth)
                 }
+                if depths != [2, 1] { return "depths after BEGIN and COMMIT were \(depths), expected [2, 1]" }
                 return db.transactionState.depth == 0 ? nil : "depth \(db.transactionState.depth) afterwards"
             },
             Check(name: "a closed connection refuses statements") { db in

@@ -114,7 +114,7 @@ struct MockEngine {
 
     /// What to do with `statement`. `exactCandidates` are the rules already found when the
     /// script has only exact rules; otherwise every index and scanned rule is consulted.
-    mutating func decide(_ statement: LoggedStatement, strict: Bool, exactCandidates: [Int]? = nil) -> Decision {
+    private mutating func decide(_ statement: LoggedStatement, strict: Bool, exactCandidates: [Int]?) -> Decision {
         let candidates = exactCandidates ?? matchingRules(statement, sql: sqlText(of: statement.query, dialect: statement.dialect))
         let argumentMatches = candidates.count == 1 && rules[candidates[0]].expectation.arguments == nil
             ? candidates : candidates.filter { argumentsMatch(rules[$0].expectation.arguments, statement.arguments) }
