@@ -20,8 +20,11 @@ enum MockBenchmarks {
         let reformatted = (0..<statementsPerRun).map { SQLQuery(sql: "SELECT id, name\n  FROM user WHERE id = \($0 % 10_000)") }
         let byKey: SQLQuery = "SELECT id, name, email FROM user WHERE id = \(7)"
 
-        // Record + exact-match answer, as the script grows.
-        for scriptSize in [100, 10_000, 100_000] where harness.wants("mock-exact") {
+        // Record + exact-match answer, as the script grows. The last line keeps 100,000 scripts
+        // but sends the statements of the first 100 only: the lookup itself costs the same, so
+        // what grows in the lines above is memory traffic (statements and scripts that no
+        // longer fit in the caches), not the search.
+        for (scriptSize, sent) in [(100, 100), (10_000, 10_000), (100_000, 100_000), (100_000, 100)] where harness.wants("mock-exact") {
             let time = try await Harness.median(runs: harness.runs, setUp: { () async throws -> (MockDriver, any DatabaseConnection) in
                 let mock = MockDriver(strict: true)
                 for index in 0..<scriptSize {
@@ -29,11 +32,12 @@ enum MockBenchmarks {
                 }
                 return (mock, try await mock.connect())
             }) { mock, db in
-                for query in queries[scriptSize]! {
+                for query in queries[sent]! {
                     _ = try await db.execute(query)
                 }
             }
-            harness.report("mock: record + exact match, \(scriptSize) scripted", String(format: "%.2f µs per statement", time.seconds * 1e6 / Double(statementsPerRun)), target: "≤ 1 µs, flat")
+            let name = sent == scriptSize ? "\(scriptSize) scripted" : "\(scriptSize) scripted, \(sent) of them sent"
+            harness.report("mock: record + exact match, \(name)", String(format: "%.2f µs per statement", time.seconds * 1e6 / Double(statementsPerRun)), target: "≤ 1 µs, flat")
         }
         // Exact match of a bound statement against its expanded script (the README's style).
         if harness.wants("mock-expanded") {

@@ -100,18 +100,22 @@ extension SQLiteDriver.Connection.Core {
         guard let db else { throw SQLiteHandle.closedError(sql: query.sql) }
         // Error messages are built out of line (`error(code:query:)` and the two below), so
         // the statement's text and arguments are not retained up front for them on every run.
-        let cached: CachedStatement
         if let hit = cache.statement(for: query.sql) {
-            cached = hit
-        } else {
-            cached = try prepare(query, db: db)
-            cache.insert(cached, for: query.sql)
+            return try run(query, hit, db: db)
         }
-        let statement = cached.statement
+        // A fresh statement is held here too: a cache of capacity 0 keeps nothing.
+        let fresh = try prepare(query, db: db)
+        cache.insert(fresh, for: query.sql)
+        return try withExtendedLifetime(fresh) { try run(query, fresh.use, db: db) }
+    }
+
+    /// Binds, steps and resets one prepared statement.
+    private func run(_ query: SQLQuery, _ prepared: CachedStatement.Use, db: OpaquePointer) throws -> QueryResult {
+        let statement = prepared.statement
         defer { sqlite3_reset(statement) }
 
-        guard query.arguments.count == cached.parameterCount else {
-            throw Self.parameterCountError(query, parameters: cached.parameterCount)
+        guard query.arguments.count == prepared.parameterCount else {
+            throw Self.parameterCountError(query, parameters: prepared.parameterCount)
         }
         // Through the array's buffer: values are bound where they are, not copied out first.
         try query.arguments.withUnsafeBufferPointer { arguments in
@@ -123,11 +127,11 @@ extension SQLiteDriver.Connection.Core {
 
         // A write's first step is its last: it returns no rows and builds no row storage.
         let first = sqlite3_step(statement)
-        let rows = first == SQLITE_DONE ? [] : try readRows(of: cached, firstStep: first, query: query)
+        let rows = first == SQLITE_DONE ? [] : try readRows(of: prepared.cached, firstStep: first, query: query)
 
-        guard cached.changesRows else { return QueryResult(rows: rows) }
+        guard prepared.changesRows else { return QueryResult(rows: rows) }
         let changes = Int(sqlite3_changes64(db))
-        let lastID = cached.inserts && changes > 0 ? sqlite3_last_insert_rowid(db) : nil
+        let lastID = prepared.inserts && changes > 0 ? sqlite3_last_insert_rowid(db) : nil
         return QueryResult(rows: rows, rowsAffected: changes, lastInsertID: lastID)
     }
 
@@ -158,13 +162,16 @@ extension SQLiteDriver.Connection.Core {
     mutating func runBatch(_ sql: String, rows: [ArraySlice<SQLValue?>]) throws -> [(Int, QueryError)] {
         guard let handle, let db = handle.db else { throw SQLiteHandle.closedError(sql: sql) }
         let query = SQLQuery(sql: sql)
-        let cached: CachedStatement
         if let hit = cache.statement(for: sql) {
-            cached = hit
-        } else {
-            cached = try prepare(query, db: db)
-            cache.insert(cached, for: sql)
+            return try runBatch(query, hit, rows: rows, handle: handle)
         }
+        // Held here for the batch: a cache of capacity 0 keeps nothing.
+        let fresh = try prepare(query, db: db)
+        cache.insert(fresh, for: sql)
+        return try withExtendedLifetime(fresh) { try runBatch(query, fresh.use, rows: rows, handle: handle) }
+    }
+
+    private func runBatch(_ query: SQLQuery, _ cached: CachedStatement.Use, rows: [ArraySlice<SQLValue?>], handle: SQLiteHandle) throws -> [(Int, QueryError)] {
         let statement = cached.statement
         var failures: [(Int, QueryError)] = []
         for (position, values) in rows.enumerated() {
@@ -187,7 +194,7 @@ extension SQLiteDriver.Connection.Core {
                     while code == SQLITE_ROW { code = sqlite3_step(statement) }
                     if code == SQLITE_DONE { continue }
                 }
-                failures.append((position, handle.error(code: code, sql: sql, arguments: values.compactMap { $0 })))
+                failures.append((position, handle.error(code: code, sql: query.sql, arguments: values.compactMap { $0 })))
             } catch let error as QueryError {
                 failures.append((position, error))
             }

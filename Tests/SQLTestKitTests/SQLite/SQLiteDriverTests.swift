@@ -134,6 +134,29 @@ struct SQLiteDriverTests {
         #expect(connection.cachedStatementCount == 3)
     }
 
+    @Test func statementsEvictedAndPreparedAgainAnswerForThemselves() async throws {
+        // The cache hands runs its statements without a reference count, and keeps the last one
+        // used aside: after evictions every text must still reach its own statement.
+        var configuration = SQLiteDriver.Configuration()
+        configuration.statementCacheCapacity = 2
+        let db = try await SQLiteDriver.inMemory(configuration: configuration).connect()
+        try await db.execute("CREATE TABLE t(x INTEGER)")
+        let texts = ["SELECT 'a', ?", "SELECT 'b', ?", "SELECT 'c', ?"]
+        // a, a (the last one used), b, c (evicts a), a (prepared again, evicts b), a, c, b, b, a
+        for (step, which) in [0, 0, 1, 2, 0, 0, 2, 1, 1, 0].enumerated() {
+            let row = try await db.fetchOne(SQLQuery(sql: texts[which], arguments: [.integer(Int64(step))]))
+            #expect(row?.description == "['\(["a", "b", "c"][which])': '\(["a", "b", "c"][which])', ?: \(step)]", "step \(step)")
+        }
+        // Writes between reads, through the same small cache.
+        for index in 0..<6 {
+            let inserted = try await db.execute("INSERT INTO t VALUES (\(index))")
+            #expect(inserted.lastInsertID == Int64(index + 1))
+            #expect(try await db.fetchOne(SQLQuery(sql: texts[index % 3], arguments: [.integer(Int64(index))]))?[1] == .integer(Int64(index)))
+        }
+        let connection = try #require(db as? SQLiteDriver.Connection)
+        #expect(connection.cachedStatementCount == 2)
+    }
+
     @Test func withoutACacheEachStatementLivesThroughItsOwnRun() async throws {
         // With capacity 0 the cache keeps nothing: the run itself must keep the statement it
         // prepared alive until its rows are read and it is reset.
