@@ -113,14 +113,47 @@ public struct DriverConformance: Sendable {
                 if depths != [2, 1] { return "depths after BEGIN and COMMIT were \(depths), expected [2, 1]" }
                 return db.transactionState.depth == 0 ? nil : "depth \(db.transactionState.depth) afterwards"
             },
+            Check(name: "fetchAll and fetchOne absorb raw transaction control like execute") { db in
+                // Drivers may answer these two themselves; they must not skip the interception.
+                var depths: [Int] = []
+                try await db.testTransaction { db in
+                    _ = try await db.fetchAll("BEGIN")
+                    depths.append(db.transactionState.depth)
+                    _ = try await db.fetchOne("SAVEPOINT conformance_s")
+                    _ = try await db.fetchOne("RELEASE conformance_s")
+                    _ = try await db.fetchOne("COMMIT")
+                    depths.append(db.transactionState.depth)
+                }
+                if depths != [2, 1] { return "depths after BEGIN and COMMIT were \(depths), expected [2, 1]" }
+                return db.transactionState.depth == 0 ? nil : "depth \(db.transactionState.depth) afterwards"
+            },
+            Check(name: "fetchAll and fetchOne return what execute returns") { db in
+                try await db.execute("CREATE TABLE conformance_f(id INTEGER PRIMARY KEY, x TEXT)")
+                for x in ["first", "second"] { try await db.execute("INSERT INTO conformance_f(x) VALUES (\(x))") }
+                let query: SQLQuery = "SELECT id, x FROM conformance_f WHERE id > \(0) ORDER BY id"
+                let executed = try await db.execute(query).rows
+                let all = try await db.fetchAll(query)
+                let one = try await db.fetchOne(query)
+                if all != executed { return "fetchAll gave \(all), execute gave \(executed)" }
+                if one != executed.first { return "fetchOne gave \(one.map(\.description) ?? "nil"), execute's first row is \(executed.first.map(\.description) ?? "nil")" }
+                return nil
+            },
             Check(name: "a closed connection refuses statements") { db in
                 await db.close()
-                do {
-                    try await db.execute("SELECT 1")
-                    return "the statement ran"
-                } catch let error as QueryError {
-                    return error.code == .misuse ? nil : "code \(error.code.name), expected SQLITE_MISUSE"
+                let attempts: [(String, @Sendable () async throws -> Void)] = [
+                    ("execute", { try await db.execute("SELECT 1") }),
+                    ("fetchAll", { _ = try await db.fetchAll("SELECT 1") }),
+                    ("fetchOne", { _ = try await db.fetchOne("SELECT 1") }),
+                ]
+                for (method, attempt) in attempts {
+                    do {
+                        try await attempt()
+                        return "the statement ran through \(method)"
+                    } catch let error as QueryError {
+                        if error.code != .misuse { return "\(method): code \(error.code.name), expected SQLITE_MISUSE" }
+                    }
                 }
+                return nil
             },
         ]
     }

@@ -46,6 +46,20 @@ public protocol DatabaseConnection: AnyObject, Sendable {
     nonisolated(nonsending)
     func execute(_ query: SQLQuery) async throws -> QueryResult
 
+    /// The rows a statement returns: ``execute(_:)``'s rows.
+    ///
+    /// Drivers need not implement it; the default calls ``execute(_:)``. SQLTestKit's own
+    /// drivers answer it directly, in one async call instead of two.
+    nonisolated(nonsending)
+    func fetchAll(_ query: SQLQuery) async throws -> [ResultRow]
+
+    /// The first row a statement returns, or `nil` when it returns none: the first of
+    /// ``execute(_:)``'s rows. The statement runs to its end, as with `execute`.
+    ///
+    /// Drivers need not implement it; the default calls ``execute(_:)``.
+    nonisolated(nonsending)
+    func fetchOne(_ query: SQLQuery) async throws -> ResultRow?
+
     /// Runs several `;`-separated statements without arguments.
     ///
     /// The default splits the script with ``SQLTokenizer/statements(in:)`` and passes each
@@ -104,13 +118,14 @@ extension DatabaseConnection {
         }
     }
 
-    /// The rows a statement returns.
+    /// The rows a statement returns; see the requirement's documentation.
     nonisolated(nonsending)
     public func fetchAll(_ query: SQLQuery) async throws -> [ResultRow] {
         try await execute(query).rows
     }
 
-    /// The first row a statement returns, or `nil` when it returns none.
+    /// The first row a statement returns, or `nil` when it returns none; see the
+    /// requirement's documentation.
     nonisolated(nonsending)
     public func fetchOne(_ query: SQLQuery) async throws -> ResultRow? {
         try await execute(query).rows.first

@@ -29,6 +29,20 @@ extension MockDriver {
             return try answer(query)
         }
 
+        /// The rows of one statement, answered like ``execute(_:)`` in one async call.
+        nonisolated(nonsending)
+        public func fetchAll(_ query: SQLQuery) async throws -> [ResultRow] {
+            guard transactionState.runsStatementsUnchanged else { return try await executeIntercepting(query).rows }
+            return try answer(query).rows
+        }
+
+        /// The first row of one statement, answered like ``execute(_:)`` in one async call.
+        nonisolated(nonsending)
+        public func fetchOne(_ query: SQLQuery) async throws -> ResultRow? {
+            guard transactionState.runsStatementsUnchanged else { return try await executeIntercepting(query).rows.first }
+            return try answer(query).rows.first
+        }
+
         private func answer(_ query: SQLQuery) throws -> QueryResult {
             if closed.isSet { throw QueryError(code: .misuse, message: "the connection is closed", sql: query.sql, arguments: query.arguments,
                                                suggestion: "open a new connection with driver.connect()") }

@@ -45,6 +45,20 @@ extension SQLiteDriver {
             return try core.withLock { core in try core.run(query) }
         }
 
+        /// The rows of one statement, run like ``execute(_:)`` in one async call.
+        nonisolated(nonsending)
+        public func fetchAll(_ query: SQLQuery) async throws -> [ResultRow] {
+            guard transactionState.runsStatementsUnchanged else { return try await executeIntercepting(query).rows }
+            return try core.withLock { core in try core.run(query) }.rows
+        }
+
+        /// The first row of one statement, run like ``execute(_:)`` in one async call.
+        nonisolated(nonsending)
+        public func fetchOne(_ query: SQLQuery) async throws -> ResultRow? {
+            guard transactionState.runsStatementsUnchanged else { return try await executeIntercepting(query).rows.first }
+            return try core.withLock { core in try core.run(query) }.rows.first
+        }
+
         /// Runs a script through SQLite's own parser, one statement at a time, so every
         /// statement SQLite accepts in a script works here (trigger bodies included).
         nonisolated(nonsending)

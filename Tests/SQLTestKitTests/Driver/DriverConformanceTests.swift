@@ -35,6 +35,37 @@ struct DriverConformanceTests {
         mock.script(.predicate("every insert") { $0.kind == .insert }, answer: .affected(0), count: .always)
         let failures = await DriverConformance(driver: mock, level: .protocolOnly).run()
         #expect(failures.map(\.description) == ["an insert reports one row affected and a key: rowsAffected was 0"])
-        #expect(DriverConformance(driver: mock, level: .database).checkNames.count == 9)
+        #expect(DriverConformance(driver: mock, level: .database).checkNames.count == 11)
+    }
+
+    @Test func theSuiteCatchesAFetchThatSkipsTheInterception() async {
+        // fetchAll implemented straight on `run`: raw BEGIN inside a test transaction would
+        // reach the database. The suite must say so.
+        let failures = await DriverConformance(driver: FetchSkippingDriver(), level: .protocolOnly).run()
+        // Its BEGIN opened no level, so the COMMIT that execute intercepts has nothing to close.
+        #expect(failures.map { $0.description.prefix { $0 != "\n" } } == [
+            "fetchAll and fetchOne absorb raw transaction control like execute: threw SQLITE_ERROR (1): cannot commit - no transaction is active",
+        ])
+    }
+}
+
+/// A driver over the mock whose `fetchAll` runs statements as given, skipping what `execute`
+/// does inside a test transaction.
+private struct FetchSkippingDriver: DatabaseDriver {
+    let mock = MockDriver()
+    var url: String { "broken:" }
+    var capability: DriverCapability { mock.capability }
+    var maxConnections: Int { 1 }
+    func connect() async throws -> any DatabaseConnection { Connection(inner: try await mock.connect()) }
+    func resetDatabase(allowingNonTestDatabase: Bool) async throws {}
+
+    final class Connection: DatabaseConnection {
+        let inner: any DatabaseConnection
+        let transactionState = TransactionState()
+        init(inner: any DatabaseConnection) { self.inner = inner }
+        var capability: DriverCapability { inner.capability }
+        nonisolated(nonsending) func run(_ query: SQLQuery) async throws -> QueryResult { try await inner.run(query) }
+        nonisolated(nonsending) func fetchAll(_ query: SQLQuery) async throws -> [ResultRow] { try await run(query).rows }
+        nonisolated(nonsending) func close() async { await inner.close() }
     }
 }
