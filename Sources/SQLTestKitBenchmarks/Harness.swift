@@ -27,13 +27,18 @@ struct Harness {
         return median(timings)
     }
 
-    /// One timing of `body`, after an untimed `setUp`.
+    /// One timing of `body`, after an untimed `setUp` and before an untimed tear-down (the
+    /// state's release): without holding the state to the end, the optimizer was free to
+    /// release it before the clock was read, so whether a figure included freeing (a mock's
+    /// log of 100,000 statements, say) depended on the build.
     static func time<State>(setUp: () async throws -> State, _ body: (State) async throws -> Void) async throws -> Duration {
         let state = try await setUp()
         let clock = ContinuousClock()
         let start = clock.now
         try await body(state)
-        return clock.now - start
+        let elapsed = clock.now - start
+        withExtendedLifetime(state) {}
+        return elapsed
     }
 
     /// Times every side once per round, in turn, for `runs` rounds; returns each side's

@@ -41,14 +41,27 @@ public final class MockDriver: DatabaseDriver {
     public let capability: DriverCapability
     /// Every statement every connection received.
     public let log: StatementLog
-    private let engine = Mutex(MockEngine())
+    private let core: MockCore
+    /// Whether ``log`` is the mock's own, its entries kept in `core` under the script's lock,
+    /// rather than a log passed in (and maybe shared), which takes its own lock.
+    private let ownsLog: Bool
 
-    /// A mock of `dialect`'s database; `strict` refuses unscripted statements.
-    public init(dialect: DatabaseDialect = .sqlite, strict: Bool = false, capability: DriverCapability? = nil, log: StatementLog = StatementLog()) {
+    /// A mock of `dialect`'s database; `strict` refuses unscripted statements. Pass `log` to
+    /// write into a log shared with other drivers; by default the mock keeps its own.
+    public init(dialect: DatabaseDialect = .sqlite, strict: Bool = false, capability: DriverCapability? = nil, log: StatementLog? = nil) {
         self.dialect = dialect
         self.isStrict = strict
         self.capability = capability ?? .default(for: dialect)
-        self.log = log
+        let core = MockCore()
+        self.core = core
+        self.log = log ?? StatementLog(storage: core)
+        self.ownsLog = log == nil
+    }
+
+    /// Runs `body` with the script, under its lock. `body` must not use ``log`` (whose
+    /// entries may sit behind the same lock).
+    private func withEngine<R>(_ body: (inout MockEngine) throws -> R) rethrows -> R {
+        try core.shared.withLock { try body(&$0.engine) }
     }
 
     public var url: String { "mock:\(dialect.rawValue)" }
@@ -60,7 +73,7 @@ public final class MockDriver: DatabaseDriver {
 
     /// A mock has no data to wipe: resetting forgets the per-table key counters only.
     public func resetDatabase(allowingNonTestDatabase: Bool) async throws {
-        engine.withLock { $0.resetKeys() }
+        withEngine { $0.resetKeys() }
     }
 
     // MARK: - Scripting (Toql-style)
@@ -90,7 +103,7 @@ public final class MockDriver: DatabaseDriver {
                        fileID: String = #fileID, filePath: String = #filePath, line: Int = #line, column: Int = #column) -> MockExpectation {
         let expectation = MockExpectation(matcher, arguments: arguments, answers: answers, count: count,
                                           fileID: fileID, filePath: filePath, line: line, column: column)
-        engine.withLock { $0.add(expectation) }
+        withEngine { $0.add(expectation) }
         return expectation
     }
 
@@ -112,14 +125,14 @@ public final class MockDriver: DatabaseDriver {
 
     /// Adds an expectation built beforehand.
     public func expect(_ expectation: MockExpectation) {
-        engine.withLock { $0.add(expectation) }
+        withEngine { $0.add(expectation) }
     }
 
     /// Expects these statements in this order: a statement matching a later one before the
     /// earlier ones have run is refused and reported.
     public func expectInOrder(@MockExpectationBuilder _ expectations: () -> [MockExpectation]) {
         let list = expectations()
-        engine.withLock { engine in
+        withEngine { engine in
             let group = engine.newGroup()
             for expectation in list { engine.add(expectation, group: group) }
         }
@@ -128,14 +141,14 @@ public final class MockDriver: DatabaseDriver {
     /// Expects these statements in any order.
     public func expectInAnyOrder(@MockExpectationBuilder _ expectations: () -> [MockExpectation]) {
         let list = expectations()
-        engine.withLock { engine in
+        withEngine { engine in
             for expectation in list { engine.add(expectation) }
         }
     }
 
     /// Every problem so far: refused statements, out-of-order and extra runs, and scripted
     /// statements that have not run as often as required.
-    public var problems: [MockProblem] { engine.withLock { $0.verificationProblems() } }
+    public var problems: [MockProblem] { withEngine { $0.verificationProblems() } }
 
     /// Throws ``MockVerificationError`` listing **every** problem, each with the file and line
     /// where its expectation was declared; returns quietly when there is none.
@@ -146,15 +159,34 @@ public final class MockDriver: DatabaseDriver {
 
     /// Forgets every script, expectation, problem and logged statement.
     public func reset() {
-        engine.withLock { $0.removeAll() }
+        withEngine { $0.removeAll() }
         log.clear()
     }
 
     // MARK: - Answering
 
     func answer(_ query: SQLQuery, connectionID: Int, depth: Int) throws -> QueryResult {
-        try engine.withLock { engine in
-            try engine.respond(to: query, dialect: dialect, connectionID: connectionID, depth: depth, strict: isStrict, log: log)
+        try core.shared.withLock { shared in
+            if ownsLog {
+                // One lock for deciding and logging: the log's entries are right here.
+                return try shared.engine.respond(to: query, dialect: dialect, connectionID: connectionID, depth: depth, strict: isStrict, log: &shared.log)
+            }
+            var log = self.log
+            return try shared.engine.respond(to: query, dialect: dialect, connectionID: connectionID, depth: depth, strict: isStrict, log: &log)
         }
+    }
+}
+
+/// The mock's script and, when the mock made its log, that log's entries, behind one mutex.
+final class MockCore: StatementLogStorage {
+    struct Shared: Sendable {
+        var engine = MockEngine()
+        var log = StatementLog.State()
+    }
+
+    let shared = Mutex(Shared())
+
+    func withState<R>(_ body: (inout StatementLog.State) throws -> R) rethrows -> R {
+        try shared.withLock { try body(&$0.log) }
     }
 }

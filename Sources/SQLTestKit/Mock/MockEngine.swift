@@ -1,7 +1,7 @@
 /// The mock's script and bookkeeping: the expectations with their use counts, indexes that
 /// find exact and normalized matches without scanning, ordered groups, the problems seen, and
 /// the per-table key generators. Lives inside ``MockDriver``'s mutex.
-struct MockEngine {
+struct MockEngine: Sendable {
     struct Rule {
         var expectation: MockExpectation
         var uses = 0
@@ -84,14 +84,15 @@ struct MockEngine {
 
     /// Logs `query` and answers it or throws: the one call per statement, made under the
     /// driver's mutex, so the log's order is the order statements were decided in.
-    mutating func respond(to query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, depth: Int, strict: Bool,
-                          log: StatementLog) throws -> QueryResult {
+    mutating func respond<Log: StatementSink>(to query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, depth: Int, strict: Bool,
+                                              log: inout Log) throws -> QueryResult {
         var exactCandidates: [Int]?
         if normalizedIndex.isEmpty, scannedRules.isEmpty {
             // Only exact rules: the statement as sent, else its expanded form, each looked up
             // once. The common case — one plain rule, not used up — is logged with the rule's
             // kind and answered here, with no decision built.
-            var hit = exactIndex[sqlText(of: query, dialect: dialect)]
+            // Text the dialect receives as written is looked up in place, without a copy.
+            var hit = query.isSentAsWritten(in: dialect) ? exactIndex[query.sql] : exactIndex[sqlText(of: query, dialect: dialect)]
             if hit == nil, !query.arguments.isEmpty { hit = exactIndex[expandedSQL(of: query, dialect: dialect)] }
             if case .one(let id)? = hit, let kind = rules[id].plainKind, rules[id].uses < rules[id].maximumUses {
                 log.append(query, dialect: dialect, connectionID: connectionID, transactionDepth: depth, kind: kind)

@@ -7,7 +7,7 @@
 ///
 /// The table is open-addressed over the texts' own hashes: a `Dictionary` keyed by the hash
 /// would hash that hash again with `Hasher` on every lookup.
-struct SQLTextIndex<Value> {
+struct SQLTextIndex<Value: Sendable>: Sendable {
     private struct Entry {
         var hash: Int
         var text: String
@@ -19,12 +19,17 @@ struct SQLTextIndex<Value> {
     /// Positions in `entries`, -1 for an empty slot. The count is a power of two at least
     /// twice the number of entries, probed linearly from the hash's low bits.
     private var slots: [Int32] = []
-    /// The hash of a text: ``StableHash/textHash(_:)``, or a weaker one in tests that need
-    /// collisions.
-    private let hash: @Sendable (String) -> Int
+    /// A weaker hash than ``StableHash/textHash(_:)``, for tests that need collisions; `nil`
+    /// (every real index) calls that one directly rather than through a closure.
+    private let customHash: (@Sendable (String) -> Int)?
 
-    init(hash: @escaping @Sendable (String) -> Int = StableHash.textHash) {
-        self.hash = hash
+    init(hash: (@Sendable (String) -> Int)? = nil) {
+        customHash = hash
+    }
+
+    private func hash(_ text: String) -> Int {
+        if let customHash { return customHash(text) }
+        return StableHash.textHash(text)
     }
 
     var isEmpty: Bool { entries.isEmpty }

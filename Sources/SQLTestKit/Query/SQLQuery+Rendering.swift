@@ -18,8 +18,14 @@ extension SQLQuery {
     /// identifiers from `\(identifier:)` in backticks for MySQL. Text the author wrote is left
     /// as it is.
     public func sql(for dialect: DatabaseDialect) -> String {
-        if dialect == .sqlite || (dialect == .mysql && identifierSpans.isEmpty) { return sql }
+        if isSentAsWritten(in: dialect) { return sql }
         return render(for: dialect, expandingArguments: false)
+    }
+
+    /// Whether `dialect` receives ``sql`` unchanged: SQLite always, MySQL when no identifier
+    /// needs backticks (both use `?` placeholders).
+    func isSentAsWritten(in dialect: DatabaseDialect) -> Bool {
+        dialect == .sqlite || (dialect == .mysql && identifierSpans.isEmpty)
     }
 
     private func render(for dialect: DatabaseDialect, expandingArguments: Bool) -> String {

@@ -11,7 +11,7 @@ import Synchronization
 /// #expect(log.takeSQLs(.excludingNoise) == ["UPDATE book SET title = 'Dune' WHERE id = 1"])
 /// ```
 public final class StatementLog: Sendable {
-    private struct State {
+    struct State: Sendable {
         /// The statements in fixed-size chunks: a long log grows without copying what it
         /// already holds (one large array would move every entry each time it doubles).
         var chunks: [[LoggedStatement]] = []
@@ -54,40 +54,42 @@ public final class StatementLog: Sendable {
         }
     }
 
-    private let state = Mutex(State())
+    /// Where the entries live, behind which lock: a log's own mutex, or the mock's, when the
+    /// mock made the log (it then logs and answers a statement under one lock, not two).
+    private let storage: any StatementLogStorage
 
-    public init() {}
+    public init() {
+        storage = LockedStatementLogState()
+    }
+
+    /// A log whose entries `storage` keeps.
+    init(storage: any StatementLogStorage) {
+        self.storage = storage
+    }
 
     /// Appends a statement and returns its entry.
     @discardableResult
     public func record(_ query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, transactionDepth: Int) -> LoggedStatement {
         // Classify outside the lock; only numbering and appending need it.
-        var entry = LoggedStatement(sequence: 0, query: query, dialect: dialect, connectionID: connectionID, transactionDepth: transactionDepth)
-        return state.withLock { state in
-            entry.sequence = state.count + 1
-            state.append(entry)
-            return entry
-        }
+        let entry = LoggedStatement(sequence: 0, query: query, dialect: dialect, connectionID: connectionID, transactionDepth: transactionDepth)
+        return storage.withState { $0.append(numbering: entry) }
     }
 
     /// Appends a statement whose kind is known, without handing back a copy of the entry.
     func append(_ query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, transactionDepth: Int, kind: StatementKind) {
-        state.withLock { state in
-            state.append(LoggedStatement(sequence: state.count + 1, query: query, dialect: dialect, connectionID: connectionID,
-                                         transactionDepth: transactionDepth, kind: kind))
-        }
+        storage.withState { $0.append(query, dialect: dialect, connectionID: connectionID, transactionDepth: transactionDepth, kind: kind) }
     }
 
     /// A new connection number for a connection that writes to this log.
     public func newConnectionID() -> Int {
-        state.withLock { state in
+        storage.withState { state in
             defer { state.nextConnectionID += 1 }
             return state.nextConnectionID
         }
     }
 
     /// Every statement logged, oldest first (taking does not remove anything from here).
-    public var statements: [LoggedStatement] { state.withLock { $0.statements(from: 0) } }
+    public var statements: [LoggedStatement] { storage.withState { $0.statements(from: 0) } }
 
     /// The statements `filter` keeps, oldest first.
     public func statements(_ filter: StatementFilter) -> [LoggedStatement] {
@@ -97,7 +99,7 @@ public final class StatementLog: Sendable {
     /// The oldest statement not yet taken that `filter` keeps, expanded; `nil` when there is
     /// none. Statements the filter skips are taken too.
     public func takeSQL(_ filter: StatementFilter = .all) -> String? {
-        state.withLock { state in
+        storage.withState { state in
             while state.taken < state.count {
                 let entry = state[state.taken]
                 state.taken += 1
@@ -115,7 +117,7 @@ public final class StatementLog: Sendable {
 
     /// Every statement not yet taken that `filter` keeps, oldest first; all are taken.
     public func takeStatements(_ filter: StatementFilter = .all) -> [LoggedStatement] {
-        state.withLock { state in
+        storage.withState { state in
             let untaken = state.statements(from: state.taken)
             state.taken = state.count
             return untaken.filter(filter.includes)
@@ -124,7 +126,7 @@ public final class StatementLog: Sendable {
 
     /// Forgets every statement.
     public func clear() {
-        state.withLock { state in
+        storage.withState { state in
             state.chunks.removeAll()
             state.count = 0
             state.taken = 0
@@ -153,5 +155,51 @@ public final class StatementLog: Sendable {
         return order.enumerated()
             .sorted { counts[$0.element]! != counts[$1.element]! ? counts[$0.element]! > counts[$1.element]! : $0.offset < $1.offset }
             .map { ($0.element, counts[$0.element]!) }
+    }
+}
+
+/// The entries of a ``StatementLog`` and the lock that guards them.
+protocol StatementLogStorage: AnyObject, Sendable {
+    /// Runs `body` with the entries, under the lock.
+    func withState<R>(_ body: (inout StatementLog.State) throws -> R) rethrows -> R
+}
+
+/// A log's own entries behind its own mutex: every log but a mock's own.
+final class LockedStatementLogState: StatementLogStorage {
+    private let state = Mutex(StatementLog.State())
+
+    func withState<R>(_ body: (inout StatementLog.State) throws -> R) rethrows -> R {
+        try state.withLock { try body(&$0) }
+    }
+}
+
+/// Somewhere the mock's engine writes the statements it answers: a ``StatementLog`` (which
+/// takes its own lock) or, for a log the mock made, that log's entries, which the mock already
+/// holds under its own lock.
+protocol StatementSink {
+    /// Appends a statement whose kind is known.
+    mutating func append(_ query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, transactionDepth: Int, kind: StatementKind)
+    /// Appends a statement and returns its entry.
+    mutating func record(_ query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, transactionDepth: Int) -> LoggedStatement
+}
+
+extension StatementLog: StatementSink {}
+
+extension StatementLog.State: StatementSink {
+    mutating func append(_ query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, transactionDepth: Int, kind: StatementKind) {
+        append(LoggedStatement(sequence: count + 1, query: query, dialect: dialect, connectionID: connectionID,
+                               transactionDepth: transactionDepth, kind: kind))
+    }
+
+    mutating func record(_ query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, transactionDepth: Int) -> LoggedStatement {
+        append(numbering: LoggedStatement(sequence: 0, query: query, dialect: dialect, connectionID: connectionID, transactionDepth: transactionDepth))
+    }
+
+    /// Gives `entry` the next sequence number, appends it and returns it.
+    mutating func append(numbering entry: LoggedStatement) -> LoggedStatement {
+        var entry = entry
+        entry.sequence = count + 1
+        append(entry)
+        return entry
     }
 }

@@ -106,6 +106,30 @@ struct MockLogTests {
         #expect(driver.log.takeSQLs() == ["CREATE TABLE t(x)", "INSERT INTO t VALUES (1)", "BEGIN", "UPDATE t SET x = 2", "COMMIT", "SELECT x FROM t"])
     }
 
+    @Test func mocksAndARecordingWrapperCanShareOneLog() async throws {
+        // A mock given a log writes there (through that log's lock) instead of keeping its own;
+        // statements from every writer interleave in the order they ran, numbered once.
+        let log = StatementLog()
+        let primary = MockDriver(strict: true, log: log)
+        let replica = MockDriver(dialect: .postgres, log: log)
+        let sqlite = RecordingDriver(wrapping: SQLiteDriver.inMemory(), log: log)
+        primary.script("UPDATE user SET seen = 1 WHERE id = ?", arguments: [.any], answer: .affected(1))
+        let writer = try await primary.connect()
+        let reader = try await replica.connect()
+        let real = try await sqlite.connect()
+        try await writer.execute("UPDATE user SET seen = 1 WHERE id = \(7)")
+        _ = try await reader.fetchAll("SELECT * FROM user WHERE id = \(7)")
+        try await real.execute("SELECT \(1)")
+        await #expect(throws: MockMismatch.self) { try await writer.execute("DELETE FROM user") }
+        #expect(log.takeSQLs() == ["UPDATE user SET seen = 1 WHERE id = 7", "SELECT * FROM user WHERE id = 7", "SELECT 1", "DELETE FROM user"])
+        #expect(log.statements.map(\.sequence) == [1, 2, 3, 4])
+        #expect(log.statements.map(\.connectionID) == [1, 2, 3, 1])
+        #expect(primary.log === log && replica.log === log)
+        // Each mock still keeps its own script and problems.
+        #expect(primary.problems.count == 1)
+        #expect(replica.problems.isEmpty)
+    }
+
     @Test func manyTasksShareOneScriptAndOneLog() async throws {
         let mock = MockDriver(strict: true)
         mock.script("SELECT name FROM user WHERE id = ?", arguments: [.any], rows: [["name": "someone"]], count: .times(400))
