@@ -53,6 +53,33 @@ struct Harness {
         return timings
     }
 
+    /// Times sides interleaved in chunks, for figures whose sides are far apart in length: each
+    /// round sets every side up (untimed: `makeSide` returns the side's chunk of work), then runs
+    /// `chunks` chunks, every side's in turn, the order rotating per chunk, and sums each side's
+    /// chunk times. A run of a whole side can last long enough for this shared machine's speed
+    /// to change under it; chunks keep the sides in the same stretch of it. Returns each side's
+    /// sums in round order.
+    static func interleave(runs: Int, chunks: Int, _ makeSides: [() async throws -> () async throws -> Void]) async throws -> [[Duration]] {
+        let clock = ContinuousClock()
+        var timings = Array(repeating: [Duration](), count: makeSides.count)
+        for _ in 0..<runs {
+            var sides: [() async throws -> Void] = []
+            for makeSide in makeSides { sides.append(try await makeSide()) }
+            var sums = Array(repeating: Duration.zero, count: sides.count)
+            for chunk in 0..<chunks {
+                for turn in 0..<sides.count {
+                    let side = (turn + chunk) % sides.count
+                    let start = clock.now
+                    try await sides[side]()
+                    sums[side] += clock.now - start
+                }
+            }
+            for (side, sum) in sums.enumerated() { timings[side].append(sum) }
+            withExtendedLifetime(sides) {}
+        }
+        return timings
+    }
+
     static func median(_ timings: [Duration]) -> Duration {
         timings.sorted()[timings.count / 2]
     }

@@ -67,29 +67,24 @@ enum MockBenchmarks {
             harness.report("mock: record + normalized match, 10,000 scripted", String(format: "%.2f µs per statement", normalized.seconds * 1e6 / Double(statementsPerRun)), target: "≤ 5 µs")
         }
 
-        // The mock against in-memory SQLite running the same SELECT.
+        // The mock against in-memory SQLite running the same SELECT, interleaved in 10 chunks
+        // of 10,000 statements (see `Harness.interleave`).
         guard harness.wants("mock-vs-sqlite") else { return }
+        let chunks = 10, perChunk = statementsPerRun / chunks
         let select = "SELECT id, name, email FROM user WHERE id = ?"
-        let mockTime = {
-            try await Harness.time(setUp: { () async throws -> any DatabaseConnection in
-                let mock = MockDriver(strict: true)
-                mock.script(.exact(select), rows: [["id": 7, "name": "Ada", "email": "ada@example.com"]], count: .always)
-                return try await mock.connect()
-            }) { db in
-                for _ in 0..<statementsPerRun { _ = try await db.fetchOne(byKey) }
-            }
+        let byKeyMock = { () async throws -> () async throws -> Void in
+            let mock = MockDriver(strict: true)
+            mock.script(.exact(select), rows: [["id": 7, "name": "Ada", "email": "ada@example.com"]], count: .always)
+            let db = try await mock.connect()
+            return { for _ in 0..<perChunk { _ = try await db.fetchOne(byKey) } }
         }
-        let sqliteTime = {
-            try await Harness.time(setUp: { () async throws -> any DatabaseConnection in
-                let db = try await SQLiteDriver.inMemory().connect()
-                try await db.execute("CREATE TABLE user(id INTEGER PRIMARY KEY, name TEXT, email TEXT)")
-                try await db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) INSERT INTO user SELECT i, 'user ' || i, 'u' || i || '@example.com' FROM n")
-                return db
-            }) { db in
-                for _ in 0..<statementsPerRun { _ = try await db.fetchOne(byKey) }
-            }
+        let byKeySQLite = { () async throws -> () async throws -> Void in
+            let db = try await SQLiteDriver.inMemory().connect()
+            try await db.execute("CREATE TABLE user(id INTEGER PRIMARY KEY, name TEXT, email TEXT)")
+            try await db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) INSERT INTO user SELECT i, 'user ' || i, 'u' || i || '@example.com' FROM n")
+            return { for _ in 0..<perChunk { _ = try await db.fetchOne(byKey) } }
         }
-        let byKeyTimings = try await Harness.alternate(runs: harness.runs, [mockTime, sqliteTime])
+        let byKeyTimings = try await Harness.interleave(runs: harness.runs, chunks: chunks, [byKeyMock, byKeySQLite])
         reportMockAgainstSQLite(&harness, "mock vs SQLite, SELECT by primary key", mock: byKeyTimings[0], sqlite: byKeyTimings[1], statements: statementsPerRun)
 
         // A data layer's list query: a join, a filter on an indexed key, ORDER BY, 10 rows.
@@ -102,21 +97,16 @@ enum MockBenchmarks {
         // The mock answers with the rows SQLite gives, so both return the same thing.
         let listRows = try await listDatabase.fetchAll(listQuery)
         precondition(listRows.count == 10, "the list query returns 10 rows")
-        let listMock = {
-            try await Harness.time(setUp: { () async throws -> any DatabaseConnection in
-                let mock = MockDriver(strict: true)
-                mock.script(.exact(listSQL), answer: .rows(listRows), count: .always)
-                return try await mock.connect()
-            }) { db in
-                for _ in 0..<statementsPerRun { _ = try await db.fetchAll(listQuery) }
-            }
+        let listMock = { () async throws -> () async throws -> Void in
+            let mock = MockDriver(strict: true)
+            mock.script(.exact(listSQL), answer: .rows(listRows), count: .always)
+            let db = try await mock.connect()
+            return { for _ in 0..<perChunk { _ = try await db.fetchAll(listQuery) } }
         }
-        let listSQLite = {
-            try await Harness.time(setUp: {}) {
-                for _ in 0..<statementsPerRun { _ = try await listDatabase.fetchAll(listQuery) }
-            }
+        let listSQLite = { () async throws -> () async throws -> Void in
+            { for _ in 0..<perChunk { _ = try await listDatabase.fetchAll(listQuery) } }
         }
-        let listTimings = try await Harness.alternate(runs: harness.runs, [listMock, listSQLite])
+        let listTimings = try await Harness.interleave(runs: harness.runs, chunks: chunks, [listMock, listSQLite])
         reportMockAgainstSQLite(&harness, "mock vs SQLite, list query: join, ORDER BY, 10 rows", mock: listTimings[0], sqlite: listTimings[1], statements: statementsPerRun)
     }
 

@@ -40,13 +40,20 @@ extension MockDriver {
         nonisolated(nonsending)
         public func fetchOne(_ query: SQLQuery) async throws -> ResultRow? {
             guard transactionState.runsStatementsUnchanged else { return try await executeIntercepting(query).rows.first }
-            return try answer(query).rows.first
+            return try answer(query, firstRowOnly: true).firstRow
         }
 
         private func answer(_ query: SQLQuery) throws -> QueryResult {
+            switch try answer(query, firstRowOnly: false) {
+            case .result(let result): result
+            case .firstRow(let row): QueryResult(rows: row.map { [$0] } ?? [])
+            }
+        }
+
+        private func answer(_ query: SQLQuery, firstRowOnly: Bool) throws -> MockEngine.Reply {
             if closed.isSet { throw QueryError(code: .misuse, message: "the connection is closed", sql: query.sql, arguments: query.arguments,
                                                suggestion: "open a new connection with driver.connect()") }
-            return try driver.answer(query, connectionID: id, depth: transactionState.depth)
+            return try driver.answer(query, connectionID: id, depth: transactionState.depth, firstRowOnly: firstRowOnly)
         }
 
         nonisolated(nonsending)

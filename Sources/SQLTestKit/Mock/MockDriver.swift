@@ -165,14 +165,17 @@ public final class MockDriver: DatabaseDriver {
 
     // MARK: - Answering
 
-    func answer(_ query: SQLQuery, connectionID: Int, depth: Int) throws -> QueryResult {
+    /// Logs and answers one statement; `firstRowOnly` for `fetchOne` (see ``MockEngine/Reply``).
+    func answer(_ query: SQLQuery, connectionID: Int, depth: Int, firstRowOnly: Bool) throws -> MockEngine.Reply {
         try core.shared.withLock { shared in
             if ownsLog {
                 // One lock for deciding and logging: the log's entries are right here.
-                return try shared.engine.respond(to: query, dialect: dialect, connectionID: connectionID, depth: depth, strict: isStrict, log: &shared.log)
+                return try shared.engine.respond(to: query, dialect: dialect, connectionID: connectionID, depth: depth, strict: isStrict,
+                                                 log: &shared.log, firstRowOnly: firstRowOnly)
             }
             var log = self.log
-            return try shared.engine.respond(to: query, dialect: dialect, connectionID: connectionID, depth: depth, strict: isStrict, log: &log)
+            return try shared.engine.respond(to: query, dialect: dialect, connectionID: connectionID, depth: depth, strict: isStrict,
+                                             log: &log, firstRowOnly: firstRowOnly)
         }
     }
 }

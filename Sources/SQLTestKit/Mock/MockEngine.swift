@@ -86,6 +86,32 @@ struct MockEngine: Sendable {
     /// driver's mutex, so the log's order is the order statements were decided in.
     mutating func respond<Log: StatementSink>(to query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, depth: Int, strict: Bool,
                                               log: inout Log) throws -> QueryResult {
+        switch try respond(to: query, dialect: dialect, connectionID: connectionID, depth: depth, strict: strict, log: &log, firstRowOnly: false) {
+        case .result(let result): result
+        case .firstRow(let row): QueryResult(rows: row.map { [$0] } ?? [])
+        }
+    }
+
+    /// What ``respond(to:dialect:connectionID:depth:strict:log:firstRowOnly:)`` gives back.
+    enum Reply {
+        case result(QueryResult)
+        /// Only the first row, for `fetchOne`: read from the script in place, the result's
+        /// array is neither retained nor released.
+        case firstRow(ResultRow?)
+
+        var firstRow: ResultRow? {
+            switch self {
+            case .result(let result): result.rows.first
+            case .firstRow(let row): row
+            }
+        }
+    }
+
+    /// Logs `query` and answers it or throws; with `firstRowOnly`, a plain scripted answer
+    /// that has no side effect (anything but an INSERT, whose keys are counted) comes back as
+    /// its first row alone.
+    mutating func respond<Log: StatementSink>(to query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, depth: Int, strict: Bool,
+                                              log: inout Log, firstRowOnly: Bool) throws -> Reply {
         var exactCandidates: [Int]?
         if normalizedIndex.isEmpty, scannedRules.isEmpty {
             // Only exact rules: the statement as sent, else its expanded form, each looked up
@@ -99,8 +125,9 @@ struct MockEngine: Sendable {
                 rules[id].uses += 1
                 // Read the answer's parts in place: copying the whole answer retains all of it.
                 let answer = min(rules[id].uses, rules[id].expectation.answers.count) - 1
-                return result(rows: rules[id].expectation.answers[answer].rows, rowsAffected: rules[id].expectation.answers[answer].rowsAffected,
-                              lastInsertID: rules[id].expectation.answers[answer].lastInsertID, kind: kind, query: query)
+                if firstRowOnly, kind != .insert { return .firstRow(rules[id].expectation.answers[answer].rows.first) }
+                return .result(result(rows: rules[id].expectation.answers[answer].rows, rowsAffected: rules[id].expectation.answers[answer].rowsAffected,
+                                      lastInsertID: rules[id].expectation.answers[answer].lastInsertID, kind: kind, query: query))
             }
             exactCandidates = hit?.all ?? []
         }
@@ -109,7 +136,7 @@ struct MockEngine: Sendable {
         case .refuse(let problem):
             throw MockMismatch(problem: problem)
         case .answer(let answer):
-            return try result(of: answer, kind: statement.kind, query: query, dialect: dialect)
+            return .result(try result(of: answer, kind: statement.kind, query: query, dialect: dialect))
         }
     }
 

@@ -169,6 +169,27 @@ struct MockScriptingTests {
         #expect(try await db.fetchAll(String.self, "SELECT name FROM user") == ["Ada", "Grace"])
     }
 
+    @Test func fetchOneCountsUsesAndKeysLikeExecute() async throws {
+        // fetchOne reads a plain answer's first row in place; it must still count the use,
+        // log the statement, and let an INSERT … RETURNING take the next key.
+        let mock = MockDriver(strict: true)
+        mock.script("SELECT name FROM user WHERE id = ?", rows: [["name": "Ada"], ["name": "Grace"]], count: .times(2))
+        mock.script("INSERT INTO user(name) VALUES (?) RETURNING id", rows: [["id": 1]], count: .always)
+        let db = try await mock.connect()
+        #expect(try await db.fetchOne("SELECT name FROM user WHERE id = \(1)")?["name"] == "Ada")
+        #expect(try await db.fetchOne("SELECT name FROM user WHERE id = \(2)")?["name"] == "Ada")
+        await #expect(throws: MockMismatch.self) { _ = try await db.fetchOne("SELECT name FROM user WHERE id = \(3)") }
+        #expect(try await db.fetchOne("INSERT INTO user(name) VALUES (\("Ada")) RETURNING id")?["id"] == 1)
+        #expect(try await db.execute("INSERT INTO user(name) VALUES (\("Grace")) RETURNING id").lastInsertID == 2)
+        #expect(mock.takeSQLs() == [
+            "SELECT name FROM user WHERE id = 1", "SELECT name FROM user WHERE id = 2", "SELECT name FROM user WHERE id = 3",
+            "INSERT INTO user(name) VALUES ('Ada') RETURNING id", "INSERT INTO user(name) VALUES ('Grace') RETURNING id",
+        ])
+        #expect(mock.problems.map(\.description) == [
+            "SQLTestKitTests/MockScriptingTests.swift:176: expected 2 times, but it ran again as statement #3:\n  SELECT name FROM user WHERE id = ?\n  ran: SELECT name FROM user WHERE id = 3",
+        ])
+    }
+
     @Test func closedConnectionsRefuse() async throws {
         let db = try await MockDriver().connect()
         await db.close()
