@@ -118,7 +118,7 @@ struct MockEngine: Sendable {
             // once. The common case — one plain rule, not used up — is logged with the rule's
             // kind and answered here, with no decision built.
             // Text the dialect receives as written is looked up in place, without a copy.
-            var hit = query.isSentAsWritten(in: dialect) ? exactIndex[query.sql] : exactIndex[sqlText(of: query, dialect: dialect)]
+            var hit = query.isSentAsWritten(in: dialect) ? exactIndex.lookup(query.sql) : exactIndex[sqlText(of: query, dialect: dialect)]
             if hit == nil, !query.arguments.isEmpty { hit = exactIndex[expandedSQL(of: query, dialect: dialect)] }
             if case .one(let id)? = hit, let kind = rules[id].plainKind, rules[id].uses < rules[id].maximumUses {
                 log.append(query, dialect: dialect, connectionID: connectionID, transactionDepth: depth, kind: kind)

@@ -14,6 +14,9 @@ struct SQLTextIndex<Value: Sendable>: Sendable {
         var value: Value
     }
 
+    /// The text ``lookup(_:)`` found last and its entry (entries never move or go, short of
+    /// `removeAll`).
+    private var lastFound: (text: String, entry: Int)?
     /// The entries in insertion order; slots point into it.
     private var entries: [Entry] = []
     /// Positions in `entries`, -1 for an empty slot. The count is a power of two at least
@@ -41,6 +44,28 @@ struct SQLTextIndex<Value: Sendable>: Sendable {
         return position.entry.map { entries[$0].value }
     }
 
+    /// The value for `text`, like the subscript, remembering where it was found: the same
+    /// string sent again (a SQL constant bound to new arguments, say) is then found by its
+    /// storage alone, without hashing or comparing its bytes.
+    mutating func lookup(_ text: String) -> Value? {
+        if let lastFound, Self.sameStorage(lastFound.text, text) { return entries[lastFound.entry].value }
+        guard !entries.isEmpty, let entry = find(text, hash: hash(text)).entry else { return nil }
+        lastFound = (text, entry)
+        return entries[entry].value
+    }
+
+    /// Whether two strings are one heap buffer. Only strings too long to be stored inline
+    /// count (shorter ones are copied out for reading, so their addresses say nothing), and
+    /// `lastFound` holds its text, so no other string can occupy that buffer meanwhile.
+    private static func sameStorage(_ first: String, _ second: String) -> Bool {
+        let count = first.utf8.count
+        guard count > 15, count == second.utf8.count else { return false }
+        let same = first.utf8.withContiguousStorageIfAvailable { a in
+            second.utf8.withContiguousStorageIfAvailable { b in a.baseAddress == b.baseAddress }
+        }
+        return (same ?? nil) ?? false
+    }
+
     /// Sets the value for `text`, or changes the one it has: `update` receives `nil` when
     /// there is none yet.
     mutating func update(_ text: String, _ update: (Value?) -> Value) {
@@ -58,6 +83,7 @@ struct SQLTextIndex<Value: Sendable>: Sendable {
     mutating func removeAll() {
         entries.removeAll()
         slots.removeAll()
+        lastFound = nil
     }
 
     /// The entry holding `text`, or `nil` and the empty slot where it would go.

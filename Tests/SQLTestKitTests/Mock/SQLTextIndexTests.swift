@@ -26,4 +26,32 @@ struct SQLTextIndexTests {
         #expect((0..<1_000).allSatisfy { (number: Int) in index["SELECT * FROM t WHERE id = \(number)"] == number })
         #expect(index["SELECT * FROM t WHERE id = 1000"] == nil)
     }
+
+    @Test func lookupsOfTheSameStringFollowUpdatesAndRemoval() {
+        // `lookup` remembers the last string it found and recognises it by its storage; what
+        // it returns must still be the entry's current value, and nothing after `removeAll`.
+        var index = SQLTextIndex<Int>(hash: { _ in 7 })
+        let constant = "SELECT id, name FROM user WHERE id = ?"
+        let other = "SELECT id, name FROM user WHERE id = ?" + " LIMIT 1"
+        index.update(constant) { _ in 1 }
+        index.update(other) { _ in 2 }
+        #expect(index.lookup(constant) == 1)
+        #expect(index.lookup(constant) == 1)
+        index.update(constant) { ($0 ?? 0) + 10 }
+        #expect(index.lookup(constant) == 11)
+        // The same bytes in another buffer, and another text of the same length, are found by
+        // their bytes as before.
+        let rebuilt = String(decoding: Array(constant.utf8), as: UTF8.self)
+        #expect(index.lookup(rebuilt) == 11)
+        #expect(index.lookup(other) == 2)
+        #expect(index.lookup("SELECT id, name FROM user WHERE id = !") == nil)
+        #expect(index.lookup(constant) == 11)
+        // Short texts live inline and are always compared by their bytes.
+        index.update("SELECT 1") { _ in 3 }
+        #expect(index.lookup("SELECT 1") == 3 && index.lookup("SELECT 2") == nil)
+        index.removeAll()
+        #expect(index.lookup(constant) == nil && index.lookup("SELECT 1") == nil)
+        index.update(constant) { _ in 4 }
+        #expect(index.lookup(constant) == 4)
+    }
 }
