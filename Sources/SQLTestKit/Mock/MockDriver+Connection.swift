@@ -44,10 +44,7 @@ extension MockDriver {
         }
 
         private func answer(_ query: SQLQuery) throws -> QueryResult {
-            switch try answer(query, firstRowOnly: false) {
-            case .result(let result): result
-            case .firstRow(let row): QueryResult(rows: row.map { [$0] } ?? [])
-            }
+            try answer(query, firstRowOnly: false).result
         }
 
         private func answer(_ query: SQLQuery, firstRowOnly: Bool) throws -> MockEngine.Reply {

@@ -84,32 +84,9 @@ struct MockEngine: Sendable {
 
     /// Logs `query` and answers it or throws: the one call per statement, made under the
     /// driver's mutex, so the log's order is the order statements were decided in.
-    mutating func respond<Log: StatementSink>(to query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, depth: Int, strict: Bool,
-                                              log: inout Log) throws -> QueryResult {
-        switch try respond(to: query, dialect: dialect, connectionID: connectionID, depth: depth, strict: strict, log: &log, firstRowOnly: false) {
-        case .result(let result): result
-        case .firstRow(let row): QueryResult(rows: row.map { [$0] } ?? [])
-        }
-    }
-
-    /// What ``respond(to:dialect:connectionID:depth:strict:log:firstRowOnly:)`` gives back.
-    enum Reply {
-        case result(QueryResult)
-        /// Only the first row, for `fetchOne`: read from the script in place, the result's
-        /// array is neither retained nor released.
-        case firstRow(ResultRow?)
-
-        var firstRow: ResultRow? {
-            switch self {
-            case .result(let result): result.rows.first
-            case .firstRow(let row): row
-            }
-        }
-    }
-
-    /// Logs `query` and answers it or throws; with `firstRowOnly`, a plain scripted answer
-    /// that has no side effect (anything but an INSERT, whose keys are counted) comes back as
-    /// its first row alone.
+    ///
+    /// With `firstRowOnly`, a plain scripted answer that has no side effect (anything but an
+    /// INSERT, whose keys are counted) comes back as its first row alone.
     mutating func respond<Log: StatementSink>(to query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, depth: Int, strict: Bool,
                                               log: inout Log, firstRowOnly: Bool) throws -> Reply {
         var exactCandidates: [Int]?
@@ -137,6 +114,30 @@ struct MockEngine: Sendable {
             throw MockMismatch(problem: problem)
         case .answer(let answer):
             return .result(try result(of: answer, kind: statement.kind, query: query, dialect: dialect))
+        }
+    }
+
+    /// What ``respond(to:dialect:connectionID:depth:strict:log:firstRowOnly:)`` gives back.
+    enum Reply {
+        case result(QueryResult)
+        /// Only the first row, for `fetchOne`: read from the script in place, the result's
+        /// array is neither retained nor released.
+        case firstRow(ResultRow?)
+
+        /// The reply as a whole result.
+        var result: QueryResult {
+            switch self {
+            case .result(let result): result
+            case .firstRow(let row): QueryResult(rows: row.map { [$0] } ?? [])
+            }
+        }
+
+        /// The reply's first row.
+        var firstRow: ResultRow? {
+            switch self {
+            case .result(let result): result.rows.first
+            case .firstRow(let row): row
+            }
         }
     }
 

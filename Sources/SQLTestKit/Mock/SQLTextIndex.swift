@@ -60,10 +60,7 @@ struct SQLTextIndex<Value: Sendable>: Sendable {
     private static func sameStorage(_ first: String, _ second: String) -> Bool {
         let count = first.utf8.count
         guard count > 15, count == second.utf8.count else { return false }
-        let same = first.utf8.withContiguousStorageIfAvailable { a in
-            second.utf8.withContiguousStorageIfAvailable { b in a.baseAddress == b.baseAddress }
-        }
-        return (same ?? nil) ?? false
+        return first.withUTF8InPlace { a in second.withUTF8InPlace { b in a.baseAddress == b.baseAddress } }
     }
 
     /// Sets the value for `text`, or changes the one it has: `update` receives `nil` when
@@ -103,8 +100,8 @@ struct SQLTextIndex<Value: Sendable>: Sendable {
     /// tenth of a mock statement's cost when a statement's text is not the script's own string.
     private static func sameBytes(_ first: String, _ second: String) -> Bool {
         guard first.utf8.count == second.utf8.count else { return false }
-        let equal = first.utf8.withContiguousStorageIfAvailable { a in
-            second.utf8.withContiguousStorageIfAvailable { b in
+        return first.withUTF8InPlace { a in
+            second.withUTF8InPlace { b in
                 if a.baseAddress == b.baseAddress { return true }
                 let (a, b) = (UnsafeRawBufferPointer(a), UnsafeRawBufferPointer(b))
                 var offset = 0
@@ -119,7 +116,6 @@ struct SQLTextIndex<Value: Sendable>: Sendable {
                 return true
             }
         }
-        return (equal ?? nil) ?? first.utf8.elementsEqual(second.utf8)
     }
 
     /// Doubles the slots (16 at first) and puts every entry back.

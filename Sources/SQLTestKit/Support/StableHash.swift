@@ -20,13 +20,9 @@ enum StableHash {
     /// `String`'s own (seeded SipHash, built for untrusted keys) was a fifth of a statement's
     /// cost. Collisions are handled by the index; nothing here needs to resist chosen keys.
     static func textHash(_ text: String) -> Int {
-        // In place: native strings (small ones included) are contiguous, and a `var` copy for
-        // `withUTF8` retained and released the text on every statement the mock saw.
-        if let hash = text.utf8.withContiguousStorageIfAvailable({ wordHash(UnsafeRawBufferPointer($0)) }) {
-            return Int(truncatingIfNeeded: hash)
-        }
-        var copy = text
-        return Int(truncatingIfNeeded: copy.withUTF8 { wordHash(UnsafeRawBufferPointer($0)) })
+        // In place: a `var` copy for `withUTF8` retained and released the text on every
+        // statement the mock saw.
+        Int(truncatingIfNeeded: text.withUTF8InPlace { wordHash(UnsafeRawBufferPointer($0)) })
     }
 
     private static func wordHash(_ raw: UnsafeRawBufferPointer) -> UInt64 {
