@@ -25,6 +25,17 @@ public struct ArgumentMatcher: Sendable {
     public static let any = ArgumentMatcher(rule: .any, description: "any value")
 
     /// Values for which `condition` holds; `description` names the condition in messages.
+    ///
+    /// ```swift
+    /// let positive = ArgumentMatcher.matching("a positive id") { value in
+    ///     if case .integer(let id) = value { return id > 0 }
+    ///     return false
+    /// }
+    /// mock.script("SELECT * FROM book WHERE id = ?", arguments: [positive], rows: [])
+    /// ```
+    ///
+    /// Like a statement predicate, `condition` runs under the mock's lock and must not call the
+    /// mock or its log.
     public static func matching(_ description: String, _ condition: @escaping @Sendable (SQLValue) -> Bool) -> ArgumentMatcher {
         ArgumentMatcher(rule: .predicate(condition), description: description)
     }
