@@ -51,9 +51,10 @@ public struct StatementMatcher: Sendable {
     /// mock.script(.predicate("every insert") { $0.kind == .insert }, answer: .affected(1), count: .always)
     /// ```
     ///
-    /// `condition` runs while the mock decides the statement, under its lock: it must not call
-    /// the mock or its log (`mock.log`, `takeSQLs()`, `script`, `verify()`), which wait for
-    /// that lock. Everything it needs about the statement is in the `LoggedStatement`.
+    /// `condition` runs while the mock decides the statement, under its lock, which is not
+    /// reentrant: it must not call the mock or its log (`mock.log`, `takeSQLs()`, `script`,
+    /// `verify()`) — such a call stops the process ("Recursive call to lock Mutex" on Linux).
+    /// Everything it needs about the statement is in the `LoggedStatement`.
     public static func predicate(_ description: String, _ condition: @escaping @Sendable (LoggedStatement) -> Bool) -> StatementMatcher {
         StatementMatcher(rule: .predicate(condition), description: "predicate: \(description)", sqlForComparison: nil)
     }
