@@ -114,13 +114,18 @@ extension SQLiteDriver.Connection.Core {
         guard let db else { throw SQLiteHandle.closedError(sql: query.sql) }
         // Error messages are built out of line (`error(code:query:)` and the two below), so
         // the statement's text and arguments are not retained up front for them on every run.
-        if let hit = cache.statement(for: query.sql) {
-            return try run(query, hit, db: db)
-        }
-        // A fresh statement is held here too: a cache of capacity 0 keeps nothing.
+        let (prepared, fresh) = try statement(for: query, db: db)
+        return try withExtendedLifetime(fresh) { try run(query, prepared, db: db) }
+    }
+
+    /// The prepared statement for `query`'s SQL: the cached one, or one prepared now and
+    /// cached, returned as `fresh` too. A ``CachedStatement/Use`` does not own its statement,
+    /// and a cache of capacity 0 keeps nothing, so the caller holds `fresh` while it runs.
+    private mutating func statement(for query: SQLQuery, db: OpaquePointer) throws -> (CachedStatement.Use, fresh: CachedStatement?) {
+        if let hit = cache.statement(for: query.sql) { return (hit, nil) }
         let fresh = try prepare(query, db: db)
         cache.insert(fresh, for: query.sql)
-        return try withExtendedLifetime(fresh) { try run(query, fresh.use, db: db) }
+        return (fresh.use, fresh)
     }
 
     /// Binds, steps and resets one prepared statement.
@@ -176,13 +181,8 @@ extension SQLiteDriver.Connection.Core {
     mutating func runBatch(_ sql: String, rows: [ArraySlice<SQLValue?>]) throws -> [(Int, QueryError)] {
         guard let handle, let db = handle.db else { throw SQLiteHandle.closedError(sql: sql) }
         let query = SQLQuery(sql: sql)
-        if let hit = cache.statement(for: sql) {
-            return try runBatch(query, hit, rows: rows, handle: handle)
-        }
-        // Held here for the batch: a cache of capacity 0 keeps nothing.
-        let fresh = try prepare(query, db: db)
-        cache.insert(fresh, for: sql)
-        return try withExtendedLifetime(fresh) { try runBatch(query, fresh.use, rows: rows, handle: handle) }
+        let (prepared, fresh) = try statement(for: query, db: db)
+        return try withExtendedLifetime(fresh) { try runBatch(query, prepared, rows: rows, handle: handle) }
     }
 
     private func runBatch(_ query: SQLQuery, _ cached: CachedStatement.Use, rows: [ArraySlice<SQLValue?>], handle: SQLiteHandle) throws -> [(Int, QueryError)] {
