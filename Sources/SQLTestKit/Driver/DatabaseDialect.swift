@@ -44,9 +44,10 @@ public enum DatabaseDialect: String, Sendable, Hashable, CaseIterable {
         case .real(let real):
             return realLiteral(real)
         case .text(let text):
+            if self != .mysql, text.utf8.contains(0) { return textLiteralWithNUL(text) }
             let escaped = "'" + text.replacing("'", with: "''") + "'"
-            if self == .mysql && text.contains("\\") {
-                return escaped.replacing("\\", with: "\\\\")
+            if self == .mysql && (text.contains("\\") || text.utf8.contains(0)) {
+                return escaped.replacing("\\", with: "\\\\").replacing("\u{0}", with: "\\0")
             }
             return escaped
         case .blob(let bytes):
@@ -90,5 +91,19 @@ extension [UInt8] {
             result.append(digits[Int(byte & 0x0F)])
         }
         return String(decoding: result, as: UTF8.self)
+    }
+}
+
+extension DatabaseDialect {
+    /// Text holding NUL characters as an expression the database runs to the same text:
+    /// `'a' || char(0) || 'b'` (a literal cannot hold NUL: SQLite would end the text there).
+    fileprivate func textLiteralWithNUL(_ text: String) -> String {
+        let nul = self == .postgres ? "chr(0)" : "char(0)"
+        var parts: [String] = []
+        for (index, piece) in text.split(separator: "\u{0}", omittingEmptySubsequences: false).enumerated() {
+            if index > 0 { parts.append(nul) }
+            if !piece.isEmpty { parts.append("'" + piece.replacing("'", with: "''") + "'") }
+        }
+        return parts.joined(separator: " || ")
     }
 }

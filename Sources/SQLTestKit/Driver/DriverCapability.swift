@@ -15,15 +15,23 @@ public struct DriverCapability: Sendable, Hashable {
     public var supportsReturning: Bool
     /// Whether `SAVEPOINT` works (nested transactions rely on it).
     public var supportsSavepoints: Bool
+    /// The statement that opens the transactions SQLTestKit begins (``DatabaseConnection/transaction(_:)``,
+    /// test transactions): `BEGIN`, or `BEGIN IMMEDIATE` on SQLite connections, so a write
+    /// transaction waits for the write lock up front instead of failing with `database is
+    /// locked` when it tries to upgrade from reading.
+    public var beginTransactionSQL: String
 
-    public init(dialect: DatabaseDialect, placeholderStyle: PlaceholderStyle? = nil, supportsReturning: Bool, supportsSavepoints: Bool = true) {
+    public init(dialect: DatabaseDialect, placeholderStyle: PlaceholderStyle? = nil, supportsReturning: Bool, supportsSavepoints: Bool = true,
+                beginTransactionSQL: String = "BEGIN") {
         self.dialect = dialect
         self.placeholderStyle = placeholderStyle ?? dialect.placeholderStyle
         self.supportsReturning = supportsReturning
         self.supportsSavepoints = supportsSavepoints
+        self.beginTransactionSQL = beginTransactionSQL
     }
 
-    /// SQLite 3.35 or later: `?` placeholders, RETURNING and savepoints.
+    /// SQLite 3.35 or later: `?` placeholders, RETURNING and savepoints. (Connections of
+    /// ``SQLiteDriver`` report this with the `BEGIN` their configuration asks for.)
     public static let sqlite = DriverCapability(dialect: .sqlite, supportsReturning: true)
     /// PostgreSQL: `$1` placeholders, RETURNING and savepoints.
     public static let postgres = DriverCapability(dialect: .postgres, supportsReturning: true)

@@ -45,7 +45,7 @@ struct RenderTemplate: Sendable {
 
     init(_ query: SQLQuery, dialect: DatabaseDialect) {
         var segment: [UInt8] = []
-        var numbering = ParameterNumbering()
+        var numbering = ParameterNumbering(dialect: dialect)
         var spans = query.identifierSpans[...]
         SQLTokenizer.forEachSpan(query.sql) { kind, bytes, offset in
             switch kind {

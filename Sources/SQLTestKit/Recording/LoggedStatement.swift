@@ -16,7 +16,9 @@ public struct LoggedStatement: Sendable, Hashable {
     public var dialect: DatabaseDialect
     /// Which connection ran it (numbered from 1 per driver or log).
     public var connectionID: Int
-    /// How many transactions and savepoints were open on the connection when it ran.
+    /// How many transactions and savepoints were open on the connection when it ran (a
+    /// `BEGIN` or `SAVEPOINT` counts the level it opens): the deeper of what the connection's
+    /// transaction bookkeeping says and what the statements logged for it have opened.
     public var transactionDepth: Int
     /// What the statement does (classified once, when it is logged).
     public var kind: StatementKind

@@ -18,8 +18,38 @@ public final class StatementLog: Sendable {
         var count = 0
         var taken = 0
         var nextConnectionID = 1
+        /// The transactions and savepoints each connection's logged statements have opened
+        /// and not yet closed (`nil` for a `BEGIN`), by connection: what the log knows of the
+        /// depth even when the connection's own bookkeeping does not see it (a routed
+        /// connection forwarding `BEGIN`, raw transaction control from the code under test).
+        /// Connections with nothing open have no entry.
+        var openLevels: [Int: [String?]] = [:]
 
         static let chunkSize = 4096
+
+        /// Sets `entry`'s depth to the deeper of the depth it was recorded with and the levels
+        /// its connection's logged statements hold open, counting the entry itself.
+        mutating func settleDepth(of entry: inout LoggedStatement) {
+            if case .transaction(let control) = entry.kind {
+                var levels = openLevels[entry.connectionID] ?? []
+                switch control {
+                case .begin:
+                    if levels.isEmpty { levels.append(nil) }
+                case .savepoint(let name):
+                    levels.append(name.asciiLowercased)
+                case .release(let name):
+                    if let index = levels.lastIndex(of: name.asciiLowercased) { levels.removeSubrange(index...) }
+                case .rollbackToSavepoint(let name):
+                    if let index = levels.lastIndex(of: name.asciiLowercased) { levels.removeSubrange((index + 1)...) }
+                case .commit, .rollback:
+                    levels.removeAll()
+                }
+                openLevels[entry.connectionID] = levels.isEmpty ? nil : levels
+                entry.transactionDepth = max(entry.transactionDepth, levels.count)
+            } else if !openLevels.isEmpty, let levels = openLevels[entry.connectionID] {
+                entry.transactionDepth = max(entry.transactionDepth, levels.count)
+            }
+        }
 
         mutating func append(_ entry: consuming LoggedStatement) {
             if chunks.isEmpty {
@@ -187,8 +217,10 @@ extension StatementLog: StatementSink {}
 
 extension StatementLog.State: StatementSink {
     mutating func append(_ query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, transactionDepth: Int, kind: StatementKind) {
-        append(LoggedStatement(sequence: count + 1, query: query, dialect: dialect, connectionID: connectionID,
-                               transactionDepth: transactionDepth, kind: kind))
+        var entry = LoggedStatement(sequence: count + 1, query: query, dialect: dialect, connectionID: connectionID,
+                                    transactionDepth: transactionDepth, kind: kind)
+        settleDepth(of: &entry)
+        append(entry)
     }
 
     mutating func record(_ query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, transactionDepth: Int) -> LoggedStatement {
@@ -199,6 +231,7 @@ extension StatementLog.State: StatementSink {
     mutating func append(numbering entry: LoggedStatement) -> LoggedStatement {
         var entry = entry
         entry.sequence = count + 1
+        settleDepth(of: &entry)
         append(entry)
         return entry
     }

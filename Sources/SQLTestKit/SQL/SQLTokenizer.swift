@@ -28,19 +28,24 @@ public enum SQLTokenizer {
     }
 
     /// The first `limit` significant tokens (no whitespace or comments), scanning no further:
-    /// enough to classify a statement without tokenizing all of it.
+    /// enough to classify a statement without tokenizing all of it. Semicolons before the
+    /// first other token are skipped: SQLite skips those empty statements too, so
+    /// `"; COMMIT"` is a `COMMIT`.
     public static func leadingTokens(_ sql: String, limit: Int) -> [SQLToken] {
         withLexer(sql) { lexer in
             var tokens: [SQLToken] = []
             while tokens.count < limit, let span = lexer.nextSpan() {
-                if span.kind != .whitespace && span.kind != .comment { tokens.append(lexer.token(span)) }
+                guard span.kind != .whitespace && span.kind != .comment else { continue }
+                if tokens.isEmpty, span.kind == .symbol, span.range.count == 1, lexer.bytes[span.range.lowerBound] == 0x3B { continue }
+                tokens.append(lexer.token(span))
             }
             return tokens
         }
     }
 
     /// Calls `body` with the bytes of the statement's first word, skipping whitespace,
-    /// comments and `(`, or with `nil` when something else comes first. Builds nothing; the
+    /// comments, `(` and the semicolons of leading empty statements (which SQLite skips as
+    /// well), or with `nil` when something else comes first. Builds nothing; the
     /// bytes are valid only during the call.
     static func withLeadingWord<Result>(_ sql: String, _ body: (Slice<UnsafeBufferPointer<UInt8>>?) -> Result) -> Result {
         withLexer(sql) { lexer in
@@ -48,7 +53,7 @@ public enum SQLTokenizer {
                 switch span.kind {
                 case .whitespace, .comment:
                     continue
-                case .symbol where span.range.count == 1 && lexer.bytes[span.range.lowerBound] == 0x28:
+                case .symbol where span.range.count == 1 && (lexer.bytes[span.range.lowerBound] == 0x28 || lexer.bytes[span.range.lowerBound] == 0x3B):
                     continue
                 case .word:
                     return body(lexer.bytes[span.range])

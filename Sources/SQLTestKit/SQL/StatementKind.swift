@@ -66,19 +66,23 @@ public enum StatementKind: Sendable, Hashable {
 
     /// Classifies the statement from tokens already produced by ``SQLTokenizer``.
     public init(tokens: [SQLToken]) {
-        let words = tokens.lazy.filter(\.isSignificant)
-        var iterator = words.makeIterator()
-        var first = iterator.next()
-        while first?.text == "(" { first = iterator.next() }
-        guard let keyword = first?.keyword else {
+        // Leading `(` and the semicolons of empty statements are skipped, as SQLite skips them.
+        let significant = tokens.filter(\.isSignificant)
+        let words = significant.drop { $0.text == "(" || $0.text == ";" }
+        guard let keyword = words.first?.keyword else {
             self = .other("")
             return
         }
-        let following = Array(iterator.prefix(3))
-        func name(at index: Int) -> String {
-            index < following.count ? (following[index].identifierName ?? following[index].text) : ""
+        /// The keyword `offset` words after the first, or `""`.
+        func word(at offset: Int) -> String {
+            offset < words.count ? words[words.startIndex + offset].keyword ?? "" : ""
         }
-        let nextKeyword = following.first?.keyword
+        /// The name `offset` words after the first, unquoted, or `""`.
+        func name(at offset: Int) -> String {
+            guard offset < words.count else { return "" }
+            let token = words[words.startIndex + offset]
+            return token.identifierName ?? token.text
+        }
         switch keyword {
         case "SELECT", "VALUES", "TABLE": self = .select
         case "INSERT", "REPLACE", "UPSERT": self = .insert
@@ -89,28 +93,22 @@ public enum StatementKind: Sendable, Hashable {
         case "BEGIN", "START": self = .transaction(.begin)
         case "COMMIT", "END": self = .transaction(.commit)
         case "ROLLBACK", "ABORT":
-            // ROLLBACK [TRANSACTION] TO [SAVEPOINT] name
-            let rest = following.map { $0.keyword ?? "" }
-            if let toIndex = rest.firstIndex(of: "TO") {
-                let nameIndex = toIndex + 1 < rest.count && rest[toIndex + 1] == "SAVEPOINT" ? toIndex + 2 : toIndex + 1
-                let savepoint = StatementKind.savepointName(in: tokens, after: nameIndex + 1)
-                self = .transaction(.rollbackToSavepoint(savepoint))
+            // ROLLBACK [TRANSACTION|WORK] [TO [SAVEPOINT] name]
+            var offset = 1
+            if ["TRANSACTION", "WORK"].contains(word(at: offset)) { offset += 1 }
+            if word(at: offset) == "TO" {
+                offset += 1
+                if word(at: offset) == "SAVEPOINT" { offset += 1 }
+                self = .transaction(.rollbackToSavepoint(name(at: offset)))
             } else {
                 self = .transaction(.rollback)
             }
-        case "SAVEPOINT": self = .transaction(.savepoint(name(at: 0)))
+        case "SAVEPOINT": self = .transaction(.savepoint(name(at: 1)))
         case "RELEASE":
-            self = .transaction(.release(nextKeyword == "SAVEPOINT" ? name(at: 1) : name(at: 0)))
+            self = .transaction(.release(word(at: 1) == "SAVEPOINT" ? name(at: 2) : name(at: 1)))
         case "PRAGMA", "SET", "SHOW": self = .setting
         default: self = .other(keyword)
         }
-    }
-
-    /// The savepoint name that is the `index`-th significant token after the first.
-    private static func savepointName(in tokens: [SQLToken], after index: Int) -> String {
-        let significant = tokens.filter(\.isSignificant)
-        guard index < significant.count else { return "" }
-        return significant[index].identifierName ?? significant[index].text
     }
 
     /// After `WITH name AS (…), …`, the first keyword at parenthesis depth zero that is a verb.

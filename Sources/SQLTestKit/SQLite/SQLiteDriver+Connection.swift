@@ -15,6 +15,9 @@ extension SQLiteDriver {
             /// The handle's `sqlite3*`, kept here so a run reads it without holding the handle.
             private(set) var db: OpaquePointer?
             var cache: SQLiteStatementCache
+            /// Set when SQLite ended a transaction by itself (see ``SQLiteTransactionLoss``):
+            /// every statement but a rollback is refused until the owner rolls back.
+            var lostTransaction: SQLiteTransactionLoss?
 
             init(handle: SQLiteHandle, cache: SQLiteStatementCache) {
                 self.handle = handle
@@ -25,10 +28,11 @@ extension SQLiteDriver {
 
         private let core: Mutex<Core>
         public let transactionState = TransactionState()
-        public var capability: DriverCapability { .sqlite }
+        public let capability: DriverCapability
 
-        init(handle: sending SQLiteHandle, cacheCapacity: Int) {
+        init(handle: sending SQLiteHandle, cacheCapacity: Int, capability: DriverCapability) {
             core = Mutex(Core(handle: handle, cache: SQLiteStatementCache(capacity: cacheCapacity)))
+            self.capability = capability
         }
 
         nonisolated(nonsending)
@@ -68,10 +72,7 @@ extension SQLiteDriver {
                 return try await executeStatements(of: sql)
             }
             _ = try transactionState.intercept(SQLQuery(sql: sql))
-            try core.withLock { core in
-                guard let handle = core.handle else { throw SQLiteHandle.closedError(sql: sql) }
-                try handle.execute(sql)
-            }
+            try core.withLock { core in try core.runScript(sql) }
         }
 
         nonisolated(nonsending)
@@ -112,10 +113,18 @@ extension SQLiteDriver {
 extension SQLiteDriver.Connection.Core {
     mutating func run(_ query: SQLQuery) throws -> QueryResult {
         guard let db else { throw SQLiteHandle.closedError(sql: query.sql) }
+        if lostTransaction != nil, let answer = try answerWhileTransactionIsLost(query.sql, arguments: query.arguments) {
+            return answer
+        }
         // Error messages are built out of line (`error(code:query:)` and the two below), so
         // the statement's text and arguments are not retained up front for them on every run.
         let (prepared, fresh) = try statement(for: query, db: db)
-        return try withExtendedLifetime(fresh) { try run(query, prepared, db: db) }
+        let inTransaction = sqlite3_get_autocommit(db) == 0
+        do {
+            return try withExtendedLifetime(fresh) { try run(query, prepared, db: db) }
+        } catch let error as QueryError where inTransaction && !prepared.controlsTransactions && sqlite3_get_autocommit(db) != 0 {
+            throw transactionLost(error)
+        }
     }
 
     /// The prepared statement for `query`'s SQL: the cached one, or one prepared now and
@@ -180,14 +189,21 @@ extension SQLiteDriver.Connection.Core {
 
     mutating func runBatch(_ sql: String, rows: [ArraySlice<SQLValue?>]) throws -> [(Int, QueryError)] {
         guard let handle, let db = handle.db else { throw SQLiteHandle.closedError(sql: sql) }
+        if lostTransaction != nil { _ = try answerWhileTransactionIsLost(sql, arguments: []) }
         let query = SQLQuery(sql: sql)
         let (prepared, fresh) = try statement(for: query, db: db)
-        return try withExtendedLifetime(fresh) { try runBatch(query, prepared, rows: rows, handle: handle) }
+        do {
+            return try withExtendedLifetime(fresh) { try runBatch(query, prepared, rows: rows, handle: handle) }
+        } catch let loss as SQLiteTransactionLoss.Detected {
+            throw transactionLost(loss.error)
+        }
     }
 
     private func runBatch(_ query: SQLQuery, _ cached: CachedStatement.Use, rows: [ArraySlice<SQLValue?>], handle: SQLiteHandle) throws -> [(Int, QueryError)] {
         let statement = cached.statement
         var failures: [(Int, QueryError)] = []
+        let db = handle.db
+        let inTransaction = sqlite3_get_autocommit(db) == 0
         for (position, values) in rows.enumerated() {
             defer { sqlite3_reset(statement) }
             var index: Int32 = 1
@@ -208,7 +224,12 @@ extension SQLiteDriver.Connection.Core {
                     while code == SQLITE_ROW { code = sqlite3_step(statement) }
                     if code == SQLITE_DONE { continue }
                 }
-                failures.append((position, handle.error(code: code, sql: query.sql, arguments: values.compactMap { $0 })))
+                let failure = handle.error(code: code, sql: query.sql, arguments: values.compactMap { $0 })
+                // A trigger's RAISE(ROLLBACK) ends the whole transaction: no later row may run.
+                if inTransaction, !cached.controlsTransactions, sqlite3_get_autocommit(db) != 0 {
+                    throw SQLiteTransactionLoss.Detected(error: failure)
+                }
+                failures.append((position, failure))
             } catch let error as QueryError {
                 failures.append((position, error))
             }
@@ -241,8 +262,10 @@ extension SQLiteDriver.Connection.Core {
     }
 
     private func prepare(_ query: SQLQuery, db: OpaquePointer) throws -> CachedStatement {
+        if query.sql.utf8.contains(0) { throw Self.textWithNULError(query.sql, arguments: query.arguments) }
         var statement: OpaquePointer?
         var tail: UnsafePointer<CChar>?
+        handle?.preparation.reset()
         let code = query.sql.withCString { sql in
             let result = sqlite3_prepare_v2(db, sql, -1, &statement, &tail)
             // Anything after the first statement other than whitespace and comments?
@@ -261,7 +284,15 @@ extension SQLiteDriver.Connection.Core {
                              sql: query.sql, arguments: query.arguments,
                              suggestion: "use executeScript(_:) for several statements, or run them one by one")
         }
-        return CachedStatement(statement: statement, kind: StatementKind(sql: query.sql))
+        let kind = StatementKind(sql: query.sql)
+        do {
+            try Self.checkTransactionControl(of: statement, kind: kind, observed: handle?.preparation.control,
+                                             sql: query.sql, arguments: query.arguments)
+        } catch {
+            sqlite3_finalize(statement)
+            throw error
+        }
+        return CachedStatement(statement: statement, kind: kind)
     }
 
     @inline(__always)

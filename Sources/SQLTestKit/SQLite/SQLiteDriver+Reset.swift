@@ -7,21 +7,21 @@ extension SQLiteDriver {
     /// In-memory databases and files SQLTestKit created are always reset. Another file is
     /// reset only when its name says it is a test database, or when `allowingNonTestDatabase`
     /// is `true`; otherwise this throws ``NotATestDatabaseError`` saying why and how to
-    /// override. A file keeps SQLTestKit's marker across the reset.
+    /// override. The rule judges the file SQLite really opens (links and `file:` URIs
+    /// resolved), before anything is opened for writing: a refused database is not touched.
+    /// A file keeps SQLTestKit's marker across the reset.
     ///
     /// ```swift
     /// try await SQLiteDriver(path: "build/app-test.sqlite").resetDatabase()
     /// ```
     public func resetDatabase(allowingNonTestDatabase: Bool) async throws {
+        if case .file(let path) = location {
+            try SQLiteFileTarget.checkIsTestDatabase(path, operation: "reset", override: allowingNonTestDatabase,
+                                                     overrideHint: "call resetDatabase(allowingNonTestDatabase: true)")
+        }
         let handle = try openHandle()
         defer { handle.close() }
-        let marker = try handle.integer("PRAGMA application_id")
-        let hasMarker = marker == Int64(SQLiteHandle.testDatabaseMarker)
-        if case .file(let path) = location {
-            try TestDatabasePolicy.check(operation: "reset", path: path, hasMarker: hasMarker,
-                                         override: allowingNonTestDatabase,
-                                         overrideHint: "call resetDatabase(allowingNonTestDatabase: true)")
-        }
+        let hasMarker = try handle.integer("PRAGMA application_id") == Int64(SQLiteHandle.testDatabaseMarker)
         guard let db = handle.db else { throw SQLiteHandle.closedError(sql: nil) }
         sqltestkit_set_reset_database(db, 1)
         defer { sqltestkit_set_reset_database(db, 0) }

@@ -30,12 +30,35 @@ public final class SQLiteDriver: DatabaseDriver {
         public var busyTimeout: Duration = .seconds(5)
         /// How many prepared statements each connection keeps, least recently used evicted first.
         public var statementCacheCapacity: Int = 256
-        /// Whether file databases use write-ahead logging (readers don't block the writer).
-        public var writeAheadLogging: Bool = true
+        /// Which file databases are switched to write-ahead logging (readers don't block the
+        /// writer). By default only files SQLTestKit creates: switching is a lasting change to
+        /// the file, which opening someone else's database must not make.
+        public var writeAheadLogging: WriteAheadLogging = .forNewFiles
         /// How many connections callers should open at most.
         public var maxConnections: Int = 8
+        /// How the transactions SQLTestKit opens begin (``DatabaseConnection/transaction(_:)``
+        /// and test transactions). `.immediate`, the default, takes the write lock at `BEGIN`,
+        /// waiting up to ``busyTimeout`` for it, so concurrent write transactions take turns.
+        /// With `.deferred`, a transaction that reads before it writes cannot wait for the lock
+        /// when it upgrades and fails at once with `database is locked`.
+        public var transactionBehavior: TransactionBehavior = .immediate
 
         public init() {}
+    }
+
+    /// Which file databases use write-ahead logging.
+    public enum WriteAheadLogging: Sendable, Hashable {
+        /// Files SQLTestKit creates use WAL; existing files keep the journal mode they have.
+        case forNewFiles
+        /// Every file database this driver opens is switched to WAL (a lasting change).
+        case always
+        /// No file is switched to WAL.
+        case never
+    }
+
+    /// How a transaction takes its locks (SQLite's `BEGIN DEFERRED | IMMEDIATE | EXCLUSIVE`).
+    public enum TransactionBehavior: String, Sendable, Hashable {
+        case deferred = "DEFERRED", immediate = "IMMEDIATE", exclusive = "EXCLUSIVE"
     }
 
     /// Where the database lives.
@@ -51,7 +74,8 @@ public final class SQLiteDriver: DatabaseDriver {
     }
 
     /// A driver for a database file, created on first connection if it does not exist.
-    /// A file SQLTestKit creates carries a marker that makes it a test database.
+    /// A file SQLTestKit creates carries a marker that makes it a test database, and uses
+    /// write-ahead logging; an existing file is opened as it is. `path` may be a `file:` URI.
     public convenience init(path: String, configuration: Configuration = Configuration()) {
         self.init(location: .file(path: path), configuration: configuration)
     }
@@ -72,14 +96,14 @@ public final class SQLiteDriver: DatabaseDriver {
         }
     }
 
-    public var capability: DriverCapability { .sqlite }
+    public var capability: DriverCapability { configuration.capability }
 
     public var maxConnections: Int { configuration.maxConnections }
 
-    /// Opens a connection. For a file, creates the file (with SQLTestKit's marker) when it is
-    /// missing and switches it to WAL mode.
+    /// Opens a connection. For a file, creates the file when it is missing, marked as a test
+    /// database and in WAL mode (see ``Configuration/writeAheadLogging``).
     public func connect() async throws -> any DatabaseConnection {
-        try Connection(handle: openHandle(), cacheCapacity: configuration.statementCacheCapacity)
+        try Connection(handle: openHandle(), cacheCapacity: configuration.statementCacheCapacity, capability: capability)
     }
 
     /// The filename SQLite opens: a `memdb` URI for memory, so several connections share it.
@@ -108,11 +132,29 @@ public final class SQLiteDriver: DatabaseDriver {
             try withKeeper { _ in }
             return try SQLiteHandle.open(openName, configuration: configuration)
         case .file(let path):
-            let isNew = !FileManager.default.fileExists(atPath: path)
+            // Judged before opening: whether a database exists is asked of SQLite (links and
+            // URIs resolved), never of the name as written.
+            let wasMissing = SQLiteFileTarget.resolve(path) == .missing
             let handle = try SQLiteHandle.open(path, configuration: configuration)
-            if isNew { try handle.execute("PRAGMA application_id = \(SQLiteHandle.testDatabaseMarker)") }
-            if configuration.writeAheadLogging { try handle.execute("PRAGMA journal_mode = WAL") }
+            // The marker goes only on a database SQLTestKit has just created, still empty.
+            let created = try wasMissing && handle.integer("PRAGMA page_count") == 0
+            if created { try handle.execute("PRAGMA application_id = \(SQLiteHandle.testDatabaseMarker)") }
+            switch configuration.writeAheadLogging {
+            case .always: try handle.execute("PRAGMA journal_mode = WAL")
+            case .forNewFiles where created: try handle.execute("PRAGMA journal_mode = WAL")
+            case .forNewFiles, .never: break
+            }
             return handle
         }
+    }
+}
+
+extension SQLiteDriver.Configuration {
+    /// What connections with these settings report: SQLite's, opening transactions with the
+    /// configured behaviour.
+    var capability: DriverCapability {
+        var capability = DriverCapability.sqlite
+        capability.beginTransactionSQL = "BEGIN \(transactionBehavior.rawValue)"
+        return capability
     }
 }

@@ -7,8 +7,15 @@ final class SQLiteHandle {
     static let testDatabaseMarker: Int32 = 0x5351_4C54
 
     private(set) var db: OpaquePointer?
+    /// What SQLite's authorizer reports while a statement is prepared: whether SQLite compiled
+    /// it as transaction control, whatever its text looks like.
+    let preparation = PreparationObserver()
 
-    private init(db: OpaquePointer) { self.db = db }
+    private init(db: OpaquePointer) {
+        self.db = db
+        // The observer lives as long as the handle, which closes the database first.
+        sqlite3_set_authorizer(db, PreparationObserver.authorize, Unmanaged.passUnretained(preparation).toOpaque())
+    }
 
     deinit { close() }
 
@@ -31,7 +38,8 @@ final class SQLiteHandle {
         return handle
     }
 
-    /// Runs SQL without arguments or results (settings, transaction control, scripts).
+    /// Runs SQL without arguments or results (SQLTestKit's own settings and maintenance; code
+    /// under test's scripts go through the connection, which checks each statement).
     func execute(_ sql: String) throws {
         guard let db else { throw Self.closedError(sql: sql) }
         var message: UnsafeMutablePointer<CChar>?
@@ -107,6 +115,31 @@ final class SQLiteHandle {
             if let text = sqlite3_column_text(statement, 0) { result.append(String(cString: text)) }
         }
         return result
+    }
+}
+
+/// Records, through SQLite's authorizer callback, the transaction control SQLite compiles
+/// while a statement is prepared. Classifying the statement SQLite really prepared, rather
+/// than its text, is what makes `"; COMMIT"` or `"/* c */ END"` impossible to miss.
+final class PreparationObserver {
+    /// The transaction control seen since ``reset()``, if any.
+    private(set) var control: TransactionControl?
+
+    func reset() { control = nil }
+
+    /// The authorizer: it only observes, and allows everything.
+    static let authorize: @convention(c) (UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?,
+                                         UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Int32 = { context, action, first, second, _, _ in
+        guard let context, action == SQLITE_TRANSACTION || action == SQLITE_SAVEPOINT else { return SQLITE_OK }
+        let observer = Unmanaged<PreparationObserver>.fromOpaque(context).takeUnretainedValue()
+        let operation = first.map { String(cString: $0) } ?? ""
+        if action == SQLITE_TRANSACTION {
+            observer.control = operation == "BEGIN" ? .begin : operation == "COMMIT" ? .commit : .rollback
+        } else {
+            let name = second.map { String(cString: $0) } ?? ""
+            observer.control = operation == "BEGIN" ? .savepoint(name) : operation == "RELEASE" ? .release(name) : .rollbackToSavepoint(name)
+        }
+        return SQLITE_OK
     }
 }
 

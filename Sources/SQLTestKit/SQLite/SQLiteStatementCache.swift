@@ -14,9 +14,12 @@ final class CachedStatement {
     /// statement does not copy and compare a `StatementKind` each time.
     let changesRows: Bool
     let inserts: Bool
+    /// Whether SQLite compiled it as transaction control, which may end a transaction.
+    let controlsTransactions: Bool
 
     init(statement: OpaquePointer, kind: StatementKind) {
         self.statement = statement
+        self.controlsTransactions = kind.isTransactionControl
         switch kind {
         case .insert: (changesRows, inserts) = (true, true)
         case .update, .delete: (changesRows, inserts) = (true, false)
@@ -28,7 +31,10 @@ final class CachedStatement {
     deinit { sqlite3_finalize(statement) }
 
     /// What a run reads of this statement, copied without a reference count.
-    var use: Use { Use(statement: statement, parameterCount: parameterCount, changesRows: changesRows, inserts: inserts, cached: self) }
+    var use: Use {
+        Use(statement: statement, parameterCount: parameterCount, changesRows: changesRows, inserts: inserts,
+            controlsTransactions: controlsTransactions, cached: self)
+    }
 
     /// The fields a run needs, and the statement itself unretained: the cache (or the run that
     /// prepared it) owns the statement, and a run happens under the connection's lock, where
@@ -39,6 +45,7 @@ final class CachedStatement {
         let parameterCount: Int
         let changesRows: Bool
         let inserts: Bool
+        let controlsTransactions: Bool
         unowned(unsafe) let cached: CachedStatement
     }
 

@@ -32,6 +32,6 @@ extension SQLiteDriver.Connection {
         // Foreign keys are switched on after loading: the setting belongs to the connection,
         // and the schema is read only once, here.
         try handle.execute("PRAGMA foreign_keys = ON")
-        return SQLiteDriver.Connection(handle: handle, cacheCapacity: configuration.statementCacheCapacity)
+        return SQLiteDriver.Connection(handle: handle, cacheCapacity: configuration.statementCacheCapacity, capability: configuration.capability)
     }
 }

@@ -33,7 +33,7 @@ final class TemplateSource: Sendable {
     /// and keeps its bytes.
     static func build(_ template: DatabaseTemplate) async throws -> TemplateSource {
         let configuration = SQLiteDriver.Configuration()
-        let db = SQLiteDriver.Connection(handle: try SQLiteHandle.open(":memory:", configuration: configuration), cacheCapacity: 16)
+        let db = SQLiteDriver.Connection(handle: try SQLiteHandle.open(":memory:", configuration: configuration), cacheCapacity: 16, capability: configuration.capability)
         defer { Task { await db.close() } }
         do {
             try await db.executeScript(template.schema)

@@ -59,7 +59,7 @@ extension DatabaseConnection {
                              suggestion: "call beginTestTransaction() right after connecting, or use testTransaction { } inside the open transaction")
         }
         do {
-            _ = try await run("BEGIN")
+            _ = try await run(SQLQuery(sql: capability.beginTransactionSQL))
         } catch {
             state { $0.levels.removeAll() }
             throw error
@@ -118,7 +118,7 @@ extension DatabaseConnection {
             return name
         }
         do {
-            _ = try await run(SQLQuery(sql: savepoint.map { "SAVEPOINT \($0)" } ?? "BEGIN"))
+            _ = try await run(SQLQuery(sql: savepoint.map { "SAVEPOINT \($0)" } ?? capability.beginTransactionSQL))
         } catch {
             state { _ = $0.levels.popLast() }
             throw error

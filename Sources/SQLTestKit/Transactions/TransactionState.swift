@@ -16,11 +16,14 @@ public final class TransactionState: Sendable {
         case code
         /// A raw `BEGIN` sent by the code under test inside a test transaction.
         case raw
+        /// A raw `SAVEPOINT name` sent by the code under test inside a test transaction.
+        case rawSavepoint
     }
 
     struct Level: Sendable {
         var origin: Origin
-        /// `nil` for a real `BEGIN … COMMIT`, otherwise the savepoint's name.
+        /// `nil` for a real `BEGIN … COMMIT`, otherwise the savepoint's name (SQLTestKit's own,
+        /// or the code's for ``Origin/rawSavepoint``).
         var savepoint: String?
         var afterCommit: [@Sendable () async -> Void] = []
     }
@@ -110,18 +113,48 @@ public final class TransactionState: Sendable {
         case .transaction(.commit), .transaction(.rollback):
             let isCommit = kind == .transaction(.commit)
             return try withState { state in
-                guard let top = state.levels.last, top.origin == .raw, let name = top.savepoint else {
+                // The code's BEGIN, with nothing above it but savepoints the code opened after it
+                // (which COMMIT and ROLLBACK end too).
+                guard let index = state.levels.lastIndex(where: { $0.origin != .rawSavepoint }),
+                      state.levels[index].origin == .raw, let name = state.levels[index].savepoint else {
                     let verb = isCommit ? "commit" : "rollback"
                     throw refuse(
                         "cannot \(verb) - no transaction is active",
                         "inside a test transaction, \(verb.uppercased()) must close a BEGIN sent on this connection; the test transaction itself ends when the test does")
                 }
-                let level = state.levels.removeLast()
+                let closed = state.levels[index...]
+                state.levels.removeSubrange(index...)
                 if isCommit {
-                    let callbacks = state.finish(level)
+                    let callbacks = state.finish(Level(origin: .raw, savepoint: name, afterCommit: closed.flatMap(\.afterCommit)))
                     return .rewrite([SQLQuery(sql: "RELEASE \(name)")], callbacks: callbacks)
                 }
                 return .rewrite([SQLQuery(sql: "ROLLBACK TO \(name)"), SQLQuery(sql: "RELEASE \(name)")], callbacks: [])
+            }
+        case .transaction(.savepoint(let name)):
+            withState { $0.levels.append(Level(origin: .rawSavepoint, savepoint: name)) }
+            return .run
+        case .transaction(.release(let name)), .transaction(.rollbackToSavepoint(let name)):
+            let isRelease = kind == .transaction(.release(name))
+            return try withState { state in
+                // Only a savepoint the code opened inside the test, with nothing of SQLTestKit's
+                // above it: SQLite would otherwise release (or roll back) past the test's levels.
+                let lowered = name.asciiLowercased
+                guard let index = state.levels.lastIndex(where: { $0.origin != .rawSavepoint && $0.origin != .raw || $0.savepoint?.asciiLowercased == lowered }),
+                      state.levels[index].origin == .rawSavepoint else {
+                    let verb = isRelease ? "RELEASE" : "ROLLBACK TO"
+                    throw refuse(
+                        "\(verb) \(name) names no savepoint that the code under test opened inside this test transaction",
+                        "inside a test transaction, \(verb) may only name a savepoint opened on this connection since the test began (after any transaction { } still open); SQLite would otherwise reach past the levels that keep the test isolated")
+                }
+                if isRelease {
+                    let released = state.levels[index...]
+                    state.levels.removeSubrange(index...)
+                    let callbacks = state.finish(Level(origin: .rawSavepoint, savepoint: name, afterCommit: released.flatMap(\.afterCommit)))
+                    return .rewrite([query], callbacks: callbacks)
+                }
+                state.levels.removeSubrange((index + 1)...)
+                state.levels[index].afterCommit = []
+                return .run
             }
         case .other("VACUUM"):
             throw refuse("cannot VACUUM from within a transaction",

@@ -103,7 +103,7 @@ struct MockLogTests {
             try await db.execute("UPDATE t SET x = \(2)")
         }
         #expect(try await db.fetchOne("SELECT x FROM t")?[0] == 2)
-        #expect(driver.log.takeSQLs() == ["CREATE TABLE t(x)", "INSERT INTO t VALUES (1)", "BEGIN", "UPDATE t SET x = 2", "COMMIT", "SELECT x FROM t"])
+        #expect(driver.log.takeSQLs() == ["CREATE TABLE t(x)", "INSERT INTO t VALUES (1)", "BEGIN IMMEDIATE", "UPDATE t SET x = 2", "COMMIT", "SELECT x FROM t"])
     }
 
     @Test func mocksAndARecordingWrapperCanShareOneLog() async throws {

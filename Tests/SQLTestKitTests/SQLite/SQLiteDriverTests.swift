@@ -246,7 +246,7 @@ struct SQLiteFileTests {
         let error = await expectError(NotATestDatabaseError.self) { try await foreign.resetDatabase() }
         #expect(error?.description == """
             refusing to reset \(path): it is a file database that SQLTestKit did not create and whose name does not say it is a test database.
-            To go ahead anyway, call resetDatabase(allowingNonTestDatabase: true); or use a file whose name contains the word `test` (like `production-test.sqlite`), or an in-memory database.
+            Nothing was changed. To go ahead anyway, call resetDatabase(allowingNonTestDatabase: true); or use a file whose name has the word `test` in it (like `production-test.sqlite`), or an in-memory database.
             """)
         let db = try await foreign.connect()
         try await db.execute("CREATE TABLE keep(x)")
@@ -264,8 +264,11 @@ struct SQLiteFileTests {
     }
 
     @Test(arguments: [
-        ("test.sqlite", true), ("orders-test.db", true), ("app_testdb.sqlite", true), ("/x/TESTS.db", true),
-        ("testing", true), ("latest.db", false), ("contest.sqlite", false), ("/tmp/test/prod.db", false),
+        ("test.sqlite", true), ("orders-test.db", true), ("app_tests.db", true), ("/x/TESTS.db", true),
+        ("testing", true), ("TestData.sqlite", true), ("myTestDB.db", true), ("test1.db", true), ("integration_testing.db", true),
+        ("ordersTest.sqlite", true), ("DBTest.db", true),
+        ("testimonials.db", false), ("app_testdb.sqlite", false), ("testdata.db", false), ("attestation.db", false),
+        ("latest.db", false), ("contest.sqlite", false), ("/tmp/test/prod.db", false), ("Testimonials.db", false),
     ])
     func namesThatSayTest(path: String, isTest: Bool) {
         #expect(TestDatabasePolicy.nameSaysTest(path) == isTest)
