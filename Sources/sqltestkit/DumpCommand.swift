@@ -39,9 +39,17 @@ struct DumpCommand: AsyncParsableCommand {
             throw ExitCode.unusable
         }
         do {
+            // Opened as it is (no switch to WAL, nothing written), and closed before the
+            // process ends, so no -wal or -shm file is left beside it.
             let db = try await SQLiteDriver(path: database).connect()
-            defer { Task { await db.close() } }
-            let written = try await FixtureSet.dump(from: db, to: output, format: format, tables: tables.isEmpty ? nil : tables)
+            let written: [String]
+            do {
+                written = try await FixtureSet.dump(from: db, to: output, format: format, tables: tables.isEmpty ? nil : tables)
+            } catch {
+                await db.close()
+                throw error
+            }
+            await db.close()
             for path in written { Output.print("wrote \(path)") }
         } catch let error as FixtureError {
             Output.error(error.description)

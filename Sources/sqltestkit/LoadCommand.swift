@@ -38,6 +38,9 @@ struct LoadCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
+        let start = ContinuousClock.now
+        // Everything that can be read and checked is, before the database is touched: the
+        // fixtures, then the schema file.
         let fixtureSet: FixtureSet
         do {
             fixtureSet = try FixtureSet(directory: fixtures)
@@ -45,19 +48,48 @@ struct LoadCommand: AsyncParsableCommand {
             Output.error(error.description)
             throw ExitCode.fixtureProblems
         }
+        let schemaToApply: FixtureSchema?
+        if let schema {
+            schemaToApply = FixtureSchema(sql: try Self.readSchemaFile(schema), source: schema)
+        } else {
+            schemaToApply = fixtureSet.schemaSQL.map {
+                FixtureSchema(sql: $0, source: fixtures + "/" + FixtureSet.schemaFileName, onlyIfEmpty: true)
+            }
+        }
+        let existed = FileManager.default.fileExists(atPath: database)
+        var loaded = false
         let driver = SQLiteDriver(path: database)
+        defer {
+            // A load that failed into a file it created leaves no empty database behind.
+            if !loaded && !existed { Self.removeDatabaseFiles(database) }
+        }
         do {
-            if reset { try await driver.resetDatabase(allowingNonTestDatabase: allowNonTestDatabase) }
+            // Judged on the real file, before anything is opened for writing.
+            try driver.refuseUnlessTestDatabase(operation: reset ? "reset" : "load fixtures into", allowingNonTestDatabase: allowNonTestDatabase)
             let db = try await driver.connect()
-            defer { Task { await db.close() } }
-            try await createSchemaIfEmpty(db, fixtureSet: fixtureSet)
-            let totalRows = fixtureSet.files.reduce(0) { $0 + $1.rowCount }
-            let showProgress = !quiet && Output.errorIsTerminal && totalRows >= 10_000
-            let report: (@Sendable (FixtureLoadProgress) -> Void)? = showProgress ? Self.reportProgress : nil
-            let summary = try await fixtureSet.load(into: db, clearingTables: !keepExisting,
-                                                    allowingNonTestDatabase: allowNonTestDatabase, progress: report)
-            if showProgress { Output.progress("") }
-            if !quiet { Output.print("loaded \(fixtures) into \(database)\n" + summary.description) }
+            let summary: FixtureLoadSummary
+            do {
+                let hadTables = try await Self.hasTables(db)
+                let totalRows = fixtureSet.files.reduce(0) { $0 + $1.rowCount }
+                let showProgress = !quiet && Output.errorIsTerminal && totalRows >= 10_000
+                let report: (@Sendable (FixtureLoadProgress) -> Void)? = showProgress ? Self.reportProgress : nil
+                // Reset, schema and rows are one transaction: any failure leaves the database as it was.
+                summary = try await fixtureSet.load(into: db, clearingTables: !keepExisting, allowingNonTestDatabase: allowNonTestDatabase,
+                                                    resettingDatabase: reset, schema: schemaToApply, progress: report)
+                if showProgress { Output.progress("") }
+                if !quiet, let schemaToApply, reset || !hadTables { Output.print("created the schema from \(schemaToApply.source)") }
+            } catch {
+                await Self.closeAndCheckpoint(db)
+                throw error
+            }
+            // The file alone holds every row before the process exits: no -wal or -shm is left.
+            await Self.closeAndCheckpoint(db)
+            loaded = true
+            if !quiet {
+                var total = summary
+                total.duration = ContinuousClock.now - start
+                Output.print("loaded \(fixtures) into \(database)\n" + total.description)
+            }
         } catch let error as FixtureError {
             Output.error(error.description)
             throw ExitCode.fixtureProblems
@@ -65,11 +97,14 @@ struct LoadCommand: AsyncParsableCommand {
             Output.error(error.description.replacingOccurrences(of: "pass allowingNonTestDatabase: true (or --allow-non-test-database to sqltestkit)", with: "pass --allow-non-test-database")
                 .replacingOccurrences(of: "call resetDatabase(allowingNonTestDatabase: true)", with: "pass --allow-non-test-database"))
             throw ExitCode.unusable
-        } catch let error as QueryError {
+        } catch let error as FixtureSchemaError where error.reason == .databaseHasTables {
+            Output.error("error: \(database) already has tables, so the schema in \(error.source) was not applied\n  suggestion: add --reset to empty the database first, or leave out --schema to load into the tables it has")
+            throw ExitCode.unusable
+        } catch let error as FixtureSchemaError {
             Output.error("error: \(error)")
             throw ExitCode.unusable
-        } catch let error as SchemaFileError {
-            Output.error(error.description)
+        } catch let error as QueryError {
+            Output.error("error: \(error)")
             throw ExitCode.unusable
         }
     }
@@ -80,30 +115,35 @@ struct LoadCommand: AsyncParsableCommand {
         Output.progress("loading \(progress.table): \(progress.rowsLoaded)/\(progress.rowsInTable) rows (\(percent)% of all)")
     }
 
-    /// Applies the schema to a database without tables; refuses `--schema` on one that has them.
-    private func createSchemaIfEmpty(_ db: any DatabaseConnection, fixtureSet: FixtureSet) async throws {
-        let tableCount = try await db.fetchOne("SELECT count(*) FROM sqlite_schema WHERE type = 'table'")?[0]
-        let isEmpty = tableCount == 0
-        let schemaSQL: String?
-        let source: String
-        if let schema {
-            guard let text = try? String(contentsOfFile: schema, encoding: .utf8) else {
-                throw SchemaFileError(description: "error: cannot read the schema file \(schema)")
-            }
-            guard isEmpty else {
-                throw SchemaFileError(description: "error: \(database) already has tables, so the schema in \(schema) was not applied\n  suggestion: add --reset to empty the database first, or leave out --schema to load into the tables it has")
-            }
-            (schemaSQL, source) = (text, schema)
-        } else {
-            (schemaSQL, source) = (isEmpty ? fixtureSet.schemaSQL : nil, fixtures + "/" + FixtureSet.schemaFileName)
+    /// The text of a `--schema` file, refused before anything is done when it cannot be read,
+    /// is not UTF-8 or holds transaction control.
+    static func readSchemaFile(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            Output.error("error: cannot read the schema file \(path)")
+            throw ExitCode.unusable
         }
-        guard let schemaSQL else { return }
         do {
-            try await db.executeScript(schemaSQL)
-        } catch let error as QueryError {
-            throw SchemaFileError(description: "error: the schema in \(source) failed: \(error.message)")
+            return try FixtureSet.schemaText(Array(data), path: path)
+        } catch let error as FixtureError {
+            Output.error(error.description)
+            throw ExitCode.unusable
         }
-        if !quiet { Output.print("created the schema from \(source)") }
+    }
+
+    static func hasTables(_ db: any DatabaseConnection) async throws -> Bool {
+        try await db.fetchOne("SELECT 1 FROM sqlite_schema WHERE type = 'table'") != nil
+    }
+
+    /// Moves every page from the write-ahead log into the database file and closes the
+    /// connection (the last one: SQLite then removes the `-wal` and `-shm` files).
+    static func closeAndCheckpoint(_ db: any DatabaseConnection) async {
+        _ = try? await db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        await db.close()
+    }
+
+    /// Removes a database file this command created, with its journal files.
+    static func removeDatabaseFiles(_ path: String) {
+        for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 }
 

@@ -18,6 +18,7 @@ extension FixtureReader {
             return ([], [FixtureProblem(kind: .malformedFile, message: "malformed YAML: \(error)", file: path)])
         }
         guard let root else { return ([], []) }
+        if let bomb = aliasExpansionProblem(root, sourceBytes: text.utf8.count, path: path) { return ([], [bomb]) }
         var problems: [FixtureProblem] = []
         var rows: [FixtureRow] = []
         switch root {
@@ -134,6 +135,42 @@ extension FixtureReader {
             problems.append(malformed("an alias that Yams did not resolve", node, path))
             return nil
         }
+    }
+
+    /// How many values a YAML file may expand to through its aliases, per byte of the file
+    /// (with a floor for small files). Composing shares an alias's node, so a few hundred bytes
+    /// of nested aliases (a "billion laughs") compose at once but expand to billions of values
+    /// when read; a fixture without aliases has fewer values than bytes.
+    static let expansionPerByte = 16
+    static let expansionFloor = 100_000
+
+    /// A problem when reading `root` would visit more values than the budget allows, naming
+    /// the line of the top-level entry where the budget ran out; `nil` otherwise. Stops as soon
+    /// as the budget is spent, so the check itself stays cheap.
+    static func aliasExpansionProblem(_ root: Node, sourceBytes: Int, path: String) -> FixtureProblem? {
+        let limit = max(expansionFloor, sourceBytes * expansionPerByte)
+        var budget = limit
+        func visit(_ node: Node) -> Bool {
+            budget -= 1
+            guard budget >= 0 else { return false }
+            switch node {
+            case .scalar, .alias: return true
+            case .sequence(let sequence): return sequence.allSatisfy(visit)
+            case .mapping(let mapping): return mapping.allSatisfy { visit($0.key) && visit($0.value) }
+            }
+        }
+        let entries: [Node]
+        switch root {
+        case .mapping(let mapping): entries = mapping.map(\.value)
+        case .sequence(let sequence): entries = Array(sequence)
+        default: return nil
+        }
+        guard let entry = entries.first(where: { !visit($0) }) else { return nil }
+        return FixtureProblem(
+            kind: .malformedFile,
+            message: "the YAML expands through its aliases to more than \(limit) values (the file has \(sourceBytes) bytes); refused before reading it, as an alias bomb would exhaust memory",
+            file: path, line: entry.mark?.line, column: entry.mark?.column,
+            suggestion: "write the rows out, or use aliases (`*name`, `<<: *defaults`) only for small shared values")
     }
 
     private static func malformed(_ message: String, _ node: Node, _ path: String) -> FixtureProblem {

@@ -12,29 +12,74 @@ enum FixtureReader {
         var file = FixtureFile(path: path, table: table, format: format, rows: [], sql: nil,
                                contentHash: StableHash.contentHash(bytes))
         var problems: [FixtureProblem] = []
+        // Every format is UTF-8: invalid bytes are refused, never replaced with U+FFFD.
+        if let line = firstInvalidUTF8Line(in: bytes) { return (file, [notUTF8(path, line: line)]) }
         switch format {
         case .yaml:
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                return (file, [notUTF8(path)])
-            }
-            (file.rows, problems) = readYAML(text, path: path)
+            (file.rows, problems) = readYAML(String(decoding: bytes, as: UTF8.self), path: path)
         case .json:
             (file.rows, problems) = readJSON(bytes, path: path)
         case .csv:
             (file.rows, problems) = readCSV(bytes, path: path)
         case .sql:
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                return (file, [notUTF8(path)])
-            }
+            let text = String(decoding: bytes, as: UTF8.self)
             file.sql = text
+            problems = transactionControlProblems(in: text, path: path)
         }
         for index in problems.indices where problems[index].table == nil { problems[index].table = table }
         return (file, problems)
     }
 
-    private static func notUTF8(_ path: String) -> FixtureProblem {
-        FixtureProblem(kind: .malformedFile, message: "the file is not valid UTF-8 text", file: path,
-                       suggestion: "save it as UTF-8")
+    /// Transaction control in a `.sql` fixture, one problem per statement: a load runs in one
+    /// transaction of its own, and a `COMMIT` or `ROLLBACK` in a file would end it half-way.
+    static func transactionControlProblems(in sql: String, path: String) -> [FixtureProblem] {
+        let bytes = Array(sql.utf8)
+        return SQLTokenizer.statementsWithOffsets(in: sql).compactMap { statement in
+            guard case .transaction(let control) = StatementKind(sql: statement.text) else { return nil }
+            return FixtureProblem(
+                kind: .malformedFile,
+                message: "transaction control (\(control.sqlDescription)) is not allowed in a fixture file",
+                file: path, line: lineNumber(at: statement.offset, in: bytes),
+                suggestion: "remove it: the whole load runs in one transaction, committed only when every fixture went in, so a failed load leaves the database as it was")
+        }
+    }
+
+    /// The 1-based line of a UTF-8 offset.
+    static func lineNumber(at offset: Int, in bytes: [UInt8]) -> Int {
+        bytes[..<min(offset, bytes.count)].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+    }
+
+    static func notUTF8(_ path: String, line: Int) -> FixtureProblem {
+        FixtureProblem(kind: .malformedFile, message: "the file is not valid UTF-8 text (the first invalid byte is on this line)",
+                       file: path, line: line, suggestion: "save it as UTF-8")
+    }
+
+    /// The line of the first byte that is not valid UTF-8, or `nil` when all of it is valid.
+    /// Checked in chunks by the standard library's validator (no copy of a large file at
+    /// once); only a failing chunk is scanned scalar by scalar to find the line.
+    static func firstInvalidUTF8Line(in bytes: [UInt8]) -> Int? {
+        let chunk = 1 << 16
+        var start = 0
+        while start < bytes.count {
+            var end = min(start + chunk, bytes.count)
+            // Never split a multi-byte sequence: end before a continuation byte's lead.
+            while end < bytes.count, end > start, bytes[end] & 0xC0 == 0x80 { end -= 1 }
+            if end == start { end = min(start + chunk, bytes.count) }
+            if String(validating: bytes[start..<end], as: UTF8.self) == nil {
+                var parser = Unicode.UTF8.ForwardParser()
+                var iterator = bytes[start..<bytes.count].makeIterator()
+                var offset = start
+                while true {
+                    switch parser.parseScalar(from: &iterator) {
+                    case .valid(let encoded): offset += encoded.count
+                    case .error: return lineNumber(at: offset, in: bytes)
+                    case .emptyInput: return nil
+                    }
+                }
+            }
+            start = end
+        }
+        return nil
     }
 
     /// Reads a CSV fixture: a header row of column names, then one row per record. A `_label`

@@ -41,10 +41,56 @@ public struct FixtureLoadSummary: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// A schema a fixture load creates before it inserts rows: the SQL and the file it came from
+/// (named in errors, with the line of a failing statement).
+public struct FixtureSchema: Sendable, Hashable {
+    /// The statements that create the schema.
+    public var sql: String
+    /// Where they came from, for messages (`Fixtures/schema.sql`).
+    public var source: String
+    /// Apply the schema only when the database has no tables (as for a fixture directory's
+    /// `schema.sql`); otherwise a database that has tables is refused, since applying the
+    /// schema there would fail half-way or mix two schemas.
+    public var onlyIfEmpty: Bool
+
+    public init(sql: String, source: String, onlyIfEmpty: Bool = false) {
+        self.sql = sql
+        self.source = source
+        self.onlyIfEmpty = onlyIfEmpty
+    }
+}
+
+/// A schema a load was asked to create could not be applied; nothing of the load was kept.
+///
+/// ```text
+/// Fixtures/schema.sql:3: the schema statement failed: near "TABLEE": syntax error; nothing of the load was kept
+/// ```
+public struct FixtureSchemaError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Reason: Sendable, Hashable {
+        /// The database has tables and the schema may only be applied to an empty one.
+        case databaseHasTables
+        /// A statement of the schema failed.
+        case statementFailed
+    }
+
+    public var reason: Reason
+    /// The schema's file (``FixtureSchema/source``).
+    public var source: String
+    /// The line of the failing statement.
+    public var line: Int?
+    public var message: String
+    public var suggestion: String?
+
+    public var description: String {
+        "\(source)\(line.map { ":\($0)" } ?? ""): \(message)" + (suggestion.map { "\n  suggestion: \($0)" } ?? "")
+    }
+}
+
 extension FixtureSet {
     /// Loads every fixture into `db` in one transaction: rows in foreign-key order with labels
-    /// and references resolved against `db`'s live schema, then the `.sql` files. Any failure
-    /// leaves `db` exactly as it was and throws ``FixtureError`` with every problem found (file,
+    /// and references resolved against `db`'s live schema, then the `.sql` files. Any failure —
+    /// a bad row, a failing statement, an error thrown by the database, cancellation — leaves
+    /// `db` exactly as it was and throws (``FixtureError`` with every problem found: file,
     /// line, table, label, column and a suggestion each).
     ///
     /// - Parameters:
@@ -52,7 +98,10 @@ extension FixtureSet {
     ///     so a load gives the same contents every time.
     ///   - allowingNonTestDatabase: load into a file database that SQLTestKit did not create
     ///     and whose name does not say it is a test database; otherwise such a load throws
-    ///     ``NotATestDatabaseError``.
+    ///     ``NotATestDatabaseError`` before anything is written.
+    ///   - resettingDatabase: drop every table, view, index and trigger first, in the same
+    ///     transaction (so a failed load leaves even the old schema in place).
+    ///   - schema: statements that create the schema, run in the same transaction before the rows.
     ///   - progress: called as rows go in (every 1,000 rows and at the end of each table).
     ///
     /// ```swift
@@ -63,20 +112,60 @@ extension FixtureSet {
     @discardableResult
     nonisolated(nonsending)
     public func load(into db: any DatabaseConnection, clearingTables: Bool = true, allowingNonTestDatabase: Bool = false,
+                     resettingDatabase: Bool = false, schema: FixtureSchema? = nil,
                      progress: (@Sendable (FixtureLoadProgress) -> Void)? = nil) async throws -> FixtureLoadSummary {
         let start = ContinuousClock.now
         try await Self.checkIsTestDatabase(db, override: allowingNonTestDatabase)
-        let plan = FixturePlan(files: files, schema: try await SchemaInfo.read(from: db))
-        if !plan.problems.isEmpty { throw FixtureError(problems: plan.problems) }
-        let problems = try await db.transaction { db in
+        let plan = try await db.transaction { db in
+            if resettingDatabase { try await SchemaInfo.dropEverything(on: db) }
+            if let schema { try await Self.apply(schema, to: db) }
+            let live = try await SchemaInfo.read(from: db)
+            if live.tables.isEmpty, files.contains(where: { $0.format != .sql }) {
+                throw FixtureError(problems: [Self.noSchemaProblem(files: files)])
+            }
+            try Task.checkCancellation()
+            let plan = FixturePlan(files: files, schema: live)
+            if !plan.problems.isEmpty { throw FixtureError(problems: plan.problems) }
             let problems = try await FixtureInserter(plan: plan, progress: progress).run(on: db, clearingTables: clearingTables)
             // Throwing rolls the transaction back: nothing of a failed load stays.
             if !problems.isEmpty { throw FixtureError(problems: problems) }
-            return problems
+            return plan
         }
-        _ = problems
         return FixtureLoadSummary(tables: plan.loads.map { .init(name: $0.table.name, rows: $0.rows.count, file: $0.file.path) },
                                   scripts: plan.scripts.map(\.path), duration: ContinuousClock.now - start)
+    }
+
+    /// The one problem of a load into a database without tables (instead of one unknown
+    /// table per file).
+    static func noSchemaProblem(files: [FixtureFile]) -> FixtureProblem {
+        FixtureProblem(kind: .unknownTable,
+                       message: "the database has no tables, so none of the fixtures' tables (\(files.filter { $0.format != .sql }.map { "`\($0.table)`" }.joined(separator: ", "))) exist",
+                       file: files.first { $0.format != .sql }?.path ?? "fixtures",
+                       suggestion: "create the schema first: pass `--schema FILE` to sqltestkit load, put a schema.sql in the fixture directory, or pass `schema:` to load(into:)")
+    }
+
+    /// Runs a schema's statements (inside the load's transaction), mapping a failure to the
+    /// schema file's line.
+    nonisolated(nonsending)
+    static func apply(_ schema: FixtureSchema, to db: any DatabaseConnection) async throws {
+        let hasTables = try await db.fetchOne(SQLQuery(sql: "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")) != nil
+        if hasTables {
+            if schema.onlyIfEmpty { return }
+            throw FixtureSchemaError(reason: .databaseHasTables, source: schema.source, line: nil,
+                                     message: "the database already has tables, so the schema in \(schema.source) was not applied",
+                                     suggestion: "reset the database in the same load (resettingDatabase: true), or leave the schema out to load into the tables it has")
+        }
+        let bytes = Array(schema.sql.utf8)
+        for statement in SQLTokenizer.statementsWithOffsets(in: schema.sql) {
+            do {
+                try await db.execute(SQLQuery(sql: statement.text))
+            } catch let error as QueryError {
+                throw FixtureSchemaError(reason: .statementFailed, source: schema.source,
+                                         line: FixtureReader.lineNumber(at: statement.offset, in: bytes),
+                                         message: "the schema statement failed: \(error.message); nothing of the load was kept",
+                                         suggestion: error.suggestion)
+            }
+        }
     }
 
     /// Refuses a file database that is not a test database (SQLTestKit's rule for every
@@ -181,6 +270,9 @@ struct FixtureInserter {
     private func flush(_ batch: inout [(row: Int, values: ArraySlice<SQLValue?>)], sql: String, load: FixturePlan.TableLoad,
                        on db: any DatabaseConnection, problems: inout [FixtureProblem], unloaded: inout [String: [Int]]) async throws -> Bool {
         defer { batch.removeAll(keepingCapacity: true) }
+        // At most a thousand rows between checks: a cancelled load stops within milliseconds
+        // and its transaction is rolled back.
+        try Task.checkCancellation()
         var failures: [(Int, QueryError)] = []
         if let batching = db as? any BatchRunning {
             failures = try await batching.runBatch(sql, rows: batch.map(\.values))
@@ -255,7 +347,7 @@ struct FixtureInserter {
             do {
                 try await db.execute(SQLQuery(sql: statement.text))
             } catch {
-                let line = bytes[..<min(statement.offset, bytes.count)].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+                let line = FixtureReader.lineNumber(at: statement.offset, in: bytes)
                 let message = (error as? QueryError)?.message ?? String(describing: error)
                 return [FixtureProblem(kind: .constraintViolation, message: "a statement of \(script.path) failed: \(message)",
                                        file: script.path, line: line, suggestion: (error as? QueryError)?.suggestion)]

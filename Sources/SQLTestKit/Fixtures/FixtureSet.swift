@@ -52,6 +52,12 @@ public struct FixtureSet: Sendable, Hashable {
         for name in names where !name.hasPrefix(".") {
             guard FixtureFile.Format(fileExtension: (name as NSString).pathExtension) != nil else { continue }
             let path = (directory as NSString).appendingPathComponent(name)
+            // Reading a FIFO would block for ever and a device may never end: only regular files.
+            if let what = Self.notARegularFile(path) {
+                problems.append(FixtureProblem(kind: .unreadableFile, message: "\(path) is \(what), not a fixture file", file: path,
+                                               suggestion: "rename it or move it out of the fixture directory, which reads every .yml, .yaml, .json, .csv and .sql file"))
+                continue
+            }
             guard let data = manager.contents(atPath: path) else {
                 problems.append(FixtureProblem(kind: .unreadableFile, message: "cannot read \(path)", file: path,
                                                suggestion: "check the file's permissions"))
@@ -60,6 +66,21 @@ public struct FixtureSet: Sendable, Hashable {
             sources.append((path, Array(data)))
         }
         self.init(sources: sources, problems: &problems)
+    }
+
+    /// What the file at `path` is when it is not a regular file (links followed), such as
+    /// "a directory"; `nil` for a regular file or one that cannot be examined.
+    static func notARegularFile(_ path: String) -> String? {
+        let resolved = (path as NSString).resolvingSymlinksInPath
+        guard let type = (try? FileManager.default.attributesOfItem(atPath: resolved))?[.type] as? FileAttributeType else { return nil }
+        switch type {
+        case .typeRegular: return nil
+        case .typeDirectory: return "a directory"
+        case .typeCharacterSpecial, .typeBlockSpecial: return "a device"
+        case .typeSocket: return "a socket"
+        case .typeSymbolicLink: return "a broken symbolic link"
+        default: return "a special file (a FIFO or other non-regular file)"
+        }
     }
 
     /// Parses fixture files given as names and contents, such as `("author.yml", "alice: …")`.
@@ -85,7 +106,11 @@ public struct FixtureSet: Sendable, Hashable {
                 continue
             }
             if name == Self.schemaFileName {
-                schemaSQL = String(decoding: source.bytes, as: UTF8.self)
+                do {
+                    schemaSQL = try Self.schemaText(source.bytes, path: source.path)
+                } catch let error as FixtureError {
+                    problems += error.problems
+                } catch {}
                 continue
             }
             var (file, fileProblems) = FixtureReader.read(bytes: source.bytes, path: source.path, format: format)
@@ -94,6 +119,19 @@ public struct FixtureSet: Sendable, Hashable {
             problems += fileProblems
         }
         self.files = files
+    }
+
+    /// The text of a schema file, checked as fixture files are: valid UTF-8, and no transaction
+    /// control (the schema is applied inside the load's own transaction). Throws
+    /// ``FixtureError`` naming the file and line.
+    public static func schemaText(_ bytes: [UInt8], path: String) throws -> String {
+        if let line = FixtureReader.firstInvalidUTF8Line(in: bytes) {
+            throw FixtureError(problems: [FixtureReader.notUTF8(path, line: line)])
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        let problems = FixtureReader.transactionControlProblems(in: text, path: path)
+        if !problems.isEmpty { throw FixtureError(problems: problems) }
+        return text
     }
 
     /// Keeps only the files `include` accepts.

@@ -29,4 +29,18 @@ extension SQLiteDriver {
         sqltestkit_set_reset_database(db, 0)
         if hasMarker { try handle.execute("PRAGMA application_id = \(SQLiteHandle.testDatabaseMarker)") }
     }
+
+    /// Throws ``NotATestDatabaseError`` unless this driver's database may be wiped by
+    /// `operation` (see ``TestDatabasePolicy``): in memory, not yet created, marked by
+    /// SQLTestKit, or named as a test database — judged on the file SQLite really opens, by
+    /// reading its header only. Nothing is opened for writing, so a refusal changes nothing.
+    ///
+    /// ```swift
+    /// try SQLiteDriver(path: "prod.db").refuseUnlessTestDatabase(operation: "load fixtures into")   // throws
+    /// ```
+    public func refuseUnlessTestDatabase(operation: String, allowingNonTestDatabase: Bool = false) throws {
+        guard case .file(let path) = location else { return }
+        try SQLiteFileTarget.checkIsTestDatabase(path, operation: operation, override: allowingNonTestDatabase,
+                                                 overrideHint: "pass allowingNonTestDatabase: true (or --allow-non-test-database to sqltestkit)")
+    }
 }
