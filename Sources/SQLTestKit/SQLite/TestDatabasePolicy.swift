@@ -67,7 +67,7 @@ public enum TestDatabasePolicy {
     static func check(operation: String, path: String, hasMarker: Bool, override: Bool, overrideHint: String, givenName: String? = nil) throws {
         if override || hasMarker || nameSaysTest(path) { return }
         let alias = givenName.flatMap { name in
-            name != path && (name as NSString).standardizingPath != path ? " (which is what `\(name)` opens)" : nil
+            name != path ? " (which is what `\(name)` opens)" : nil
         } ?? ""
         throw NotATestDatabaseError(
             operation: operation, location: path + alias,

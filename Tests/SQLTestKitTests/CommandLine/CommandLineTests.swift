@@ -26,6 +26,10 @@ struct CommandLineTests {
     }
 
     func run(_ arguments: String...) throws -> Run {
+        try run(arguments)
+    }
+
+    func run(_ arguments: [String]) throws -> Run {
         let process = Process()
         process.executableURL = try Self.binary
         process.arguments = arguments
