@@ -34,8 +34,9 @@ enum DatabaseFile {
     }
 
     /// The schema and every row of every table, cell by cell as `quote(x)` and `typeof(x)`,
-    /// rows in key order. Read through a private connection of the raw C API (the write-ahead
-    /// log included, so a commit still sitting there is seen).
+    /// rows in key order. Read through a private read-only connection of the raw C API (the
+    /// write-ahead log included, so a commit still sitting there is seen). On a WAL database
+    /// that connection leaves `-wal` and `-shm` files behind: check ``journalFiles(_:)`` first.
     static func dump(_ path: String) throws -> String {
         var db: OpaquePointer?
         guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK, let db else {
