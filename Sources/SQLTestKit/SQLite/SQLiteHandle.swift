@@ -10,6 +10,8 @@ final class SQLiteHandle {
     /// What SQLite's authorizer reports while a statement is prepared: whether SQLite compiled
     /// it as transaction control, whatever its text looks like.
     let preparation = PreparationObserver()
+    /// The busy timeout the handle was opened with, for the message of a lock that never came.
+    private(set) var busyTimeoutMilliseconds: Int32 = 0
 
     private init(db: OpaquePointer) {
         self.db = db
@@ -33,7 +35,8 @@ final class SQLiteHandle {
         sqlite3_extended_result_codes(db, 1)
         let milliseconds = configuration.busyTimeout.components.seconds * 1000
             + configuration.busyTimeout.components.attoseconds / 1_000_000_000_000_000
-        sqlite3_busy_timeout(db, Int32(clamping: milliseconds))
+        handle.busyTimeoutMilliseconds = Int32(clamping: milliseconds)
+        sqlite3_busy_timeout(db, handle.busyTimeoutMilliseconds)
         if foreignKeys { try handle.execute("PRAGMA foreign_keys = ON") }
         return handle
     }
@@ -86,6 +89,12 @@ final class SQLiteHandle {
     }
 
     private func suggestion(for message: String, code: QueryError.Code) -> String? {
+        if code.primary == .busy || code.primary == .locked {
+            let inTransaction = db.map { sqlite3_get_autocommit($0) == 0 } ?? false
+            return inTransaction
+                ? "this transaction read before it wrote, and SQLite cannot wait for the write lock while another connection writes (a deferred transaction cannot upgrade); begin write transactions with BEGIN IMMEDIATE (SQLiteDriver.Configuration.transactionBehavior = .immediate, the default for transaction { })"
+                : "another connection held the database's write lock for longer than the busy timeout (\(busyTimeoutMilliseconds) ms); keep write transactions short, or raise SQLiteDriver.Configuration.busyTimeout"
+        }
         if code == .constraintForeignKey {
             return "SQLite does not say which row; run `PRAGMA foreign_key_check` to list the rows whose parent is missing"
         }
