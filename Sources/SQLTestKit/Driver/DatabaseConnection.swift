@@ -108,10 +108,15 @@ extension DatabaseConnection {
         switch try transactionState.intercept(query) {
         case .run:
             return try await run(query)
-        case .rewrite(let statements, let callbacksToRun):
+        case .rewrite(let statements, let callbacksToRun, let previousLevels):
             var result = QueryResult()
-            for statement in statements {
-                result = try await run(statement)
+            do {
+                for statement in statements {
+                    result = try await run(statement)
+                }
+            } catch {
+                transactionState.restore(previousLevels)
+                throw error
             }
             for callback in callbacksToRun { await callback() }
             return result

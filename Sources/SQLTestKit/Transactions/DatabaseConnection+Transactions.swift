@@ -112,15 +112,17 @@ extension DatabaseConnection {
 
     nonisolated(nonsending)
     private func withLevel<Result>(origin: TransactionState.Origin, _ body: (any DatabaseConnection) async throws -> Result) async throws -> Result {
-        let savepoint: String? = state { state in
+        // Where this level sits: closing it closes whatever the code left open above it too,
+        // as the savepoint's RELEASE or ROLLBACK TO does in the database.
+        let (savepoint, index): (String?, Int) = state { state in
             let name = state.levels.isEmpty ? nil : state.nextSavepointName(origin == .test ? "test" : "tx")
             state.levels.append(TransactionState.Level(origin: origin, savepoint: name))
-            return name
+            return (name, state.levels.count - 1)
         }
         do {
             _ = try await run(SQLQuery(sql: savepoint.map { "SAVEPOINT \($0)" } ?? capability.beginTransactionSQL))
         } catch {
-            state { _ = $0.levels.popLast() }
+            state { $0.levels.removeSubrange(min(index, $0.levels.count)...) }
             throw error
         }
 
@@ -129,25 +131,27 @@ extension DatabaseConnection {
             result = try await body(self)
             if origin == .code { try Task.checkCancellation() }
         } catch {
-            try await rollbackLevel(savepoint: savepoint, after: error)
+            try await rollbackLevel(index, savepoint: savepoint, after: error)
             throw error
         }
 
         if origin == .test {
-            try await rollbackLevel(savepoint: savepoint, after: nil)
+            try await rollbackLevel(index, savepoint: savepoint, after: nil)
             return result
         }
 
         let callbacks: [@Sendable () async -> Void] = state { state in
-            guard let level = state.levels.popLast() else { return [] }
-            return state.finish(level)
+            guard index < state.levels.count else { return [] }
+            let closed = state.levels[index...]
+            state.levels.removeSubrange(index...)
+            return state.finish(TransactionState.Level(origin: origin, savepoint: savepoint, afterCommit: closed.flatMap(\.afterCommit)))
         }
         do {
             _ = try await run(SQLQuery(sql: savepoint.map { "RELEASE \($0)" } ?? "COMMIT"))
         } catch var failure as QueryError {
             // The transaction is still open after a failed COMMIT: undo it so nothing is half-done.
             state { $0.levels.append(TransactionState.Level(origin: origin, savepoint: savepoint)) }
-            try await rollbackLevel(savepoint: savepoint, after: failure)
+            try await rollbackLevel(index, savepoint: savepoint, after: failure)
             failure.suggestion = "the commit failed, so the transaction was rolled back; nothing it did was kept"
             throw failure
         }
@@ -155,11 +159,11 @@ extension DatabaseConnection {
         return result
     }
 
-    /// Rolls back the innermost level. If that fails the connection is marked unusable, so
+    /// Rolls back the level at `index` and any left open above it. If that fails the connection is marked unusable, so
     /// later statements cannot run outside the transaction they belong to.
     nonisolated(nonsending)
-    private func rollbackLevel(savepoint: String?, after cause: (any Error)?) async throws {
-        state { _ = $0.levels.popLast() }
+    private func rollbackLevel(_ index: Int, savepoint: String?, after cause: (any Error)?) async throws {
+        state { $0.levels.removeSubrange(min(index, $0.levels.count)...) }
         do {
             if let savepoint {
                 _ = try await run(SQLQuery(sql: "ROLLBACK TO \(savepoint)"))

@@ -45,8 +45,9 @@ public final class TransactionState: Sendable {
     enum Interception {
         /// Run it as it is.
         case run
-        /// Run these statements instead, then these callbacks.
-        case rewrite([SQLQuery], callbacks: [@Sendable () async -> Void])
+        /// Run these statements instead, then these callbacks; if running them fails, put the
+        /// levels back as they were (`previousLevels`), since the database did not change either.
+        case rewrite([SQLQuery], callbacks: [@Sendable () async -> Void], previousLevels: [Level])
     }
 
     private let state = Mutex(State())
@@ -78,6 +79,11 @@ public final class TransactionState: Sendable {
     /// Whether a test transaction is in force: nothing on the connection will be committed.
     public var isInTestTransaction: Bool { state.withLock { $0.testLevel != nil } }
 
+    /// Puts the levels back as they were before an interception whose statements failed.
+    func restore(_ levels: [Level]) {
+        withState { $0.levels = levels }
+    }
+
     /// Marks the connection unusable; every later statement throws with `reason`.
     func markBroken(_ reason: String) {
         withState { $0.brokenReason = reason }
@@ -106,9 +112,10 @@ public final class TransactionState: Sendable {
         switch kind {
         case .transaction(.begin):
             return withState { state in
+                let previous = state.levels
                 let name = state.nextSavepointName("begin")
                 state.levels.append(Level(origin: .raw, savepoint: name))
-                return .rewrite([SQLQuery(sql: "SAVEPOINT \(name)")], callbacks: [])
+                return .rewrite([SQLQuery(sql: "SAVEPOINT \(name)")], callbacks: [], previousLevels: previous)
             }
         case .transaction(.commit), .transaction(.rollback):
             let isCommit = kind == .transaction(.commit)
@@ -122,17 +129,21 @@ public final class TransactionState: Sendable {
                         "cannot \(verb) - no transaction is active",
                         "inside a test transaction, \(verb.uppercased()) must close a BEGIN sent on this connection; the test transaction itself ends when the test does")
                 }
+                let previous = state.levels
                 let closed = state.levels[index...]
                 state.levels.removeSubrange(index...)
                 if isCommit {
                     let callbacks = state.finish(Level(origin: .raw, savepoint: name, afterCommit: closed.flatMap(\.afterCommit)))
-                    return .rewrite([SQLQuery(sql: "RELEASE \(name)")], callbacks: callbacks)
+                    return .rewrite([SQLQuery(sql: "RELEASE \(name)")], callbacks: callbacks, previousLevels: previous)
                 }
-                return .rewrite([SQLQuery(sql: "ROLLBACK TO \(name)"), SQLQuery(sql: "RELEASE \(name)")], callbacks: [])
+                return .rewrite([SQLQuery(sql: "ROLLBACK TO \(name)"), SQLQuery(sql: "RELEASE \(name)")], callbacks: [], previousLevels: previous)
             }
         case .transaction(.savepoint(let name)):
-            withState { $0.levels.append(Level(origin: .rawSavepoint, savepoint: name)) }
-            return .run
+            return withState { state in
+                let previous = state.levels
+                state.levels.append(Level(origin: .rawSavepoint, savepoint: name))
+                return .rewrite([query], callbacks: [], previousLevels: previous)
+            }
         case .transaction(.release(let name)), .transaction(.rollbackToSavepoint(let name)):
             let isRelease = kind == .transaction(.release(name))
             return try withState { state in
@@ -146,15 +157,16 @@ public final class TransactionState: Sendable {
                         "\(verb) \(name) names no savepoint that the code under test opened inside this test transaction",
                         "inside a test transaction, \(verb) may only name a savepoint opened on this connection since the test began (after any transaction { } still open); SQLite would otherwise reach past the levels that keep the test isolated")
                 }
+                let previous = state.levels
                 if isRelease {
                     let released = state.levels[index...]
                     state.levels.removeSubrange(index...)
                     let callbacks = state.finish(Level(origin: .rawSavepoint, savepoint: name, afterCommit: released.flatMap(\.afterCommit)))
-                    return .rewrite([query], callbacks: callbacks)
+                    return .rewrite([query], callbacks: callbacks, previousLevels: previous)
                 }
                 state.levels.removeSubrange((index + 1)...)
                 state.levels[index].afterCommit = []
-                return .run
+                return .rewrite([query], callbacks: [], previousLevels: previous)
             }
         case .other("VACUUM"):
             throw refuse("cannot VACUUM from within a transaction",
