@@ -50,6 +50,8 @@ extension FixtureSet {
         try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var written: [String] = []
         for table in selected {
+            // Between tables: a cancelled dump stops before the next one.
+            try Task.checkCancellation()
             let writer = try await writer(for: table, db: db)
             let path = (directory as NSString).appendingPathComponent(table.name + "." + format.fileExtension)
             try writer.render(format).write(toFile: path, atomically: true, encoding: .utf8)

@@ -43,17 +43,30 @@ extension SQLiteDriver.Connection.Core {
     /// While the transaction is lost: a `ROLLBACK` is answered without running (there is
     /// nothing left to roll back) and clears the loss; `ROLLBACK TO` and `RELEASE` of the
     /// levels being unwound are answered without running; anything else is refused.
-    mutating func answerWhileTransactionIsLost(_ sql: String, arguments: [SQLValue]) throws -> QueryResult? {
-        guard let loss = lostTransaction else { return nil }
+    @inline(never)
+    mutating func answerWhileTransactionIsLost(_ sql: String, arguments: [SQLValue]) throws -> QueryResult {
+        guard let loss = lostTransaction else { return QueryResult() }
         switch StatementKind(sql: sql) {
         case .transaction(.rollback):
             lostTransaction = nil
+            inTransaction = false
             return QueryResult()
         case .transaction(.rollbackToSavepoint), .transaction(.release):
             return QueryResult()
         default:
             throw loss.refusal(sql: sql, arguments: arguments)
         }
+    }
+
+    /// The error to throw for a failed statement, after asking SQLite whether it still has a
+    /// transaction open: when the statement (not transaction control) ended the one that was
+    /// open, the loss is recorded. Out of line, so a statement that succeeds pays nothing for it.
+    @inline(never)
+    mutating func noteFailure(_ failure: any Error, controlsTransactions: Bool, db: OpaquePointer) -> any Error {
+        let wasInTransaction = inTransaction
+        inTransaction = sqlite3_get_autocommit(db) == 0
+        guard let error = failure as? QueryError, wasInTransaction, !inTransaction, !controlsTransactions else { return failure }
+        return transactionLost(error)
     }
 
     /// Records that `error`'s statement ended the transaction, and returns the error to throw:
@@ -115,13 +128,17 @@ extension SQLiteDriver.Connection.Core {
                     defer { sqlite3_finalize(statement) }
                     let kind = StatementKind(sql: sql)
                     try Self.checkTransactionControl(of: statement, kind: kind, observed: handle.preparation.control, sql: sql, arguments: [])
-                    if lostTransaction != nil, try answerWhileTransactionIsLost(sql, arguments: []) != nil { continue }
-                    let inTransaction = sqlite3_get_autocommit(db) == 0
+                    if lostTransaction != nil {
+                        _ = try answerWhileTransactionIsLost(sql, arguments: [])
+                        continue
+                    }
+                    let wasInTransaction = sqlite3_get_autocommit(db) == 0
                     var step = sqlite3_step(statement)
                     while step == SQLITE_ROW { step = sqlite3_step(statement) }
+                    inTransaction = sqlite3_get_autocommit(db) == 0
                     guard step == SQLITE_DONE else {
                         let error = handle.error(code: step, sql: sql, arguments: [])
-                        if inTransaction, !kind.isTransactionControl, sqlite3_get_autocommit(db) != 0 { throw transactionLost(error) }
+                        if wasInTransaction, !inTransaction, !kind.isTransactionControl { throw transactionLost(error) }
                         throw error
                     }
                 }

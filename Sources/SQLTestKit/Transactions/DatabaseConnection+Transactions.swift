@@ -24,7 +24,11 @@ extension DatabaseConnection {
 
     /// Runs `body` in a transaction that is always rolled back, and returns its result.
     /// Transactions the code under test opens inside — `transaction { }` calls and raw
-    /// `BEGIN`/`COMMIT`/`ROLLBACK` statements alike — become savepoints, so nothing escapes.
+    /// `BEGIN`/`COMMIT`/`ROLLBACK` statements alike, however spelt (`"; commit"`, `END
+    /// TRANSACTION`) — become savepoints, so nothing escapes. `RELEASE` and `ROLLBACK TO` may
+    /// name only savepoints the code opened inside. When SQLite rolls the whole transaction
+    /// back by itself (`INSERT OR ROLLBACK`, `RAISE(ROLLBACK)`), the SQLite connection refuses
+    /// every later statement until this rollback, so none runs outside the test.
     ///
     /// ```swift
     /// let count = try await db.testTransaction { db in
