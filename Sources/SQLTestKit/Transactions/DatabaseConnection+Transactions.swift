@@ -155,18 +155,25 @@ extension DatabaseConnection {
         } catch var failure as QueryError {
             // The transaction is still open after a failed COMMIT: undo it so nothing is half-done.
             state { $0.levels.append(TransactionState.Level(origin: origin, savepoint: savepoint)) }
-            try await rollbackLevel(index, savepoint: savepoint, after: failure)
-            failure.suggestion = "the commit failed, so the transaction was rolled back; nothing it did was kept"
+            if try await rollbackLevel(index, savepoint: savepoint, after: failure) {
+                failure.suggestion = "the commit failed, so the transaction was rolled back; nothing it did was kept"
+            } else {
+                // Nothing was left to roll back: the transaction had already ended, and what
+                // it did before that may have been kept. Saying otherwise would be a lie.
+                failure.suggestion = "the commit failed and there was no transaction left to roll back: something ended it earlier (a COMMIT or ROLLBACK SQLTestKit did not send), so part of what it did may have been kept; this connection refuses further statements"
+            }
             throw failure
         }
         for callback in callbacks { await callback() }
         return result
     }
 
-    /// Rolls back the level at `index` and any left open above it. If that fails the connection is marked unusable, so
-    /// later statements cannot run outside the transaction they belong to.
+    /// Rolls back the level at `index` and any left open above it, and says whether the rollback
+    /// worked. If it fails the connection is marked unusable, so later statements cannot run
+    /// outside the transaction they belong to.
+    @discardableResult
     nonisolated(nonsending)
-    private func rollbackLevel(_ index: Int, savepoint: String?, after cause: (any Error)?) async throws {
+    private func rollbackLevel(_ index: Int, savepoint: String?, after cause: (any Error)?) async throws -> Bool {
         state { $0.levels.removeSubrange(min(index, $0.levels.count)...) }
         do {
             if let savepoint {
@@ -179,6 +186,8 @@ extension DatabaseConnection {
             let because = cause.map { " after \($0)" } ?? ""
             transactionState.markBroken("rolling back\(because) failed: \(error)")
             if cause == nil { throw error }
+            return false
         }
+        return true
     }
 }

@@ -13,6 +13,14 @@ struct ExpansionTruthTests {
         #expect(mixed.expandedSQL == "SELECT '1', '2', '3', '1', '5', '6'")
     }
 
+    @Test func theMockLogsWhatTheImpersonatedDatabaseWouldBind() async throws {
+        for (dialect, expected) in [(DatabaseDialect.sqlite, "SELECT 'first' AS a, 'second' AS b"), (.postgres, "SELECT 'second' AS a, 'first' AS b")] {
+            let mock = MockDriver(dialect: dialect)
+            try await mock.connect().execute(SQLQuery(sql: "SELECT $2 AS a, $1 AS b", arguments: ["first", "second"]))
+            #expect(mock.takeSQL() == expected)
+        }
+    }
+
     /// Random mixes of every placeholder style, each run twice in SQLite — bound, and as the
     /// expanded text — must give the same row.
     @Test func randomPlaceholderMixesExpandToWhatSQLiteBinds() async throws {

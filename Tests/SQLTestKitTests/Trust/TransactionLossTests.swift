@@ -130,4 +130,15 @@ struct TransactionLossTests {
         await db.close()
         #expect(try DatabaseFile.dump(path) == before)
     }
+
+    @Test func aCommitThatFindsNoTransactionLeftDoesNotClaimNothingWasKept() async throws {
+        let db = try await makeDatabase("CREATE TABLE t(v)")
+        // Outside a test transaction, a script may commit: here it ends the block's transaction.
+        let error = await expectError(QueryError.self) {
+            try await db.transaction { db in try await db.executeScript("INSERT INTO t VALUES (1); COMMIT;") }
+        }
+        #expect(error?.message == "cannot commit - no transaction is active")
+        #expect(error?.suggestion?.hasPrefix("the commit failed and there was no transaction left to roll back") == true)
+        #expect(try await makeDatabase().fetchOne("SELECT 1") != nil)
+    }
 }
