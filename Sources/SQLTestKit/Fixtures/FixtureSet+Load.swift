@@ -140,7 +140,7 @@ extension FixtureSet {
     static func noSchemaProblem(files: [FixtureFile]) -> FixtureProblem {
         FixtureProblem(kind: .unknownTable,
                        message: "the database has no tables, so none of the fixtures' tables (\(files.filter { $0.format != .sql }.map { "`\($0.table)`" }.joined(separator: ", "))) exist",
-                       file: files.first { $0.format != .sql }?.path ?? "fixtures",
+                       file: files.first { $0.format != .sql }.map { ($0.path as NSString).deletingLastPathComponent } ?? "fixtures",
                        suggestion: "create the schema first: pass `--schema FILE` to sqltestkit load, put a schema.sql in the fixture directory, or pass `schema:` to load(into:)")
     }
 

@@ -200,6 +200,25 @@ struct AtomicLoadTests {
         #expect(reported.last == 10_000)
         #expect(try DatabaseFile.dump(path) == before)
     }
+
+    @Test func forgettingTheSchemaSaysSoOnceAndLeavesNoFile() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let directory = scratch.file("no-schema")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for name in ["author.yml", "book.yml", "review.csv"] {
+            try FileManager.default.copyItem(atPath: ExampleFixtures.directory + "/" + name, toPath: directory + "/" + name)
+        }
+        let database = scratch.file("new-test.sqlite")
+        let run = try CommandLineTests().run(["load", directory, "-d", database])
+        #expect(run.status == 1)
+        #expect(run.error == """
+            \(directory): the database has no tables, so none of the fixtures' tables (`author`, `book`, `review`) exist
+              suggestion: create the schema first: pass `--schema FILE` to sqltestkit load, put a schema.sql in the fixture directory, or pass `schema:` to load(into:)
+
+            """)
+        #expect(!FileManager.default.fileExists(atPath: database))
+    }
 }
 
 /// The last row count a progress handler saw.
