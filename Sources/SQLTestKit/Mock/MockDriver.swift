@@ -148,7 +148,11 @@ public final class MockDriver: DatabaseDriver {
 
     /// Every problem so far: refused statements, out-of-order and extra runs, and scripted
     /// statements that have not run as often as required.
-    public var problems: [MockProblem] { withEngine { $0.verificationProblems() } }
+    public var problems: [MockProblem] {
+        // The statements first: when the mock made its log, they sit behind the same lock.
+        let ran = log.statements(.excludingNoise)
+        return withEngine { $0.verificationProblems(ran: ran) }
+    }
 
     /// Throws ``MockVerificationError`` listing **every** problem, each with the file and line
     /// where its expectation was declared; returns quietly when there is none.

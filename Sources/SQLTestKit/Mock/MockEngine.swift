@@ -310,12 +310,14 @@ struct MockEngine: Sendable {
         }
     }
 
-    /// Every recorded problem, then every expectation that ran fewer times than required.
-    func verificationProblems() -> [MockProblem] {
+    /// Every recorded problem, then every expectation that ran fewer times than required,
+    /// each that never ran with the closest of `ran` (the statements logged).
+    func verificationProblems(ran: [LoggedStatement]) -> [MockProblem] {
         problems + rules.compactMap { rule in
             guard rule.uses < rule.expectation.count.minimum else { return nil }
+            let closest = rule.uses == 0 ? MockDiagnostics.closestStatement(to: rule.expectation, among: ran) : nil
             return .unmet(expectation: rule.expectation.summary, declaredAt: rule.expectation.declaredAt,
-                          count: rule.expectation.count, ran: rule.uses)
+                          count: rule.expectation.count, ran: rule.uses, closestRan: closest)
         }
     }
 }

@@ -9,8 +9,9 @@ public enum MockProblem: Sendable, Hashable, CustomStringConvertible {
     case outOfOrder(LoggedStatement, expectation: String, declaredAt: DeclarationSite, waitingFor: String, waitingDeclaredAt: DeclarationSite)
     /// A statement declared `.never` that ran.
     case forbidden(LoggedStatement, expectation: String, declaredAt: DeclarationSite)
-    /// A scripted statement that ran fewer times than required.
-    case unmet(expectation: String, declaredAt: DeclarationSite, count: MockCount, ran: Int)
+    /// A scripted statement that ran fewer times than required; for one that never ran, the
+    /// statement that ran closest to it, with the first difference (`closestRan`).
+    case unmet(expectation: String, declaredAt: DeclarationSite, count: MockCount, ran: Int, closestRan: String? = nil)
 
     public var description: String {
         switch self {
@@ -22,9 +23,9 @@ public enum MockProblem: Sendable, Hashable, CustomStringConvertible {
             return "\(site): statement #\(statement.sequence) ran out of order:\n  ran:      \(statement.expandedSQL)\n  matches:  \(expectation)\n  but the group was still waiting for (declared at \(waitingSite)):\n            \(waitingFor)"
         case .forbidden(let statement, let expectation, let site):
             return "\(site): a statement declared never to run ran as #\(statement.sequence):\n  \(expectation)\n  ran: \(statement.expandedSQL)"
-        case .unmet(let expectation, let site, let count, let ran):
+        case .unmet(let expectation, let site, let count, let ran, let closest):
             let times = ran == 0 ? "it never ran" : "it ran \(ran) time\(ran == 1 ? "" : "s")"
-            return "\(site): expected \(count), but \(times):\n  \(expectation)"
+            return "\(site): expected \(count), but \(times):\n  \(expectation)" + (closest.map { "\n" + $0 } ?? "")
         }
     }
 
@@ -32,7 +33,7 @@ public enum MockProblem: Sendable, Hashable, CustomStringConvertible {
     public var declaredAt: DeclarationSite? {
         switch self {
         case .unexpected: nil
-        case .tooManyRuns(_, _, let site, _), .outOfOrder(_, _, let site, _, _), .forbidden(_, _, let site), .unmet(_, let site, _, _): site
+        case .tooManyRuns(_, _, let site, _), .outOfOrder(_, _, let site, _, _), .forbidden(_, _, let site), .unmet(_, let site, _, _, _): site
         }
     }
 }

@@ -118,4 +118,23 @@ struct MockVerificationTests {
         #expect(error?.code == .constraintForeignKey)
         #expect(mock.takeSQLs() == ["BEGIN", "INSERT INTO book(author_id) VALUES (9)", "COMMIT", "ROLLBACK"])
     }
+
+    @Test func verifyShowsTheStatementThatRanInsteadOfAnUnusedScript() async throws {
+        let mock = MockDriver()
+        mock.script("SELECT id, name FROM users WHERE id = 5", rows: [["id": 5, "name": "Joe"]])
+        let db = try await mock.connect()
+        _ = try await db.fetchAll("SELECT id, name FROM user WHERE id = \(5)")   // the typo: an empty answer, no error
+        _ = try await db.execute("DELETE FROM sessions")
+        let error = #expect(throws: MockVerificationError.self) { try mock.verify() }
+        #expect(error?.problems.first?.description == """
+            SQLTestKitTests/MockVerificationTests.swift:\(#line - 5): expected at least once, but it never ran:
+              SELECT id, name FROM users WHERE id = 5
+            closest statement that ran, #1 on connection 1:
+              SELECT id, name FROM user WHERE id = 5
+              first difference at token 6: scripted `users`, statement has `user`
+                scripted:  SELECT id, name FROM users WHERE id = 5
+                statement: SELECT id, name FROM user WHERE id = 5
+                                                ^
+            """)
+    }
 }
