@@ -119,8 +119,14 @@ extension ResultRow: CustomStringConvertible {
 }
 
 /// The ordered column names of a result, with a lookup table built once and shared by all of
-/// its rows.
-public final class ResultColumns: Sendable, Hashable {
+/// its rows. A collection of the names, so it compares with an array literal and prints as one.
+///
+/// ```swift
+/// let row = try await db.fetchOne("SELECT id, age FROM person")!
+/// row.columns == ["id", "age"]   // true
+/// print(row.columns)             // ["id", "age"]
+/// ```
+public final class ResultColumns: Sendable, Hashable, RandomAccessCollection, ExpressibleByArrayLiteral, CustomStringConvertible {
     /// The names in order.
     public let names: [String]
     private let exact: [String: Int]
@@ -139,8 +145,20 @@ public final class ResultColumns: Sendable, Hashable {
         self.folded = folded
     }
 
+    /// Columns from names written as an array literal (`["id", "age"]`).
+    public convenience init(arrayLiteral names: String...) {
+        self.init(names)
+    }
+
     /// How many columns.
     public var count: Int { names.count }
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { names.count }
+    /// The name of the column at `position`.
+    public subscript(position: Int) -> String { names[position] }
+
+    /// The names as an array prints: `["id", "age"]`.
+    public var description: String { names.description }
 
     /// The index of a column: exact name first, then ignoring ASCII case.
     public func index(of name: String) -> Int? {

@@ -111,6 +111,15 @@ extension ColumnKind {
 
     private func integer(_ value: FixtureValue) -> Result<SQLValue, CoercionFailure> {
         if case .bool(let flag) = value { return .success(.integer(flag ? 1 : 0)) }
+        // A flag kept in an INTEGER column (`published: true`, as Rails fixtures write it):
+        // SQLite stores TRUE and FALSE as 1 and 0 too. Only the plain words, not quoted text.
+        if case .plain(let text) = value {
+            switch text.asciiLowercased {
+            case "true": return .success(.integer(1))
+            case "false": return .success(.integer(0))
+            default: break
+            }
+        }
         if let text = scalarText(value) {
             if let number = Int64(text) { return .success(.integer(number)) }
             // `1.0` and `1e3` are integers when they are whole.

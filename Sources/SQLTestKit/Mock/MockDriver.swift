@@ -129,18 +129,27 @@ public final class MockDriver: DatabaseDriver {
     }
 
     /// Expects these statements in this order: a statement matching a later one before the
-    /// earlier ones have run is refused and reported.
-    public func expectInOrder(@MockExpectationBuilder _ expectations: () -> [MockExpectation]) {
-        let list = expectations()
+    /// earlier ones have run is refused and reported. The builder may throw, so a `.regex`
+    /// matcher (which throws for a pattern that does not compile) can be written inside it:
+    ///
+    /// ```swift
+    /// try mock.expectInOrder {
+    ///     MockExpectation("BEGIN")
+    ///     MockExpectation(try .regex("^UPDATE account SET balance"))
+    ///     MockExpectation("COMMIT")
+    /// }
+    /// ```
+    public func expectInOrder(@MockExpectationBuilder _ expectations: () throws -> [MockExpectation]) rethrows {
+        let list = try expectations()
         withEngine { engine in
             let group = engine.newGroup()
             for expectation in list { engine.add(expectation, group: group) }
         }
     }
 
-    /// Expects these statements in any order.
-    public func expectInAnyOrder(@MockExpectationBuilder _ expectations: () -> [MockExpectation]) {
-        let list = expectations()
+    /// Expects these statements in any order (the builder may throw, as for ``expectInOrder(_:)``).
+    public func expectInAnyOrder(@MockExpectationBuilder _ expectations: () throws -> [MockExpectation]) rethrows {
+        let list = try expectations()
         withEngine { engine in
             for expectation in list { engine.add(expectation) }
         }
