@@ -71,7 +71,8 @@ let package = Package(
         .testTarget(
             name: "SQLTestKitTests",
             // `sqltestkit` is a dependency so `swift test` builds the binary its end-to-end tests run.
-            dependencies: ["SQLTestKit", "SQLTestKitConformance", "SQLTestKitTesting", "SQLTestKitSQLite", "sqltestkit"],
+            dependencies: ["SQLTestKit", "SQLTestKitConformance", "SQLTestKitTesting", "SQLTestKitSQLite", "sqltestkit",
+                           .product(name: "IssueReporting", package: "xctest-dynamic-overlay")],
             // SQL snapshots are read at run time, not built: excluded so SwiftPM does not warn.
             exclude: ["Assertions/__SQLSnapshots__"],
             swiftSettings: sharedSettings

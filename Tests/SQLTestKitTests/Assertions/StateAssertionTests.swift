@@ -31,7 +31,7 @@ struct StateAssertionTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let mock = MockDriver()
         try await runStatements(mock, title: "Dune", id: 1)
-        withKnownIssue {
+        expectFailure {
             assertSQLSnapshot(mock, snapshotDirectory: directory)
         } matching: { issue in
             issue.description.contains("Recorded a new SQL snapshot at \(directory)/StateAssertionTests/aSnapshotIsRecordedThenCompared.sql (2 statements)")
@@ -50,7 +50,7 @@ struct StateAssertionTests {
         try await runStatements(mock, title: "Dune", id: 1)
         assertSQLSnapshot(mock, snapshotDirectory: directory)
         try await runStatements(mock, title: "Dune", id: 2)
-        withKnownIssue {
+        expectFailure {
             assertSQLSnapshot(mock, snapshotDirectory: directory)
         } matching: { issue in
             issue.description.contains("""
@@ -72,11 +72,11 @@ struct StateAssertionTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let mock = MockDriver()
         try await runStatements(mock, title: "Dune", id: 1)
-        withKnownIssue { assertSQLSnapshot(mock, snapshotDirectory: directory) }
+        expectFailure { assertSQLSnapshot(mock, snapshotDirectory: directory) }
         setenv("SQLTESTKIT_RECORD_SNAPSHOTS", "1", 1)
         defer { unsetenv("SQLTESTKIT_RECORD_SNAPSHOTS") }
         try await runStatements(mock, title: "Arrakis", id: 1)
-        withKnownIssue {
+        expectFailure {
             assertSQLSnapshot(mock, snapshotDirectory: directory)
         } matching: { issue in
             issue.description.contains("Re-recorded the SQL snapshot \(directory)/StateAssertionTests/theEnvironmentVariableReRecords.sql (2 statements)")
@@ -91,11 +91,11 @@ struct StateAssertionTests {
         let mock = MockDriver()
         let db = try await mock.connect()
         try await db.execute("DELETE FROM review WHERE id = \(3)")
-        withKnownIssue { assertSQLSnapshot(mock.log, named: "first run", snapshotDirectory: directory) }
+        expectFailure { assertSQLSnapshot(mock.log, named: "first run", snapshotDirectory: directory) }
         #expect(FileManager.default.fileExists(atPath: directory + "/StateAssertionTests/namedSnapshotsAndAnExtraStatement-first_run.sql"))
         try await db.execute("DELETE FROM review WHERE id = \(3)")
         try await db.execute("DELETE FROM book")
-        withKnownIssue {
+        expectFailure {
             assertSQLSnapshot(mock.log, named: "first run", snapshotDirectory: directory)
         } matching: { issue in
             issue.description.contains("""
@@ -114,7 +114,7 @@ struct StateAssertionTests {
         try await db.execute("INSERT INTO author VALUES (1, 'Frank'), (2, 'Ursula')")
         try await db.execute("INSERT INTO book VALUES (2, 'Dune Messiah', 1, 9.5), (1, 'Dune', 1, 8.0)")
         try await assertTableRows("book", in: db, [["id": 1, "title": "Dune"], ["id": 2, "title": "Dune Messiah", "price": 9.5]])
-        try await withKnownIssue {
+        try await expectFailure {
             try await assertTableRows("book", in: db, [
                 ["id": 1, "title": "Dune", "price": 7.5],
                 ["id": 3, "title": "Children of Dune"],
@@ -127,12 +127,12 @@ struct StateAssertionTests {
                   + id 2: not expected (id 2, title 'Dune Messiah', author_id 1, price 9.5)
                 """)
         }
-        try await withKnownIssue {
+        try await expectFailure {
             try await assertTableRows("book", in: db, [["title": "Dune"]])
         } matching: { issue in
             issue.description.hasSuffix("assertTableRows failed: the expected row [title: 'Dune'] has no value for the key column `id`")
         }
-        try await withKnownIssue {
+        try await expectFailure {
             try await assertTableRows("bok", in: db, [] as [ResultRow])
         } matching: { issue in
             issue.description.hasSuffix("assertTableRows failed: there is no table `bok`; tables: `author`, `book`")
@@ -144,7 +144,7 @@ struct StateAssertionTests {
         try await assertTableRows("tag", in: db, try await fixtures.rows(of: "tag"))
         try await assertQueryRows("SELECT name, active FROM author WHERE active = \(1)", in: db,
                                   [["name": "Linus Example", "active": 1], ["name": "Grace Hopper"]])
-        try await withKnownIssue {
+        try await expectFailure {
             try await assertQueryRows("SELECT name, active FROM author WHERE active = \(1)", in: db, [["name": "Grace Hopper", "active": 0]])
         } matching: { issue in
             issue.description.hasSuffix("""
@@ -168,7 +168,7 @@ struct StateAssertionTests {
             "- review `third`",
             "+ tag (id 1): id 1, name 'Poetry'",
         ])
-        try await withKnownIssue {
+        try await expectFailure {
             try await assertChanges(in: db, since: fixtures, ["~ book `notes`: price 12.5 → 10.0", "+ tag (id 1): id 1, name 'Poetry'"])
         } matching: { issue in
             issue.description.hasSuffix("""
