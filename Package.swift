@@ -73,8 +73,9 @@ let package = Package(
             // `sqltestkit` is a dependency so `swift test` builds the binary its end-to-end tests run.
             dependencies: ["SQLTestKit", "SQLTestKitConformance", "SQLTestKitTesting", "SQLTestKitSQLite", "sqltestkit",
                            .product(name: "IssueReporting", package: "xctest-dynamic-overlay")],
-            // SQL snapshots are read at run time, not built: excluded so SwiftPM does not warn.
-            exclude: ["Assertions/__SQLSnapshots__"],
+            // SQL snapshots and the Chinook sample are read at run time, not built: excluded so
+            // SwiftPM does not warn.
+            exclude: ["Assertions/__SQLSnapshots__", "Data"],
             swiftSettings: sharedSettings
         ),
     ],

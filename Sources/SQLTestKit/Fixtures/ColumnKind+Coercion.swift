@@ -17,7 +17,9 @@ extension ColumnKind {
     /// - JSON: nested lists and maps → JSON text; text must already be valid JSON.
     /// - Blobs: YAML `!!binary`, or base64 text.
     /// - Plain `null`, `~`, an empty plain scalar and JSON `null` → NULL in every kind.
+    /// - An exact value (``FixtureValue/exact(_:)``, as dumps write) is stored as it is.
     func coerce(_ value: FixtureValue) -> Result<SQLValue, CoercionFailure> {
+        if case .exact(let exact) = value { return .success(exact) }
         if value.isNull { return .success(.null) }
         switch self {
         case .integer: return integer(value)
@@ -226,6 +228,7 @@ extension ColumnKind {
         case .binary(let bytes): return .success(.blob(bytes))
         case .list, .map: return .success(.text(value.jsonText))
         case .null: return .success(.null)
+        case .exact(let exact): return .success(exact)
         }
     }
 }
@@ -251,6 +254,14 @@ extension FixtureValue {
         case .number(let text): output += text
         case .quoted(let text): FixtureValue.writeJSONString(text, to: &output)
         case .binary(let bytes): FixtureValue.writeJSONString(Data(bytes).base64EncodedString(), to: &output)
+        case .exact(let value):
+            switch value {
+            case .null: output += "null"
+            case .integer(let integer): output += String(integer)
+            case .real(let real): output += DatabaseDialect.sqlite.literal(.real(real))
+            case .text(let text): FixtureValue.writeJSONString(text, to: &output)
+            case .blob(let bytes): FixtureValue.writeJSONString(Data(bytes).base64EncodedString(), to: &output)
+            }
         case .plain(let text):
             if isNull { output += "null" }
             else if text == "true" || text == "false" { output += text }

@@ -69,9 +69,26 @@ struct JSONParser {
         var line: Int
         var column: Int
 
+        /// A string's text or a number as written.
+        var scalarText: String? {
+            switch value {
+            case .string(let text), .number(let text): text
+            default: nil
+            }
+        }
+
         var fixtureValue: FixtureValue {
             switch value {
-            case .object(let members): .map(members.map { .init(key: $0.key, value: $0.value.fixtureValue) })
+            case .object(let members):
+                // `{"$text": "…"}`: an exact value, as dumps write one.
+                if members.count == 1, members[0].key.hasPrefix("$"),
+                   FixtureValue.exactClasses.contains(String(members[0].key.dropFirst())),
+                   let text = members[0].value.scalarText,
+                   let exact = FixtureValue.exact(class: String(members[0].key.dropFirst()), text: text) {
+                    .exact(exact)
+                } else {
+                    .map(members.map { .init(key: $0.key, value: $0.value.fixtureValue) })
+                }
             case .array(let items): .list(items.map(\.fixtureValue))
             case .string(let text): .quoted(text)
             case .number(let text): .number(text)

@@ -114,6 +114,16 @@ extension FixtureReader {
                 return (.binary(Array(data)), scalar.mark)
             case Tag.Name.null.rawValue:
                 return (.null, scalar.mark)
+            case let tag where tag.hasPrefix("!") && FixtureValue.exactClasses.contains(String(tag.dropFirst())):
+                // `!text '1962-02-18 00:00:00'`: an exact value, as dumps write one.
+                guard let exact = FixtureValue.exact(class: String(tag.dropFirst()), text: scalar.string) else {
+                    var problem = malformed("`\(tag)` value `\(scalar.string)` is not a valid \(tag.dropFirst())", node, path)
+                    problem.label = label
+                    problem.columnName = column
+                    problems.append(problem)
+                    return nil
+                }
+                return (.exact(exact), scalar.mark)
             default:
                 return (scalar.style == .plain ? .plain(scalar.string) : .quoted(scalar.string), scalar.mark)
             }

@@ -122,8 +122,9 @@ enum FixtureReader {
                         label = field.text.isEmpty ? nil : field.text
                         continue
                     }
-                    fields.append(FixtureField(key: header[index], value: field.quoted ? .quoted(field.text) : .plain(field.text),
-                                               line: field.line, column: nil))
+                    let value: FixtureValue = FixtureValue.exactCSVField(field.text).map(FixtureValue.exact)
+                        ?? (field.quoted ? .quoted(field.text) : .plain(field.text))
+                    fields.append(FixtureField(key: header[index], value: value, line: field.line, column: nil))
                 }
                 if let label, !labels.insert(label).inserted {
                     problems.append(FixtureProblem(kind: .duplicateLabel, message: "duplicate label `\(label)`: two rows cannot share a label",

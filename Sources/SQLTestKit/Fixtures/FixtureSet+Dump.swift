@@ -2,10 +2,12 @@ import Foundation
 
 extension FixtureSet {
     /// Writes tables of `db` as fixture files in `directory` (created if needed), one file per
-    /// table named after it, and returns the paths written. Rows are ordered by primary key and
-    /// labelled `<table>_<key>` where the table has a single-column key; every column is
-    /// written, keys included, so loading the files and dumping again gives identical files.
-    /// Values are written in the form a load stores (dates as `yyyy-MM-dd HH:mm:ss.SSS`, …).
+    /// table named after it, and the schema as `schema.sql`, and returns the paths written.
+    /// Rows are ordered by primary key (the physical row order is not kept) and labelled
+    /// `<table>_<key>` where the table has a single-column key; every column is written, keys
+    /// included. Loading the directory into an empty database gives back every value with the
+    /// same storage class and bytes: a value a load would read differently by its column's
+    /// declared type is written as an exact value (see ``FixtureWriter``).
     ///
     /// Generated columns are left out (the database computes them). Throws ``FixtureError``
     /// when `directory` already holds a file in another format for one of the tables, since a
@@ -49,6 +51,10 @@ extension FixtureSet {
         if !problems.isEmpty { throw FixtureError(problems: problems) }
         try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var written: [String] = []
+        let schemaPath = (directory as NSString).appendingPathComponent(schemaFileName)
+        try await schemaScript(of: db, tables: tables == nil ? nil : Set(selected.map { $0.name.asciiLowercased }))
+            .write(toFile: schemaPath, atomically: true, encoding: .utf8)
+        written.append(schemaPath)
         for table in selected {
             // Between tables: a cancelled dump stops before the next one.
             try Task.checkCancellation()
@@ -60,6 +66,25 @@ extension FixtureSet {
         return written
     }
 
+    /// The statements that create `db`'s schema, in an order that loads: tables in the order
+    /// they were created, then indexes, views and triggers. With `tables`, only those tables
+    /// with their indexes and triggers.
+    nonisolated(nonsending)
+    static func schemaScript(of db: any DatabaseConnection, tables: Set<String>?) async throws -> String {
+        let objects = try await db.fetchAll(SQLQuery(sql: """
+            SELECT type, name, tbl_name, sql FROM sqlite_schema
+            WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+            ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 ELSE 3 END, rowid
+            """))
+        var statements: [String] = []
+        for object in objects {
+            guard case .text(let type) = object[0], case .text(let owner) = object[2], case .text(let sql) = object[3] else { continue }
+            if let tables, type == "view" || !tables.contains(owner.asciiLowercased) { continue }
+            statements.append(sql + ";")
+        }
+        return "-- schema written by sqltestkit dump\n" + statements.joined(separator: "\n") + "\n"
+    }
+
     nonisolated(nonsending)
     private static func writer(for table: SchemaInfo.Table, db: any DatabaseConnection) async throws -> FixtureWriter {
         let columns = table.columns.filter { !$0.isGenerated }
@@ -68,8 +93,13 @@ extension FixtureSet {
         let order = (key.isEmpty ? columns : key).map { quote($0.name) }.joined(separator: ", ")
         let rows = try await db.fetchAll(SQLQuery(sql: "SELECT \(columns.map { quote($0.name) }.joined(separator: ", ")) FROM \(quote(table.name)) ORDER BY \(order)"))
         let keyPosition = key.count == 1 ? columns.firstIndex { $0.name == key[0].name } : nil
-        return FixtureWriter(table: table.name, columns: columns.map(\.name), rows: rows.map { row in
-            let values = zip(columns, row.values).map { column, value in canonical(value, for: column.kind) }
+        let labelColumns = Set(columns.indices.filter { index in
+            columns[index].kind != .text && columns[index].kind != .blob
+                && table.foreignKeys.contains { $0.columns == [columns[index].name] }
+        })
+        return FixtureWriter(table: table.name, columns: columns.map(\.name), kinds: columns.map(\.kind), labelColumns: labelColumns,
+                             rows: rows.map { row in
+            let values = row.values
             let label = keyPosition.map { position -> String in
                 switch values[position] {
                 case .integer(let integer): "\(table.name)_\(integer)"
@@ -81,11 +111,4 @@ extension FixtureSet {
         })
     }
 
-    /// The value a load would store for `value`, so a dump loads back unchanged. Values the
-    /// column's type does not allow are written as they are; loading them reports the row.
-    private static func canonical(_ value: SQLValue, for kind: ColumnKind) -> SQLValue {
-        guard case .text(let text) = value, kind == .date || kind == .dateTime || kind == .time,
-              case .success(let coerced) = kind.coerce(.quoted(text)) else { return value }
-        return coerced
-    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One value as a fixture file wrote it, before it is coerced to the column's declared type.
 ///
 /// Formats differ in what they can say: YAML and CSV distinguish a plain scalar (`42`, `true`,
@@ -21,6 +23,10 @@ enum FixtureValue: Sendable, Hashable {
     case list([FixtureValue])
     /// A nested map in its written order, written to JSON columns as JSON text.
     case map([Entry])
+    /// A value to store exactly as it is, whatever the column's declared type: what `dump`
+    /// writes (`!text '…'` in YAML, `{"$text": "…"}` in JSON, `!text:…` in CSV) where reading
+    /// the value by the column's type would store something else.
+    case exact(SQLValue)
 
     struct Entry: Sendable, Hashable {
         var key: String
@@ -37,6 +43,7 @@ enum FixtureValue: Sendable, Hashable {
         case .null: text = "null"
         case .binary(let bytes): text = "<\(bytes.count) bytes>"
         case .list, .map: text = jsonText
+        case .exact(let value): text = value.description
         }
         return text.count > 40 ? String(text.prefix(37)) + "…" : text
     }
@@ -54,5 +61,45 @@ enum FixtureValue: Sendable, Hashable {
             }
         default: false
         }
+    }
+}
+
+extension FixtureValue {
+    /// The storage classes an exact value names: `text`, `integer`, `real`, `blob`, and
+    /// `base64text` — text given as the base64 of its UTF-8, for text a YAML parser would not
+    /// keep as it is (Yams drops every U+FEFF, even an escaped one).
+    static let exactClasses = ["text", "integer", "real", "blob", "base64text"]
+
+    /// The exact value a dump wrote as `class` and `text` (`integer`, `"42"`), or `nil` when
+    /// `text` is not a value of that class (a blob is base64).
+    static func exact(class storageClass: String, text: String) -> SQLValue? {
+        switch storageClass {
+        case "text": return .text(text)
+        case "integer": return Int64(text).map(SQLValue.integer)
+        case "real": return Double(text).flatMap { $0.isNaN ? nil : .real($0) }
+        case "blob": return Data(base64Encoded: text).map { .blob(Array($0)) }
+        case "base64text": return Data(base64Encoded: text).flatMap { String(validating: Array($0), as: UTF8.self) }.map(SQLValue.text)
+        default: return nil
+        }
+    }
+
+    /// The class and text that ``exact(class:text:)`` reads back as `value` (`nil` for NULL,
+    /// which every format writes plainly).
+    static func exactParts(of value: SQLValue) -> (storageClass: String, text: String)? {
+        switch value {
+        case .null: nil
+        case .integer(let integer): ("integer", String(integer))
+        case .real(let real): ("real", DatabaseDialect.sqlite.literal(.real(real)))
+        case .text(let text): ("text", text)
+        case .blob(let bytes): ("blob", Data(bytes).base64EncodedString())
+        }
+    }
+
+    /// A CSV field `!integer:42` (what CSV dumps write for an exact value), or `nil`.
+    static func exactCSVField(_ field: String) -> SQLValue? {
+        guard field.utf8.first == UInt8(ascii: "!"), let colon = field.firstIndex(of: ":") else { return nil }
+        let storageClass = String(field[field.index(after: field.startIndex)..<colon])
+        guard exactClasses.contains(storageClass) else { return nil }
+        return exact(class: storageClass, text: String(field[field.index(after: colon)...]))
     }
 }

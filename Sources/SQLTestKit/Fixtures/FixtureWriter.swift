@@ -1,9 +1,16 @@
 import Foundation
 
-/// Writes one table's rows as a fixture file that loads back into the same values: the
-/// inverse of ``FixtureReader``. Text is quoted wherever a plain form could be read as
-/// something else, reals keep a decimal point or exponent, NULL is `~` (YAML), `null` (JSON) or
-/// an empty unquoted field (CSV), and blobs are `!!binary` (YAML) or base64 text.
+/// Writes one table's rows as a fixture file that loads back into exactly the same values —
+/// the same storage class and the same bytes: the inverse of ``FixtureReader``.
+///
+/// Each value is written the way a person would write it (text quoted wherever a plain form
+/// could be read as something else, reals with a decimal point or exponent, NULL as `~`,
+/// `null` or an empty unquoted CSV field, blobs as `!!binary` or base64) when loading that form
+/// into its column stores the value unchanged. Otherwise — a `DATETIME` text a load would
+/// normalise, `'yes'` in a `BOOLEAN` column, a blob in an untyped column, text SQLite accepted
+/// in a `NUMERIC` column — it is written as an exact value, which a load stores as it is:
+/// `!text '…'` (YAML), `{"$text": "…"}` (JSON), `!text:…` (CSV), and likewise `integer`,
+/// `real` and `blob`.
 struct FixtureWriter {
     /// One row: its label (none for tables without a single-column key) and its values.
     struct Row {
@@ -13,7 +20,27 @@ struct FixtureWriter {
 
     var table: String
     var columns: [String]
+    /// Each column's kind, as a load coerces its values.
+    var kinds: [ColumnKind]
+    /// Columns a load reads a text value of as a label (single-column foreign keys that are
+    /// not text or blob columns): their text is always written exact.
+    var labelColumns: Set<Int> = []
     var rows: [Row]
+
+    /// Whether a load that reads `written` into column `column` stores `value` unchanged.
+    private func loadsBack(_ written: FixtureValue, as value: SQLValue, column: Int) -> Bool {
+        if case .text = value, labelColumns.contains(column) { return false }
+        guard case .success(let stored) = kinds[column].coerce(written) else { return false }
+        return Self.identical(stored, value)
+    }
+
+    /// The same storage class and the same bytes (reals compared bit for bit: `-0.0` is not `0.0`).
+    static func identical(_ a: SQLValue, _ b: SQLValue) -> Bool {
+        switch (a, b) {
+        case (.real(let x), .real(let y)): x.bitPattern == y.bitPattern
+        default: a == b
+        }
+    }
 
     func render(_ format: FixtureFile.Format) -> String {
         switch format {
@@ -32,12 +59,12 @@ struct FixtureWriter {
         for row in rows {
             if let label = row.label {
                 output += Self.yamlKey(label) + ":\n"
-                for (column, value) in zip(columns, row.values) {
-                    output += "  " + Self.yamlKey(column) + ": " + Self.yamlValue(value) + "\n"
+                for (index, (column, value)) in zip(columns, row.values).enumerated() {
+                    output += "  " + Self.yamlKey(column) + ": " + yamlValue(value, column: index) + "\n"
                 }
             } else {
                 for (index, (column, value)) in zip(columns, row.values).enumerated() {
-                    output += (index == 0 ? "- " : "  ") + Self.yamlKey(column) + ": " + Self.yamlValue(value) + "\n"
+                    output += (index == 0 ? "- " : "  ") + Self.yamlKey(column) + ": " + yamlValue(value, column: index) + "\n"
                 }
             }
         }
@@ -45,17 +72,37 @@ struct FixtureWriter {
     }
 
     private static func yamlKey(_ name: String) -> String {
-        isSafePlain(name) ? name : jsonString(name)
+        isSafePlain(name) ? name : yamlQuoted(name)
     }
 
-    private static func yamlValue(_ value: SQLValue) -> String {
+    private func yamlValue(_ value: SQLValue, column: Int) -> String {
+        let (written, natural): (String, FixtureValue)
         switch value {
-        case .null: "~"
-        case .integer(let integer): String(integer)
-        case .real(let real): realText(real)
-        case .text(let text): isSafePlain(text) ? text : jsonString(text)
-        case .blob(let bytes): "!!binary \"\(Data(bytes).base64EncodedString())\""
+        case .null: (written, natural) = ("~", .plain("~"))
+        case .integer(let integer): (written, natural) = (String(integer), .plain(String(integer)))
+        case .real(let real): (written, natural) = (Self.realText(real), .plain(Self.realText(real)))
+        case .text(let text):
+            (written, natural) = Self.isSafePlain(text) ? (text, .plain(text)) : (Self.yamlQuoted(text), .quoted(text))
+        case .blob(let bytes): (written, natural) = ("!!binary \"\(Data(bytes).base64EncodedString())\"", .binary(bytes))
         }
+        // Yams drops U+FEFF from every scalar, escaped or not: such text goes as base64.
+        if case .text(let text) = value, text.unicodeScalars.contains("\u{FEFF}") {
+            return "!base64text \"" + Data(text.utf8).base64EncodedString() + "\""
+        }
+        if loadsBack(natural, as: value, column: column) { return written }
+        guard let exact = FixtureValue.exactParts(of: value) else { return written }
+        return "!" + exact.storageClass + " " + Self.yamlQuoted(exact.text)
+    }
+
+    /// Text in YAML double quotes: JSON's escapes, plus the Unicode line breaks YAML would
+    /// fold inside quotes.
+    static func yamlQuoted(_ text: String) -> String {
+        var quoted = jsonString(text)
+        for (character, escape) in [("\u{85}", "\\N"), ("\u{2028}", "\\L"), ("\u{2029}", "\\P")]
+        where quoted.contains(character) {
+            quoted = quoted.replacingOccurrences(of: character, with: escape)
+        }
+        return quoted
     }
 
     /// Text YAML reads back as the same text with no quotes: starts with a letter, holds only
@@ -76,7 +123,7 @@ struct FixtureWriter {
         func object(_ values: [SQLValue], indent: String) -> String {
             var output = "{\n"
             for (index, (column, value)) in zip(columns, values).enumerated() {
-                output += indent + "  " + Self.jsonString(column) + ": " + Self.jsonValue(value)
+                output += indent + "  " + Self.jsonString(column) + ": " + jsonValue(value, column: index)
                 output += index == columns.count - 1 ? "\n" : ",\n"
             }
             return output + indent + "}"
@@ -91,14 +138,20 @@ struct FixtureWriter {
         return output + (labelled ? "}\n" : "]\n")
     }
 
-    private static func jsonValue(_ value: SQLValue) -> String {
+    private func jsonValue(_ value: SQLValue, column: Int) -> String {
+        let (written, natural): (String, FixtureValue)
         switch value {
-        case .null: "null"
-        case .integer(let integer): String(integer)
-        case .real(let real): realText(real)
-        case .text(let text): jsonString(text)
-        case .blob(let bytes): jsonString(Data(bytes).base64EncodedString())
+        case .null: (written, natural) = ("null", .null)
+        case .integer(let integer): (written, natural) = (String(integer), .number(String(integer)))
+        case .real(let real): (written, natural) = (Self.realText(real), .number(Self.realText(real)))
+        case .text(let text): (written, natural) = (Self.jsonString(text), .quoted(text))
+        case .blob(let bytes):
+            let base64 = Data(bytes).base64EncodedString()
+            (written, natural) = (Self.jsonString(base64), .quoted(base64))
         }
+        if loadsBack(natural, as: value, column: column) { return written }
+        guard let exact = FixtureValue.exactParts(of: value) else { return written }
+        return "{\"$\(exact.storageClass)\": \(Self.jsonString(exact.text))}"
     }
 
     // MARK: - CSV
@@ -108,18 +161,30 @@ struct FixtureWriter {
         var output = ((labelled ? [FixtureReader.labelColumn] : []) + columns).map(Self.csvHeader).joined(separator: ",") + "\n"
         for row in rows {
             var fields = labelled ? [Self.csvQuoted(row.label ?? "")] : []
-            for value in row.values {
-                switch value {
-                case .null: fields.append("")
-                case .integer(let integer): fields.append(String(integer))
-                case .real(let real): fields.append(Self.realText(real))
-                case .text(let text): fields.append(Self.csvQuoted(text))
-                case .blob(let bytes): fields.append(Self.csvQuoted(Data(bytes).base64EncodedString()))
-                }
+            for (column, value) in row.values.enumerated() {
+                fields.append(csvField(value, column: column))
             }
             output += fields.joined(separator: ",") + "\n"
         }
         return output
+    }
+
+    private func csvField(_ value: SQLValue, column: Int) -> String {
+        let (written, natural): (String, FixtureValue)
+        switch value {
+        case .null: (written, natural) = ("", .plain(""))
+        case .integer(let integer): (written, natural) = (String(integer), .plain(String(integer)))
+        case .real(let real): (written, natural) = (Self.realText(real), .plain(Self.realText(real)))
+        case .text(let text): (written, natural) = (Self.csvQuoted(text), .quoted(text))
+        case .blob(let bytes):
+            let base64 = Data(bytes).base64EncodedString()
+            (written, natural) = (Self.csvQuoted(base64), .quoted(base64))
+        }
+        // A text the reader would take for an exact value (`!text:…`) must be written exact too.
+        let readsAsExact = FixtureValue.exactCSVField(written.hasPrefix("\"") ? String(written.dropFirst().dropLast()) : written) != nil
+        if !readsAsExact, loadsBack(natural, as: value, column: column) { return written }
+        guard let exact = FixtureValue.exactParts(of: value) else { return written }
+        return Self.csvQuoted("!" + exact.storageClass + ":" + exact.text)
     }
 
     private static func csvHeader(_ name: String) -> String {

@@ -33,7 +33,8 @@ enum DatabaseFile {
         return data[18] == 2 ? "wal" : "rollback"
     }
 
-    /// The schema and every row of every table, cell by cell as `quote(x)` and `typeof(x)`,
+    /// The schema and every row of every table, cell by cell as `quote(x)`, `typeof(x)` and
+    /// `hex(x)` (the bytes, which `quote()` of text holding NUL does not show in full),
     /// rows in key order. Read through a private read-only connection of the raw C API (the
     /// write-ahead log included, so a commit still sitting there is seen). On a WAL database
     /// that connection leaves `-wal` and `-shm` files behind: check ``journalFiles(_:)`` first.
@@ -49,7 +50,7 @@ enum DatabaseFile {
         for table in try rows(db, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").map({ $0[0] }) {
             let columns = try rows(db, "SELECT name FROM pragma_table_info('\(table.replacingOccurrences(of: "'", with: "''"))')").map { $0[0] }
             guard !columns.isEmpty else { continue }
-            let cells = columns.map { "quote(\"\($0)\") || ' ' || typeof(\"\($0)\")" }.joined(separator: ", ")
+            let cells = columns.map { "quote(\"\($0)\") || ' ' || typeof(\"\($0)\") || ' ' || hex(\"\($0)\")" }.joined(separator: ", ")
             let order = (1...columns.count).map(String.init).joined(separator: ", ")
             lines.append("table \(table):")
             lines += try rows(db, "SELECT \(cells) FROM \"\(table)\" ORDER BY \(order)").map { "  " + $0.joined(separator: " | ") }
