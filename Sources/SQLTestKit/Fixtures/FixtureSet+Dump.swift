@@ -7,7 +7,7 @@ extension FixtureSet {
     /// `<table>_<key>` where the table has a single-column key; every column is written, keys
     /// included. Loading the directory into an empty database gives back every value with the
     /// same storage class and bytes: a value a load would read differently by its column's
-    /// declared type is written as an exact value (see ``FixtureWriter``).
+    /// declared type is written as an exact value, which a load stores as it is.
     ///
     /// Generated columns are left out (the database computes them). Throws ``FixtureError``
     /// when `directory` already holds a file in another format for one of the tables, since a

@@ -94,6 +94,8 @@ extension FixtureSet {
     /// line, table, label, column and a suggestion each).
     ///
     /// - Parameters:
+    ///   - db: the connection to load into; the load runs in a transaction on it (a savepoint
+    ///     when one is already open).
     ///   - clearingTables: delete the rows the fixture tables already hold first (the default),
     ///     so a load gives the same contents every time.
     ///   - allowingNonTestDatabase: load into a file database that SQLTestKit did not create

@@ -3,7 +3,7 @@ import Foundation
 /// The fixture files of a directory, parsed: one file per table (`author.yml`, `book.json`,
 /// `review.csv`) plus `.sql` files of statements, and optionally the schema in `schema.sql`.
 ///
-/// Parsing needs no database; ``load(into:clearingTables:allowingNonTestDatabase:progress:)``
+/// Parsing needs no database; ``load(into:clearingTables:allowingNonTestDatabase:resettingDatabase:schema:progress:)``
 /// resolves the rows against the live schema of the database it loads into.
 ///
 /// ```swift

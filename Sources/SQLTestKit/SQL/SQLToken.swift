@@ -12,7 +12,7 @@ public struct SQLToken: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         /// A keyword or unquoted identifier (`SELECT`, `book`).
         case word
-        /// An identifier in `"double quotes"`, `` `backticks` `` or `[brackets]`.
+        /// An identifier in `"double quotes"`, backticks or `[brackets]`.
         case quotedIdentifier
         /// A string literal: `'text'` (quotes doubled inside), `E'…'`, or a PostgreSQL
         /// dollar-quoted `$$…$$` / `$tag$…$tag$`.

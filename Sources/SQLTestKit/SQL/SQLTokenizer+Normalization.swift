@@ -37,7 +37,7 @@ extension SQLTokenizer {
     }
 
     /// The normalized statement as one string, tokens separated by single spaces: the same
-    /// tokens as ``normalizedTokens(_:)``, built from byte spans without a `String` per token.
+    /// tokens as `normalizedTokens(_:)`, built from byte spans without a `String` per token.
     public static func normalize(_ sql: String) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(sql.utf8.count)
