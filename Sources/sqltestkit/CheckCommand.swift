@@ -21,6 +21,7 @@ struct CheckCommand: AsyncParsableCommand {
     var schema: String?
 
     func run() async throws {
+        try Output.requireFixtureDirectory(fixtures)
         var schemaSQL: String?
         if let schema {
             guard let text = try? String(contentsOfFile: schema, encoding: .utf8) else {

@@ -38,6 +38,11 @@ struct DumpCommand: AsyncParsableCommand {
             Output.error("error: there is no database at \(database)")
             throw ExitCode.unusable
         }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), !isDirectory.boolValue {
+            Output.error("error: --output \(output) is a file; name a directory for the fixture files (it is created if missing)")
+            throw ExitCode.validationFailure
+        }
         do {
             // Opened as it is (no switch to WAL, nothing written), and closed before the
             // process ends, so no -wal or -shm file is left beside it.
@@ -51,6 +56,13 @@ struct DumpCommand: AsyncParsableCommand {
             }
             await db.close()
             for path in written { Output.print("wrote \(path)") }
+        } catch let error as FixtureError where error.problems.allSatisfy({ $0.kind == .unknownTable }) {
+            // A misspelt --table is a usage mistake about the database, not about the files.
+            let names = error.problems.map { problem in
+                "`\(problem.table ?? "")`" + (problem.suggestion.map { " (\($0))" } ?? "")
+            }
+            Output.error("error: \(database) has no table \(names.joined(separator: ", "))")
+            throw ExitCode.validationFailure
         } catch let error as FixtureError {
             Output.error(error.description)
             throw ExitCode.fixtureProblems

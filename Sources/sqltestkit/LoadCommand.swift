@@ -41,6 +41,7 @@ struct LoadCommand: AsyncParsableCommand {
         let start = ContinuousClock.now
         // Everything that can be read and checked is, before the database is touched: the
         // fixtures, then the schema file.
+        try Output.requireFixtureDirectory(fixtures)
         let fixtureSet: FixtureSet
         do {
             fixtureSet = try FixtureSet(directory: fixtures)

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// Writes to standard error (problems, progress) and standard output (results).
@@ -12,6 +13,16 @@ enum Output {
 
     /// Whether standard error is a terminal, where a progress line can redraw itself.
     static var errorIsTerminal: Bool { isatty(FileHandle.standardError.fileDescriptor) == 1 }
+
+    /// Stops with exit status 2 when there is no fixture directory at `path`: the same message
+    /// and status from every subcommand.
+    static func requireFixtureDirectory(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            error("error: there is no fixture directory at \(path) (relative paths start at \(FileManager.default.currentDirectoryPath))")
+            throw ExitCode.unusable
+        }
+    }
 
     /// Rewrites the current terminal line on standard error.
     static func progress(_ text: String) {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `sqltestkit`: load, check and dump the fixture files SQLTestKit reads.
 ///
@@ -18,6 +19,34 @@ struct SQLTestKitCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [LoadCommand.self, CheckCommand.self, DumpCommand.self]
     )
+
+    /// Runs the command line; a misspelt subcommand gets the nearest one suggested (instead of
+    /// ArgumentParser's "unexpected arguments").
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let names = configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
+        if let first = arguments.first, !first.hasPrefix("-"), !names.contains(first) {
+            let nearest = names.min { editDistance(first, $0) < editDistance(first, $1) }.flatMap { editDistance(first, $0) <= 2 ? $0 : nil }
+            Output.error("error: unknown command '\(first)'" + (nearest.map { "; did you mean '\($0)'?" } ?? "")
+                + "\nUsage: sqltestkit <load | check | dump> …  (see 'sqltestkit --help')")
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
+        await main(nil)
+    }
+
+    /// Levenshtein distance between two short words.
+    private static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var previous = Array(0...b.count)
+        for (i, x) in a.enumerated() {
+            var current = [i + 1]
+            for (j, y) in b.enumerated() {
+                current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
 }
 
 /// Exit statuses shared by the subcommands.

@@ -118,6 +118,8 @@ struct FixturePlan: Sendable {
         var cachedKeys: [String] = []
         var cachedPositions: [Int?] = []
 
+        // A CSV header names its columns once: an unknown one is one problem, at line 1.
+        var reportedHeaderColumns = Set<String>()
         for row in file.rows {
             // The row's values are written straight into the table's array.
             let base = load.values.count
@@ -125,6 +127,7 @@ struct FixturePlan: Sendable {
             var explained: Set<String> = []
             let rowIndex = load.rows.count
             let problemsBefore = problems.count
+            var brokenByHeader = false
             let referencesBefore = references.count
             // Fields are read where they are: copying each (its key and value) out of the row
             // retained and released two objects per cell.
@@ -186,9 +189,19 @@ struct FixturePlan: Sendable {
                         let candidates = table.columns.filter { !$0.isGenerated }.map(\.name) + referenceNames.keys.sorted()
                         let closest = Suggestions.closest(to: fields[fieldIndex].key, in: candidates)
                         if let closest { explained.insert(referenceNames[closest]?.columns.first ?? closest) }
+                        let suggestion = closest.map { "did you mean `\($0)`?" } ?? "columns of `\(table.name)`: \(Self.list(candidates))"
+                        if file.format == .csv {
+                            brokenByHeader = true
+                            if reportedHeaderColumns.insert(fields[fieldIndex].key).inserted {
+                                problems.append(FixtureProblem(kind: .unknownColumn,
+                                                               message: "unknown column `\(fields[fieldIndex].key)` in table `\(table.name)` (the header names it)",
+                                                               file: file.path, line: 1, table: table.name, columnName: fields[fieldIndex].key,
+                                                               suggestion: suggestion))
+                            }
+                            continue
+                        }
                         problems.append(problem(.unknownColumn, "unknown column `\(fields[fieldIndex].key)` in table `\(table.name)`\(Self.rowName(row))",
-                                                file: file, row: row, field: fields[fieldIndex],
-                                                suggestion: closest.map { "did you mean `\($0)`?" } ?? "columns of `\(table.name)`: \(Self.list(candidates))"))
+                                                file: file, row: row, field: fields[fieldIndex], suggestion: suggestion))
                     }
                 }
             }
@@ -224,7 +237,7 @@ struct FixturePlan: Sendable {
                 }
             }
             if let label = row.label { load.labels[label] = rowIndex }
-            load.rows.append(PlannedRow(label: row.label, line: row.line, isBroken: problems.count > problemsBefore,
+            load.rows.append(PlannedRow(label: row.label, line: row.line, isBroken: problems.count > problemsBefore || brokenByHeader,
                                         explained: explained))
         }
         return (load, references)

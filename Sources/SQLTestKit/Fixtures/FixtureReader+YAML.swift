@@ -13,7 +13,7 @@ extension FixtureReader {
         do {
             root = try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
-            return ([], [problem(from: error, path: path)])
+            return ([], [problem(from: error, path: path, text: text)])
         } catch {
             return ([], [FixtureProblem(kind: .malformedFile, message: "malformed YAML: \(error)", file: path)])
         }
@@ -183,11 +183,23 @@ extension FixtureReader {
             suggestion: "write the rows out, or use aliases (`*name`, `<<: *defaults`) only for small shared values")
     }
 
+    /// The line of the second top-level `key:` (plain or quoted) in a YAML text.
+    static func secondTopLevelLine(of key: String, in text: String) -> Int? {
+        let forms = [key + ":", "\"" + key + "\":", "'" + key + "':"]
+        var seen = 0
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where forms.contains(where: { line.hasPrefix($0) }) {
+            seen += 1
+            if seen == 2 { return index + 1 }
+        }
+        return nil
+    }
+
     private static func malformed(_ message: String, _ node: Node, _ path: String) -> FixtureProblem {
         FixtureProblem(kind: .malformedFile, message: message, file: path, line: node.mark?.line, column: node.mark?.column)
     }
 
-    private static func problem(from error: YamlError, path: String) -> FixtureProblem {
+    private static func problem(from error: YamlError, path: String, text: String) -> FixtureProblem {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
@@ -197,11 +209,13 @@ extension FixtureReader {
                                   suggestion: "check the indentation and quoting on this line and the one before it")
         case .duplicatedKeysInMapping(let duplicates, let context):
             let topLevel = context.mark.column == 1
+            // Yams points at the mapping; the problem is the second row with the label.
+            let duplicateLine = topLevel ? duplicates.first.flatMap { secondTopLevelLine(of: $0, in: text) } : nil
             return FixtureProblem(kind: topLevel ? .duplicateLabel : .duplicateKey,
                                   message: topLevel
                                       ? "duplicate label \(duplicates.map { "`\($0)`" }.joined(separator: ", ")): two rows cannot share a label"
                                       : "duplicate key \(duplicates.map { "`\($0)`" }.joined(separator: ", ")) in one mapping",
-                                  file: path, line: context.mark.line, column: context.mark.column,
+                                  file: path, line: duplicateLine ?? context.mark.line, column: duplicateLine == nil ? context.mark.column : 1,
                                   label: topLevel ? duplicates.first : nil,
                                   suggestion: topLevel ? "rename one of the rows" : "remove one of the two values")
         default:

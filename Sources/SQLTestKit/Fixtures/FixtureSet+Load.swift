@@ -308,7 +308,7 @@ struct FixtureInserter {
                     && positions.allSatisfy { load.value(other, $0) != nil && load.value(other, $0) == load.value(rowIndex, $0) }
             }.map { load.rows[$0] }
             suggestion = twin.map { "the row \(FixturePlan.rowTitle($0.label, line: $0.line)) has the same value; change one of them" }
-                ?? "a row already in the table has the same value; change this one, or load with clearingTables: true"
+                ?? "a row already in the table has the same value; change this one, or clear the table's rows first (the default: clearingTables: true, or sqltestkit load without --keep-existing)"
         case .constraintCheck:
             suggestion = "change the value so the table's CHECK constraint holds"
         case .constraintNotNull:

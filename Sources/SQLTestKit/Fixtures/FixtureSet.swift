@@ -44,7 +44,7 @@ public struct FixtureSet: Sendable, Hashable {
               let names = try? manager.contentsOfDirectory(atPath: directory).sorted() else {
             problems.append(FixtureProblem(
                 kind: .unreadableFile, message: "there is no fixture directory at \(directory)", file: directory,
-                suggestion: "paths are relative to the working directory, \(manager.currentDirectoryPath); pass an absolute path or one built from #filePath"))
+                suggestion: "paths are relative to the working directory, \(manager.currentDirectoryPath); pass an absolute path (in a test, build it from #filePath)"))
             self.init(sources: [], problems: &problems)
             return
         }

@@ -190,7 +190,7 @@ struct FixtureErrorTests {
               suggestion: rename one of the rows
             """,
             """
-            g.yml:1:1: duplicate label `a`: two rows cannot share a label
+            g.yml:2:1: duplicate label `a`: two rows cannot share a label
               suggestion: rename one of the rows
             """,
             """

@@ -45,7 +45,7 @@ struct FixtureLoadTests {
         let again = await expectError(FixtureError.self) { try await fixtures.load(into: db, clearingTables: false) }
         #expect(again?.description == """
             author.yml:1:1: `author` (row `ann`) was refused by the database: UNIQUE constraint failed: author.id
-              suggestion: a row already in the table has the same value; change this one, or load with clearingTables: true
+              suggestion: a row already in the table has the same value; change this one, or clear the table's rows first (the default: clearingTables: true, or sqltestkit load without --keep-existing)
             """)
     }
 
