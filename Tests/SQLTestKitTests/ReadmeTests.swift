@@ -137,7 +137,7 @@ struct ReadmeTests {
         let mock = MockDriver(dialect: .sqlite)
         mock.script("SELECT * FROM tag", answer: .rows(try await fixtures.rows(of: "tag")))
         let tags = try await mock.connect().fetchAll("SELECT * FROM tag")
-        #expect(tags.map { $0["name"] } == ["Systems", "History", "Programming Languages"])   // in key order, as SQLite returns them
+        #expect(tags.map { $0["name"] } == ["Systems", "Programming Languages", "History"])   // in key order, as SQLite returns them
 
         let template = try DatabaseTemplate(fixtures: fixtures)   // schema.sql + every fixture, built once
         let db = try await SQLiteDriver.Connection.cloning(template)

@@ -7,9 +7,17 @@ struct FixtureReferenceTests {
         // Pinned: the same label gives the same key on every run and machine.
         #expect(FixtureSet.derivedID(for: "ada") == FixtureSet.derivedID(for: "ada"))
         #expect(FixtureSet.derivedID(for: "ada") != FixtureSet.derivedID(for: "grace"))
-        // FNV-1a (32 bits) of "alice" is 0x872213E7, reduced to 1…2^30-1; computed outside Swift.
-        #expect(FixtureSet.derivedID(for: "alice") == 119_673_834)
-        #expect((1...1_073_741_823).contains(FixtureSet.derivedID(for: "")))
+        // FNV-1a (64 bits), MurmurHash3's finalizer, reduced to 1…2^53-1: computed outside Swift.
+        #expect(FixtureSet.derivedID(for: "alice") == 2_199_330_991_377_053)
+        #expect(FixtureSet.derivedID(for: "") == 4_538_099_935_293_605)
+        #expect((1...(1 << 53 - 1)).contains(FixtureSet.derivedID(for: "ada")))
+    }
+
+    @Test func aMillionLabelsGetAMillionKeys() {
+        var keys = Set<Int64>()
+        keys.reserveCapacity(1_000_000)
+        for index in 0..<1_000_000 { keys.insert(FixtureSet.derivedID(for: "row\(index)")) }
+        #expect(keys.count == 1_000_000)
     }
 
     @Test func textKeysTakeTheLabelItself() async throws {
