@@ -67,15 +67,28 @@ public struct ResultRow: Sendable {
     ///
     /// Throws ``RowDecodingError`` naming the column when there is no such column or its
     /// value does not convert (with the value, its storage class and the wanted type).
+    /// Inlinable, so the conversion is specialized where it is called: unspecialized, a
+    /// generic call across modules cost more than the lookup itself (join read by name: see
+    /// Benchmarks.md).
+    @inlinable
     public func decode<Value: SQLValueConvertible>(_ column: String, as type: Value.Type = Value.self) throws -> Value {
-        guard let index = columns.index(of: column) else {
-            throw RowDecodingError.missingColumn(column, in: self)
-        }
-        let value = self[index]
-        guard let converted = Value(sqlValue: value) else {
-            throw RowDecodingError.mismatch(column: columns.names[index], value: value, wanted: Value.self, in: self)
-        }
+        let value = try value(named: column)
+        guard let converted = Value(sqlValue: value) else { throw mismatch(column: column, value: value, wanted: Value.self) }
         return converted
+    }
+
+    /// The named column's value, or ``RowDecodingError`` when there is no such column.
+    @usableFromInline
+    func value(named column: String) throws -> SQLValue {
+        guard let index = columns.index(of: column) else { throw RowDecodingError.missingColumn(column, in: self) }
+        return self[index]
+    }
+
+    /// The error for a value of `column` that does not convert to `wanted`.
+    @usableFromInline
+    func mismatch(column: String, value: SQLValue, wanted: Any.Type) -> RowDecodingError {
+        let name = columns.index(of: column).map { columns.names[$0] } ?? column
+        return RowDecodingError.mismatch(column: name, value: value, wanted: wanted, in: self)
     }
 
     /// The columns as a dictionary (the first value wins when names repeat).
@@ -162,7 +175,11 @@ public final class ResultColumns: Sendable, Hashable, RandomAccessCollection, Ex
 
     /// The index of a column: exact name first, then ignoring ASCII case.
     public func index(of name: String) -> Int? {
-        exact[name] ?? folded[name.asciiLowercased]
+        // Most results have a handful of columns: comparing the names in order (a short name
+        // compares as two machine words) is cheaper than hashing the name (join read by name:
+        // see Benchmarks.md).
+        if names.count <= 16, let position = names.firstIndex(of: name) { return position }
+        return exact[name] ?? folded[name.asciiLowercased]
     }
 
     public static func == (lhs: ResultColumns, rhs: ResultColumns) -> Bool {
