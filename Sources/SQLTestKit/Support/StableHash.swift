@@ -16,15 +16,6 @@ enum StableHash {
         bytes.withUnsafeBytes(wordHash)
     }
 
-    /// The same hash of a string's UTF-8 bytes: the mock's index of SQL texts uses it, where
-    /// `String`'s own (seeded SipHash, built for untrusted keys) was a fifth of a statement's
-    /// cost. Collisions are handled by the index; nothing here needs to resist chosen keys.
-    static func textHash(_ text: String) -> Int {
-        // In place: a `var` copy for `withUTF8` retained and released the text on every
-        // statement the mock saw.
-        Int(truncatingIfNeeded: text.withUTF8InPlace { wordHash(UnsafeRawBufferPointer($0)) })
-    }
-
     private static func wordHash(_ raw: UnsafeRawBufferPointer) -> UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325 ^ UInt64(raw.count)
         let words = raw.count / 8
