@@ -121,9 +121,9 @@ extension SQLiteDriver.Connection.Core {
         if lostTransaction != nil { return try answerWhileTransactionIsLost(query.sql, arguments: query.arguments) }
         // Error messages are built out of line (`error(code:query:)` and the two below), so
         // the statement's text and arguments are not retained up front for them on every run.
-        let (prepared, fresh) = try statement(for: query, db: db)
+        let prepared = try statement(for: query, db: db)
         do {
-            let result = try withExtendedLifetime(fresh) { try run(query, prepared, db: db) }
+            let result = try run(query, prepared, db: db)
             if prepared.controlsTransactions { inTransaction = sqlite3_get_autocommit(db) == 0 }
             return result
         } catch {
@@ -132,17 +132,16 @@ extension SQLiteDriver.Connection.Core {
     }
 
     /// The prepared statement for `query`'s SQL: the cached one, or one prepared now and
-    /// cached, returned as `fresh` too. A ``CachedStatement/Use`` does not own its statement,
-    /// and a cache of capacity 0 keeps nothing, so the caller holds `fresh` while it runs.
-    private mutating func statement(for query: SQLQuery, db: OpaquePointer) throws -> (CachedStatement.Use, fresh: CachedStatement?) {
-        if let hit = cache.statement(for: query.sql) { return (hit, nil) }
+    /// cached (a cache of capacity 0 keeps nothing; the caller's reference keeps it for the run).
+    private mutating func statement(for query: SQLQuery, db: OpaquePointer) throws -> CachedStatement {
+        if let hit = cache.statement(for: query.sql) { return hit }
         let fresh = try prepare(query, db: db)
         cache.insert(fresh, for: query.sql)
-        return (fresh.use, fresh)
+        return fresh
     }
 
     /// Binds, steps and resets one prepared statement.
-    private func run(_ query: SQLQuery, _ prepared: CachedStatement.Use, db: OpaquePointer) throws -> QueryResult {
+    private func run(_ query: SQLQuery, _ prepared: CachedStatement, db: OpaquePointer) throws -> QueryResult {
         let statement = prepared.statement
         defer { sqlite3_reset(statement) }
 
@@ -159,7 +158,7 @@ extension SQLiteDriver.Connection.Core {
 
         // A write's first step is its last: it returns no rows and builds no row storage.
         let first = sqlite3_step(statement)
-        let rows = first == SQLITE_DONE ? [] : try readRows(of: prepared.cached, firstStep: first, query: query)
+        let rows = first == SQLITE_DONE ? [] : try readRows(of: prepared, firstStep: first, query: query)
 
         guard prepared.changesRows else { return QueryResult(rows: rows) }
         let changes = Int(sqlite3_changes64(db))
@@ -195,16 +194,16 @@ extension SQLiteDriver.Connection.Core {
         guard let handle, let db = handle.db else { throw SQLiteHandle.closedError(sql: sql) }
         if lostTransaction != nil { _ = try answerWhileTransactionIsLost(sql, arguments: []) }
         let query = SQLQuery(sql: sql)
-        let (prepared, fresh) = try statement(for: query, db: db)
+        let prepared = try statement(for: query, db: db)
         do {
-            return try withExtendedLifetime(fresh) { try runBatch(query, prepared, rows: rows, handle: handle) }
+            return try runBatch(query, prepared, rows: rows, handle: handle)
         } catch let loss as SQLiteTransactionLoss.Detected {
             inTransaction = false
             throw transactionLost(loss.error)
         }
     }
 
-    private func runBatch(_ query: SQLQuery, _ cached: CachedStatement.Use, rows: [ArraySlice<SQLValue?>], handle: SQLiteHandle) throws -> [(Int, QueryError)] {
+    private func runBatch(_ query: SQLQuery, _ cached: CachedStatement, rows: [ArraySlice<SQLValue?>], handle: SQLiteHandle) throws -> [(Int, QueryError)] {
         let statement = cached.statement
         var failures: [(Int, QueryError)] = []
         let db = handle.db

@@ -30,25 +30,6 @@ final class CachedStatement {
 
     deinit { sqlite3_finalize(statement) }
 
-    /// What a run reads of this statement, copied without a reference count.
-    var use: Use {
-        Use(statement: statement, parameterCount: parameterCount, changesRows: changesRows, inserts: inserts,
-            controlsTransactions: controlsTransactions, cached: self)
-    }
-
-    /// The fields a run needs, and the statement itself unretained: the cache (or the run that
-    /// prepared it) owns the statement, and a run happens under the connection's lock, where
-    /// nothing else can evict it, so it outlives every `Use` of it. Reading these instead of
-    /// the object saves a retain and a release per statement.
-    struct Use {
-        let statement: OpaquePointer
-        let parameterCount: Int
-        let changesRows: Bool
-        let inserts: Bool
-        let controlsTransactions: Bool
-        unowned(unsafe) let cached: CachedStatement
-    }
-
     /// The result's column names. `sqlite3_prepare_v2` statements re-prepare themselves when
     /// the schema changes (and `SELECT *` may then have other columns), so the names are read
     /// again whenever SQLite's re-prepare counter has moved.
@@ -72,23 +53,21 @@ struct SQLiteStatementCache {
     /// The statement used last: loops that run one statement many times (bulk inserts,
     /// fixture loads) find it with one string comparison instead of a hash lookup.
     private var lastSQL: String?
-    private var lastStatement: CachedStatement.Use?
+    private var lastStatement: CachedStatement?
     private var clock: UInt64 = 0
     let capacity: Int
 
     init(capacity: Int) { self.capacity = max(0, capacity) }
 
-    /// The cached statement for `sql`, as a ``CachedStatement/Use`` valid until the cache next
-    /// changes (inserting or removing), which only happens between runs.
-    mutating func statement(for sql: String) -> CachedStatement.Use? {
+    /// The cached statement for `sql`, or `nil`.
+    mutating func statement(for sql: String) -> CachedStatement? {
         if let lastStatement, lastSQL == sql { return lastStatement }
         guard let cached = statements[sql] else { return nil }
-        let use = cached.use
         lastSQL = sql
-        lastStatement = use
+        lastStatement = cached
         clock += 1
         cached.lastUse = clock
-        return use
+        return cached
     }
 
     mutating func insert(_ statement: CachedStatement, for sql: String) {
@@ -102,7 +81,7 @@ struct SQLiteStatementCache {
         statement.lastUse = clock
         statements[sql] = statement
         lastSQL = sql
-        lastStatement = statement.use
+        lastStatement = statement
     }
 
     mutating func removeAll() {
