@@ -4,7 +4,7 @@ import SQLTestKitTesting
 
 /// 200 tests in parallel, all changing the same rows of the same template: each must see only
 /// its own change. Each argument of the parameterized test gets its own database.
-@Suite(.isolatedDatabase(Bookstore.template))
+@Suite(.isolatedDatabase(TestBookstore.template))
 struct IsolatedDatabaseTraitTests {
     @Test(arguments: 0..<200)
     func parallelTestsNeverSeeEachOthersChanges(index: Int) async throws {
@@ -32,7 +32,7 @@ struct IsolatedDatabaseTraitTests {
         #expect(try await db.fetchOne(Int.self, "SELECT count(*) FROM review") == 0)
         #expect(try await db.fetchOne(Int.self, "SELECT count(*) FROM book") == 3)
         // Whatever this test did is invisible to a new clone of the same template.
-        let fresh = try await SQLiteDriver.cloning(Bookstore.template).connect()
+        let fresh = try await SQLiteDriver.cloning(TestBookstore.template).connect()
         #expect(try await fresh.fetchOne(Int.self, "SELECT count(*) FROM review") == 3)
         #expect(try await fresh.fetchOne(Int.self, "SELECT count(*) FROM tag") == 2)
     }

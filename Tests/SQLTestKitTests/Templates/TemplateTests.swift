@@ -3,7 +3,7 @@ import Testing
 import SQLTestKit
 
 /// The bookstore schema with a few rows, shared by the template and isolation tests.
-enum Bookstore {
+enum TestBookstore {
     static let schema = try! String(contentsOf: ExampleSchemaTests.schemaURL, encoding: .utf8)
     static let seed = """
         INSERT INTO author(id, name, email, born) VALUES (1, 'Frank Herbert', 'frank@example.com', '1920-10-08'),
@@ -21,8 +21,8 @@ enum Bookstore {
 @Suite("Template databases")
 struct TemplateTests {
     @Test func clonesStartFromTheSeedAndAreIndependent() async throws {
-        let first = try await SQLiteDriver.cloning(Bookstore.template).connect()
-        let second = try await SQLiteDriver.cloning(Bookstore.template).connect()
+        let first = try await SQLiteDriver.cloning(TestBookstore.template).connect()
+        let second = try await SQLiteDriver.cloning(TestBookstore.template).connect()
         try await first.execute("DELETE FROM review")
         #expect(try await first.fetchOne(Int.self, "SELECT count(*) FROM review") == 0)
         #expect(try await second.fetchOne(Int.self, "SELECT count(*) FROM review") == 3)
@@ -30,13 +30,13 @@ struct TemplateTests {
     }
 
     @Test func aSingleConnectionCloneIsPrivateAndEnforcesForeignKeys() async throws {
-        let db = try await SQLiteDriver.Connection.cloning(Bookstore.template)
+        let db = try await SQLiteDriver.Connection.cloning(TestBookstore.template)
         #expect(try await db.fetchOne(Int.self, "SELECT count(*) FROM book") == 3)
         #expect(try await db.fetchOne(Int.self, "PRAGMA foreign_keys") == 1)
         let orphan = await expectError(QueryError.self) { try await db.execute("INSERT INTO book(title, author_id) VALUES ('x', 99)") }
         #expect(orphan?.code == .constraintForeignKey)
         try await db.execute("DELETE FROM review")
-        let other = try await SQLiteDriver.Connection.cloning(Bookstore.template)
+        let other = try await SQLiteDriver.Connection.cloning(TestBookstore.template)
         #expect(try await other.fetchOne(Int.self, "SELECT count(*) FROM review") == 3)
     }
 
@@ -67,14 +67,14 @@ struct TemplateTests {
 
     @Test func isolatedDatabasesRollBackWhateverHappens() async throws {
         struct Boom: Error {}
-        let seen = try await IsolatedDatabase.with(Bookstore.template) { db in
+        let seen = try await IsolatedDatabase.with(TestBookstore.template) { db in
             try await db.execute("DELETE FROM book_tag")
             #expect(IsolatedDatabase.current === db)
             return try await db.fetchOne(Int.self, "SELECT count(*) FROM book_tag")
         }
         #expect(seen == 0)
         await #expect(throws: Boom.self) {
-            try await IsolatedDatabase.with(Bookstore.template) { db in
+            try await IsolatedDatabase.with(TestBookstore.template) { db in
                 try await db.execute("DELETE FROM book_tag")
                 throw Boom()
             }

@@ -4,7 +4,7 @@ import XCTest
 
 /// The XCTest base class: each test starts from the template and its changes are rolled back.
 final class DatabaseTestCaseTests: DatabaseTestCase {
-    override var template: DatabaseTemplate { Bookstore.template }
+    override var template: DatabaseTemplate { TestBookstore.template }
 
     func testDeletingReviewsIsInvisibleToOtherTests() async throws {
         let before = try await db.fetchOne(Int.self, "SELECT count(*) FROM review")
