@@ -42,14 +42,7 @@ struct DumpRoundTripTests {
         defer { scratch.remove() }
         let original = scratch.file("original-test.sqlite")
         try await Self.makeDatabase(original)
-        let expected = try DatabaseFile.dump(original)
-        let cli = CommandLineTests()
-        let dumped = try cli.run(["dump", original, "-o", scratch.file("dump"), "-f", format])
-        #expect(dumped.status == 0, "\(dumped.error)")
-        let copy = scratch.file("copy-test.sqlite")
-        let loaded = try cli.run(["load", scratch.file("dump"), "-d", copy, "-q"])
-        #expect(loaded.status == 0, "\(loaded.error)")
-        try Self.expectSame(try DatabaseFile.dump(copy), expected)
+        try Self.expectRoundTrip(of: original, format: format, in: scratch)
     }
 
     @Test(arguments: ["yaml", "json", "csv"])
@@ -58,15 +51,8 @@ struct DumpRoundTripTests {
         defer { scratch.remove() }
         let original = scratch.file("chinook-test.sqlite")
         try DatabaseFile.createForeign(original, sql: try String(contentsOfFile: Self.chinook, encoding: .utf8))
-        let expected = try DatabaseFile.dump(original)
         #expect(try DatabaseFile.count(original, "Track") == 3503)
-        let cli = CommandLineTests()
-        let dumped = try cli.run(["dump", original, "-o", scratch.file("dump"), "-f", format])
-        #expect(dumped.status == 0, "\(dumped.error)")
-        let copy = scratch.file("copy-test.sqlite")
-        let loaded = try cli.run(["load", scratch.file("dump"), "-d", copy, "-q"])
-        #expect(loaded.status == 0, "\(loaded.error)")
-        try Self.expectSame(try DatabaseFile.dump(copy), expected)
+        try Self.expectRoundTrip(of: original, format: format, in: scratch)
     }
 
     @Test func valuesAPersonWritesStillFollowTheColumnsType() throws {
@@ -75,6 +61,20 @@ struct DumpRoundTripTests {
         #expect(db.files.first?.rowCount == 1)
         let bad = #expect(throws: FixtureError.self) { _ = try FixtureSet(files: ["event.yml": "launch:\n  n: !integer twelve\n"]) }
         #expect(bad?.problems.first?.message == "`!integer` value `twelve` is not a valid integer")
+    }
+
+    /// `sqltestkit dump` of `original` in `format`, `sqltestkit load` of the dump into a new
+    /// file, and the two databases compared cell for cell.
+    static func expectRoundTrip(of original: String, format: String, in scratch: ScratchDirectory,
+                                sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let expected = try DatabaseFile.dump(original)
+        let cli = CommandLineTests()
+        let dumped = try cli.run(["dump", original, "-o", scratch.file("dump"), "-f", format])
+        #expect(dumped.status == 0, "\(dumped.error)", sourceLocation: sourceLocation)
+        let copy = scratch.file("copy-test.sqlite")
+        let loaded = try cli.run(["load", scratch.file("dump"), "-d", copy, "-q"])
+        #expect(loaded.status == 0, "\(loaded.error)", sourceLocation: sourceLocation)
+        try expectSame(try DatabaseFile.dump(copy), expected, sourceLocation: sourceLocation)
     }
 
     static var chinook: String {
