@@ -22,14 +22,19 @@ public struct DriverConformance: Sendable {
 
     /// One check that did not hold.
     public struct Failure: Sendable, Hashable, CustomStringConvertible {
-        public var check: String
-        public var detail: String
+        /// The check that failed.
+    public var check: String
+        /// What the driver did instead.
+    public var detail: String
         public var description: String { "\(check): \(detail)" }
     }
 
+    /// The driver under test.
     public let driver: any DatabaseDriver
+    /// How much of the suite to run.
     public let level: Level
 
+    /// A suite for `driver` at `level`.
     public init(driver: any DatabaseDriver, level: Level) {
         self.driver = driver
         self.level = level

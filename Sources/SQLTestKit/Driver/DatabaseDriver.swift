@@ -56,6 +56,7 @@ public struct NotATestDatabaseError: Error, Sendable, Hashable, CustomStringConv
     /// How to go ahead.
     public var howToOverride: String
 
+    /// A refusal of `operation` on the database at `location`, with why and how to go ahead.
     public init(operation: String, location: String, reason: String, howToOverride: String) {
         self.operation = operation
         self.location = location

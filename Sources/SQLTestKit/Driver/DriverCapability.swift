@@ -21,6 +21,7 @@ public struct DriverCapability: Sendable, Hashable {
     /// locked` when it tries to upgrade from reading.
     public var beginTransactionSQL: String
 
+    /// A capability; the placeholder style defaults to the dialect's.
     public init(dialect: DatabaseDialect, placeholderStyle: PlaceholderStyle? = nil, supportsReturning: Bool, supportsSavepoints: Bool = true,
                 beginTransactionSQL: String = "BEGIN") {
         self.dialect = dialect

@@ -26,6 +26,7 @@ public struct QueryError: Error, Sendable, Hashable {
     /// What to do about it, when SQLTestKit can tell.
     public var suggestion: String?
 
+    /// An error with its code, the database's message, the statement and arguments, and a suggestion.
     public init(code: Code, message: String, sql: String? = nil, arguments: [SQLValue] = [], suggestion: String? = nil) {
         self.code = code
         self.message = message
@@ -70,39 +71,74 @@ extension QueryError {
         /// Whether this is a primary code (no extended bits).
         public var isPrimary: Bool { rawValue & ~0xFF == 0 }
 
+        // Primary result codes, as SQLite numbers them (the mock and other drivers map theirs onto these).
+        /// `SQLITE_ERROR`: a generic error (a syntax error, a missing table).
         public static let error = Code(rawValue: 1)
+        /// `SQLITE_INTERNAL`.
         public static let `internal` = Code(rawValue: 2)
+        /// `SQLITE_PERM`.
         public static let permission = Code(rawValue: 3)
+        /// `SQLITE_ABORT`.
         public static let abort = Code(rawValue: 4)
+        /// `SQLITE_BUSY`.
         public static let busy = Code(rawValue: 5)
+        /// `SQLITE_LOCKED`.
         public static let locked = Code(rawValue: 6)
+        /// `SQLITE_NOMEM`.
         public static let noMemory = Code(rawValue: 7)
+        /// `SQLITE_READONLY`.
         public static let readOnly = Code(rawValue: 8)
+        /// `SQLITE_INTERRUPT`.
         public static let interrupt = Code(rawValue: 9)
+        /// `SQLITE_IOERR`.
         public static let ioError = Code(rawValue: 10)
+        /// `SQLITE_CORRUPT`.
         public static let corrupt = Code(rawValue: 11)
+        /// `SQLITE_NOTFOUND`.
         public static let notFound = Code(rawValue: 12)
+        /// `SQLITE_FULL`.
         public static let full = Code(rawValue: 13)
+        /// `SQLITE_CANTOPEN`.
         public static let cannotOpen = Code(rawValue: 14)
+        /// `SQLITE_PROTOCOL`.
         public static let `protocol` = Code(rawValue: 15)
+        /// `SQLITE_SCHEMA`.
         public static let schema = Code(rawValue: 17)
+        /// `SQLITE_TOOBIG`.
         public static let tooBig = Code(rawValue: 18)
+        /// `SQLITE_CONSTRAINT`.
         public static let constraint = Code(rawValue: 19)
+        /// `SQLITE_MISMATCH`.
         public static let mismatch = Code(rawValue: 20)
+        /// `SQLITE_MISUSE`.
         public static let misuse = Code(rawValue: 21)
+        /// `SQLITE_AUTH`.
         public static let authorization = Code(rawValue: 23)
+        /// `SQLITE_RANGE`.
         public static let range = Code(rawValue: 25)
+        /// `SQLITE_NOTADB`.
         public static let notADatabase = Code(rawValue: 26)
 
+        // Extended constraint codes: match one, or `.constraint` for all of them.
+        /// A `CHECK` constraint failed.
         public static let constraintCheck = Code(rawValue: 275)
+        /// `SQLITE_CONSTRAINT_COMMITHOOK`.
         public static let constraintCommitHook = Code(rawValue: 531)
+        /// `SQLITE_CONSTRAINT_FOREIGNKEY`.
         public static let constraintForeignKey = Code(rawValue: 787)
+        /// `SQLITE_CONSTRAINT_FUNCTION`.
         public static let constraintFunction = Code(rawValue: 1043)
+        /// `SQLITE_CONSTRAINT_NOTNULL`.
         public static let constraintNotNull = Code(rawValue: 1299)
+        /// `SQLITE_CONSTRAINT_PRIMARYKEY`.
         public static let constraintPrimaryKey = Code(rawValue: 1555)
+        /// `SQLITE_CONSTRAINT_TRIGGER`.
         public static let constraintTrigger = Code(rawValue: 1811)
+        /// `SQLITE_CONSTRAINT_UNIQUE`.
         public static let constraintUnique = Code(rawValue: 2067)
+        /// `SQLITE_CONSTRAINT_ROWID`.
         public static let constraintRowID = Code(rawValue: 2579)
+        /// `SQLITE_CONSTRAINT_DATATYPE`.
         public static let constraintDataType = Code(rawValue: 3091)
 
         private static let names: [Int32: String] = [

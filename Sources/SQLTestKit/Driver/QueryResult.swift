@@ -15,6 +15,7 @@ public struct QueryResult: Sendable, Hashable {
     /// that added nothing.
     public var lastInsertID: Int64?
 
+    /// A result with these rows, rows affected and last insert id.
     public init(rows: [ResultRow] = [], rowsAffected: Int = 0, lastInsertID: Int64? = nil) {
         self.rows = rows
         self.rowsAffected = rowsAffected

@@ -145,6 +145,7 @@ public final class ResultColumns: Sendable, Hashable, RandomAccessCollection, Ex
     private let exact: [String: Int]
     private let folded: [String: Int]
 
+    /// Columns with these names, in order.
     public init(_ names: [String]) {
         self.names = names
         var exact: [String: Int] = [:]

@@ -11,8 +11,11 @@
 public struct FixtureChanges: Sendable, Hashable, CustomStringConvertible {
     /// A row, named by its label when it came from a fixture, else by its key.
     public struct RowChange: Sendable, Hashable {
+        /// Whether the row was added, changed or removed since the fixtures.
         public enum Kind: Sendable, Hashable { case inserted, updated, deleted }
+        /// What happened to the row.
         public var kind: Kind
+        /// The row's table.
         public var table: String
         /// "`notes`" for a fixture row, "(id 7)" for another.
         public var name: String
@@ -42,7 +45,9 @@ public struct FixtureChanges: Sendable, Hashable, CustomStringConvertible {
     /// then insertions, each in key order.
     public var changes: [RowChange]
 
+    /// One line per change, as `assertChanges` compares them.
     public var lines: [String] { changes.map(\.line) }
+    /// Whether nothing changed.
     public var isEmpty: Bool { changes.isEmpty }
     public var description: String { changes.isEmpty ? "no changes" : lines.joined(separator: "\n") }
 }

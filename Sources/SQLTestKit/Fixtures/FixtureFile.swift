@@ -25,6 +25,7 @@ public struct FixtureFile: Sendable, Hashable {
     public var path: String
     /// The table the rows go to: the file name without its extension.
     public var table: String
+    /// The file's format, from its extension.
     public var format: Format
     /// The rows, in file order; empty for `.sql` files.
     var rows: [FixtureRow]

@@ -16,6 +16,7 @@ public struct FixtureProblem: Error, Sendable, Hashable, CustomStringConvertible
              unknownLabel, duplicateLabel, duplicateKey, typeMismatch, constraintViolation, notATestDatabase
     }
 
+    /// What sort of problem it is.
     public var kind: Kind
     /// What is wrong, naming the table, row and column it concerns.
     public var message: String
@@ -25,6 +26,7 @@ public struct FixtureProblem: Error, Sendable, Hashable, CustomStringConvertible
     public var line: Int?
     /// The 1-based column on that line, where the format has columns (YAML, JSON).
     public var column: Int?
+    /// The table the row belongs to.
     public var table: String?
     /// The row's label, when it has one.
     public var label: String?
@@ -64,8 +66,10 @@ public struct FixtureProblem: Error, Sendable, Hashable, CustomStringConvertible
 /// Fixtures that cannot be parsed or loaded, with every problem found: a load stops before
 /// touching the database when any file has a problem, and reports all of them at once.
 public struct FixtureError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Every problem found, in file order.
     public var problems: [FixtureProblem]
 
+    /// An error listing `problems`.
     public init(problems: [FixtureProblem]) { self.problems = problems }
 
     public var description: String {

@@ -16,18 +16,24 @@ public struct FixtureLoadProgress: Sendable, Hashable {
 
 /// What a load did: rows per table, in the order they were inserted.
 public struct FixtureLoadSummary: Sendable, Hashable, CustomStringConvertible {
+    /// One table the load gave rows to.
     public struct Table: Sendable, Hashable {
+        /// The table's name.
         public var name: String
+        /// How many rows it got.
         public var rows: Int
         /// The file the rows came from.
         public var file: String
     }
 
+    /// The tables, in the order their rows went in.
     public var tables: [Table]
     /// `.sql` files run after the rows.
     public var scripts: [String]
+    /// How long the load took.
     public var duration: Duration
 
+    /// Rows inserted in all.
     public var totalRows: Int { tables.reduce(0) { $0 + $1.rows } }
 
     /// A table of rows per table, then the total.
@@ -53,6 +59,7 @@ public struct FixtureSchema: Sendable, Hashable {
     /// schema there would fail half-way or mix two schemas.
     public var onlyIfEmpty: Bool
 
+    /// A schema from its statements and the file they came from.
     public init(sql: String, source: String, onlyIfEmpty: Bool = false) {
         self.sql = sql
         self.source = source
@@ -66,6 +73,7 @@ public struct FixtureSchema: Sendable, Hashable {
 /// Fixtures/schema.sql:3: the schema statement failed: near "TABLEE": syntax error; nothing of the load was kept
 /// ```
 public struct FixtureSchemaError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Why the schema was not applied.
     public enum Reason: Sendable, Hashable {
         /// The database has tables and the schema may only be applied to an empty one.
         case databaseHasTables
@@ -73,12 +81,15 @@ public struct FixtureSchemaError: Error, Sendable, Hashable, CustomStringConvert
         case statementFailed
     }
 
+    /// Why the schema was not applied.
     public var reason: Reason
     /// The schema's file (``FixtureSchema/source``).
     public var source: String
     /// The line of the failing statement.
     public var line: Int?
+    /// What happened, for people.
     public var message: String
+    /// What to do about it.
     public var suggestion: String?
 
     public var description: String {

@@ -19,6 +19,7 @@ public struct MockAnswer: Sendable, Hashable {
     /// An error to throw instead of answering.
     public var error: QueryError?
 
+    /// An answer with rows, rows affected, a last insert id, or an error to throw.
     public init(rows: [ResultRow] = [], rowsAffected: Int? = nil, lastInsertID: Int64? = nil, error: QueryError? = nil) {
         self.rows = rows
         self.rowsAffected = rowsAffected

@@ -2,6 +2,7 @@ extension MockDriver {
     /// A connection to the mock. Every statement is logged with this connection's number and
     /// its transaction depth, and answered from the driver's shared script.
     public final class Connection: DatabaseConnection {
+        /// The mock this connection answers from.
         public let driver: MockDriver
         /// This connection's number in the log.
         public let id: Int

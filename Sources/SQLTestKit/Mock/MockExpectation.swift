@@ -20,6 +20,8 @@ public struct MockExpectation: Sendable {
     /// Where it was declared, for failure messages.
     public var declaredAt: DeclarationSite
 
+    /// An expectation: statements `matcher` accepts (with `arguments`, when given) are answered
+    /// with `answers` in turn and must run as often as `count` says.
     public init(
         _ matcher: StatementMatcher,
         arguments: [ArgumentMatcher]? = nil,
@@ -104,11 +106,16 @@ public enum MockCount: Sendable, Hashable, CustomStringConvertible {
 
 /// Where something was declared in the test's source.
 public struct DeclarationSite: Sendable, Hashable, CustomStringConvertible {
+    /// `#fileID` of the declaration.
     public var fileID: String
+    /// `#filePath` of the declaration.
     public var filePath: String
+    /// The line of the declaration.
     public var line: Int
+    /// The column of the declaration.
     public var column: Int
 
+    /// A place in a source file.
     public init(fileID: String, filePath: String, line: Int, column: Int) {
         self.fileID = fileID
         self.filePath = filePath

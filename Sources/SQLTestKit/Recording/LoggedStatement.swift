@@ -23,6 +23,7 @@ public struct LoggedStatement: Sendable, Hashable {
     /// What the statement does (classified once, when it is logged).
     public var kind: StatementKind
 
+    /// An entry for `query` as run on a connection of `dialect`, its kind read from its text.
     public init(sequence: Int, query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, transactionDepth: Int) {
         self.init(sequence: sequence, query: query, dialect: dialect, connectionID: connectionID, transactionDepth: transactionDepth,
                   kind: StatementKind(sql: query.sql))

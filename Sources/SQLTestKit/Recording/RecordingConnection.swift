@@ -17,6 +17,7 @@ public final class RecordingConnection: DatabaseConnection {
     public let log: StatementLog
     private let connectionID: Int
 
+    /// Records every statement `connection` runs into `log`, under a new connection number.
     public init(wrapping connection: any DatabaseConnection, log: StatementLog) {
         self.wrapped = connection
         self.log = log
@@ -47,9 +48,11 @@ public final class RecordingConnection: DatabaseConnection {
 /// driver.log.takeSQLs(.excludingNoise)
 /// ```
 public struct RecordingDriver: DatabaseDriver {
+    /// The driver whose connections are recorded.
     public let wrapped: any DatabaseDriver
     public let log: StatementLog
 
+    /// Records every connection `driver` makes into `log`.
     public init(wrapping driver: any DatabaseDriver, log: StatementLog = StatementLog()) {
         self.wrapped = driver
         self.log = log

@@ -88,6 +88,7 @@ public final class StatementLog: Sendable {
     /// mock made the log (it then logs and answers a statement under one lock, not two).
     private let storage: any StatementLogStorage
 
+    /// An empty log.
     public init() {
         storage = LockedStatementLogState()
     }

@@ -37,6 +37,7 @@ extension DatabaseRouter {
 
 /// The router with every default: everything on the default database.
 public struct DefaultRouter: DatabaseRouter {
+    /// The router that sends everything to the `"default"` database.
     public init() {}
 }
 

@@ -17,7 +17,9 @@ public final class RoutedDriver: DatabaseDriver {
     /// The name of the database that gets everything the router has no opinion on.
     public static let defaultDatabase = "default"
 
+    /// The drivers statements are routed to, by name (`"default"` takes what the router does not place).
     public let databases: [String: any DatabaseDriver]
+    /// What decides where each statement goes.
     public let router: any DatabaseRouter
 
     /// `databases` should include `"default"`, which gets every statement the router has no

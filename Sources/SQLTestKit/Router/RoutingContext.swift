@@ -13,6 +13,7 @@ public struct RoutingContext: Sendable, Hashable {
     /// Other values a router may read.
     public var values: [String: String]
 
+    /// A context naming the tenant (for schema-per-tenant routing) and any other values a router reads.
     public init(tenant: String? = nil, values: [String: String] = [:]) {
         self.tenant = tenant
         self.values = values

@@ -38,6 +38,7 @@ public struct SQLToken: Sendable, Hashable {
     /// The UTF-8 offset of the token's first byte in the tokenized text.
     public var offset: Int
 
+    /// A token of `kind` with its text as written and its UTF-8 offset in the statement.
     public init(kind: Kind, text: String, offset: Int) {
         self.kind = kind
         self.text = text

@@ -2,6 +2,7 @@
 public struct TableReference: Sendable, Hashable {
     /// The schema (or attached database) it is qualified with, if any.
     public var schema: String?
+    /// The table's name, unquoted.
     public var name: String
     /// Whether the statement writes to it (the target of INSERT, UPDATE, DELETE or DDL).
     public var isWritten: Bool

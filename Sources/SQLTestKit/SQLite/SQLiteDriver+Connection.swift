@@ -33,6 +33,7 @@ extension SQLiteDriver {
 
         private let core: Mutex<Core>
         public let transactionState = TransactionState()
+        /// SQLite's capability, with the `BEGIN` this connection's configuration asks for.
         public let capability: DriverCapability
 
         init(handle: sending SQLiteHandle, cacheCapacity: Int, capability: DriverCapability) {

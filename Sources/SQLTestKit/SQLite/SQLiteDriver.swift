@@ -43,6 +43,8 @@ public final class SQLiteDriver: DatabaseDriver {
         /// when it upgrades and fails at once with `database is locked`.
         public var transactionBehavior: TransactionBehavior = .immediate
 
+        /// The defaults: 5 s busy timeout, 256 cached statements, WAL for files SQLTestKit
+        /// creates, 8 connections, `BEGIN IMMEDIATE`.
         public init() {}
     }
 
@@ -80,6 +82,7 @@ public final class SQLiteDriver: DatabaseDriver {
         self.init(location: .file(path: path), configuration: configuration)
     }
 
+    /// A driver for `location` with `configuration`.
     public init(location: Location, configuration: Configuration = Configuration()) {
         self.location = location
         self.configuration = configuration

@@ -15,6 +15,8 @@ public struct DatabaseTemplate: Sendable, Hashable {
     /// Fixtures loaded after the seed.
     public var fixtures: FixtureSet?
 
+    /// A template from the statements that create the schema, statements that seed rows, and
+    /// fixtures loaded after them; it is built once per process, keyed by its content.
     public init(schema: String, seed: String = "", fixtures: FixtureSet? = nil) {
         self.schema = schema
         self.seed = seed
@@ -51,7 +53,9 @@ public struct DatabaseTemplate: Sendable, Hashable {
 
 /// A template could not be built or read.
 public struct TemplateError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong while building the template.
     public var message: String
+    /// How to fix it, when there is a likely fix.
     public var suggestion: String?
     public var description: String { message + (suggestion.map { "\n  suggestion: \($0)" } ?? "") }
 }

@@ -57,6 +57,7 @@ public final class TransactionState: Sendable {
     /// The number of open levels, readable without the lock (every logged statement reads it).
     private let openLevels = Atomic<Int>(0)
 
+    /// Bookkeeping with nothing open.
     public init() {}
 
     /// Reads or changes the state under the lock, keeping ``needsInterception`` in step.
