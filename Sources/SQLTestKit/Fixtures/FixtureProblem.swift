@@ -35,6 +35,8 @@ public struct FixtureProblem: Error, Sendable, Hashable, CustomStringConvertible
     /// The likely fix.
     public var suggestion: String?
 
+    /// A problem with what it is, where (file, line, column, table, row label, column name)
+    /// and the likely fix.
     public init(kind: Kind, message: String, file: String, line: Int? = nil, column: Int? = nil,
                 table: String? = nil, label: String? = nil, columnName: String? = nil, suggestion: String? = nil) {
         self.kind = kind

@@ -50,6 +50,7 @@ public final class RecordingConnection: DatabaseConnection {
 public struct RecordingDriver: DatabaseDriver {
     /// The driver whose connections are recorded.
     public let wrapped: any DatabaseDriver
+    /// Where every connection of this driver records.
     public let log: StatementLog
 
     /// Records every connection `driver` makes into `log`.
