@@ -49,6 +49,7 @@ extension FixtureSet {
             }
         }
         if !problems.isEmpty { throw FixtureError(problems: problems) }
+        try Task.checkCancellation()
         try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var written: [String] = []
         let schemaPath = (directory as NSString).appendingPathComponent(schemaFileName)
@@ -56,11 +57,13 @@ extension FixtureSet {
             .write(toFile: schemaPath, atomically: true, encoding: .utf8)
         written.append(schemaPath)
         for table in selected {
-            // Between tables: a cancelled dump stops before the next one.
+            // Between tables, and every 1,000 rows while a table is written: a cancelled dump
+            // stops there, and a table it did not finish is not written.
             try Task.checkCancellation()
             let writer = try await writer(for: table, db: db)
             let path = (directory as NSString).appendingPathComponent(table.name + "." + format.fileExtension)
             try writer.render(format).write(toFile: path, atomically: true, encoding: .utf8)
+            try Task.checkCancellation()
             written.append(path)
         }
         return written

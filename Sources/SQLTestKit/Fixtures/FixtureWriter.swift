@@ -42,13 +42,24 @@ struct FixtureWriter {
         }
     }
 
-    func render(_ format: FixtureFile.Format) -> String {
+    /// The file's text. Throws `CancellationError` when the task is cancelled (checked every
+    /// 1,000 rows), so a cancelled dump of a large table stops instead of finishing it.
+    func render(_ format: FixtureFile.Format) throws -> String {
+        let text: String
         switch format {
-        case .yaml: yaml()
-        case .json: json()
-        case .csv: csv()
-        case .sql: ""
+        case .yaml: text = yaml()
+        case .json: text = json()
+        case .csv: text = csv()
+        case .sql: text = ""
         }
+        try Task.checkCancellation()
+        return text
+    }
+
+    /// Whether rendering should stop early: the task is cancelled (checked every 1,000 rows;
+    /// ``render(_:)`` then throws).
+    private static func stops(at index: Int) -> Bool {
+        index % 1000 == 999 && Task.isCancelled
     }
 
     // MARK: - YAML
@@ -56,7 +67,8 @@ struct FixtureWriter {
     private func yaml() -> String {
         var output = "# \(table): \(rows.count) row\(rows.count == 1 ? "" : "s"), written by sqltestkit dump\n"
         if rows.isEmpty { return output + "[]\n" }
-        for row in rows {
+        for (index, row) in rows.enumerated() {
+            if Self.stops(at: index) { break }
             if let label = row.label {
                 output += Self.yamlKey(label) + ":\n"
                 for (index, (column, value)) in zip(columns, row.values).enumerated() {
@@ -132,6 +144,7 @@ struct FixtureWriter {
         if rows.isEmpty { return labelled ? "{}\n" : "[]\n" }
         var output = labelled ? "{\n" : "[\n"
         for (index, row) in rows.enumerated() {
+            if Self.stops(at: index) { break }
             output += "  " + (row.label.map { Self.jsonString($0) + ": " } ?? "") + object(row.values, indent: "  ")
             output += index == rows.count - 1 ? "\n" : ",\n"
         }
@@ -159,7 +172,8 @@ struct FixtureWriter {
     private func csv() -> String {
         let labelled = rows.contains { $0.label != nil }
         var output = ((labelled ? [FixtureReader.labelColumn] : []) + columns).map(Self.csvHeader).joined(separator: ",") + "\n"
-        for row in rows {
+        for (index, row) in rows.enumerated() {
+            if Self.stops(at: index) { break }
             var fields = labelled ? [Self.csvQuoted(row.label ?? "")] : []
             for (column, value) in row.values.enumerated() {
                 fields.append(csvField(value, column: column))

@@ -221,6 +221,22 @@ struct AtomicLoadTests {
     }
 }
 
+extension AtomicLoadTests {
+    @Test func aCancelledDumpWritesNoTableItDidNotFinish() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let db = try await makeDatabase("CREATE TABLE item(id INTEGER PRIMARY KEY, name TEXT)")
+        try await db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO item SELECT i, 'item ' || i FROM n")
+        let directory = scratch.file("dump")
+        let dump = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await FixtureSet.dump(from: db, to: directory, format: .yaml)
+        }
+        await #expect(throws: CancellationError.self) { _ = try await dump.value }
+        #expect(!FileManager.default.fileExists(atPath: directory))
+    }
+}
+
 /// The last row count a progress handler saw.
 final class ReportedRows: Sendable {
     private let value = Mutex(0)
