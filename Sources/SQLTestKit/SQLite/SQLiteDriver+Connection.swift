@@ -197,18 +197,18 @@ extension SQLiteDriver.Connection.Core {
         let query = SQLQuery(sql: sql)
         let prepared = try statement(for: query, db: db)
         do {
-            return try runBatch(query, prepared, rows: rows, handle: handle)
+            return try runBatch(query, prepared, rows: rows, handle: handle, inTransaction: inTransaction)
         } catch let loss as SQLiteTransactionLoss.Detected {
             inTransaction = false
             throw transactionLost(loss.error)
         }
     }
 
-    private func runBatch(_ query: SQLQuery, _ cached: CachedStatement, rows: [ArraySlice<SQLValue?>], handle: SQLiteHandle) throws -> [(Int, QueryError)] {
+    private func runBatch(_ query: SQLQuery, _ cached: CachedStatement, rows: [ArraySlice<SQLValue?>], handle: SQLiteHandle,
+                          inTransaction: Bool) throws -> [(Int, QueryError)] {
         let statement = cached.statement
         var failures: [(Int, QueryError)] = []
         let db = handle.db
-        let inTransaction = sqlite3_get_autocommit(db) == 0
         for (position, values) in rows.enumerated() {
             defer { sqlite3_reset(statement) }
             var index: Int32 = 1

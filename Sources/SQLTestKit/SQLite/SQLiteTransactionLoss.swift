@@ -132,15 +132,12 @@ extension SQLiteDriver.Connection.Core {
                         _ = try answerWhileTransactionIsLost(sql, arguments: [])
                         continue
                     }
-                    let wasInTransaction = sqlite3_get_autocommit(db) == 0
                     var step = sqlite3_step(statement)
                     while step == SQLITE_ROW { step = sqlite3_step(statement) }
-                    inTransaction = sqlite3_get_autocommit(db) == 0
                     guard step == SQLITE_DONE else {
-                        let error = handle.error(code: step, sql: sql, arguments: [])
-                        if wasInTransaction, !inTransaction, !kind.isTransactionControl { throw transactionLost(error) }
-                        throw error
+                        throw noteFailure(handle.error(code: step, sql: sql, arguments: []), controlsTransactions: kind.isTransactionControl, db: db)
                     }
+                    if kind.isTransactionControl { inTransaction = sqlite3_get_autocommit(db) == 0 }
                 }
             }
         }
