@@ -70,7 +70,6 @@ struct LoadCommand: AsyncParsableCommand {
             let db = try await driver.connect()
             let summary: FixtureLoadSummary
             do {
-                let hadTables = try await Self.hasTables(db)
                 let totalRows = fixtureSet.files.reduce(0) { $0 + $1.rowCount }
                 let showProgress = !quiet && Output.errorIsTerminal && totalRows >= 10_000
                 let report: (@Sendable (FixtureLoadProgress) -> Void)? = showProgress ? Self.reportProgress : nil
@@ -78,7 +77,7 @@ struct LoadCommand: AsyncParsableCommand {
                 summary = try await fixtureSet.load(into: db, clearingTables: !keepExisting, allowingNonTestDatabase: allowNonTestDatabase,
                                                     resettingDatabase: reset, schema: schemaToApply, progress: report)
                 if showProgress { Output.progress("") }
-                if !quiet, let schemaToApply, reset || !hadTables { Output.print("created the schema from \(schemaToApply.source)") }
+                if !quiet, let created = summary.schema { Output.print("created the schema from \(created)") }
             } catch {
                 await Self.closeAndCheckpoint(db)
                 throw error
@@ -131,10 +130,6 @@ struct LoadCommand: AsyncParsableCommand {
         }
     }
 
-    static func hasTables(_ db: any DatabaseConnection) async throws -> Bool {
-        try await db.fetchOne("SELECT 1 FROM sqlite_schema WHERE type = 'table'") != nil
-    }
-
     /// Moves every page from the write-ahead log into the database file and closes the
     /// connection (the last one: SQLite then removes the `-wal` and `-shm` files).
     static func closeAndCheckpoint(_ db: any DatabaseConnection) async {
@@ -146,9 +141,4 @@ struct LoadCommand: AsyncParsableCommand {
     static func removeDatabaseFiles(_ path: String) {
         for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
-}
-
-/// A schema file that cannot be read or applied.
-struct SchemaFileError: Error, CustomStringConvertible {
-    var description: String
 }

@@ -30,6 +30,9 @@ public struct FixtureLoadSummary: Sendable, Hashable, CustomStringConvertible {
     public var tables: [Table]
     /// `.sql` files run after the rows.
     public var scripts: [String]
+    /// Where the schema the load created came from (``FixtureSchema/source``); `nil` when it
+    /// created none (no schema given, or one only for an empty database that had tables).
+    public var schema: String?
     /// How long the load took.
     public var duration: Duration
 
@@ -129,9 +132,9 @@ extension FixtureSet {
                      progress: (@Sendable (FixtureLoadProgress) -> Void)? = nil) async throws -> FixtureLoadSummary {
         let start = ContinuousClock.now
         try await Self.checkIsTestDatabase(db, override: allowingNonTestDatabase)
-        let plan = try await db.transaction { db in
+        let (plan, appliedSchema) = try await db.transaction { db in
             if resettingDatabase { try await SchemaInfo.dropEverything(on: db) }
-            if let schema { try await Self.apply(schema, to: db) }
+            let applied = if let schema { try await Self.apply(schema, to: db) } else { false }
             let live = try await SchemaInfo.read(from: db)
             if live.tables.isEmpty, files.contains(where: { $0.format != .sql }) {
                 throw FixtureError(problems: [Self.noSchemaProblem(files: files)])
@@ -142,10 +145,11 @@ extension FixtureSet {
             let problems = try await FixtureInserter(plan: plan, progress: progress).run(on: db, clearingTables: clearingTables)
             // Throwing rolls the transaction back: nothing of a failed load stays.
             if !problems.isEmpty { throw FixtureError(problems: problems) }
-            return plan
+            return (plan, applied)
         }
         return FixtureLoadSummary(tables: plan.loads.map { .init(name: $0.table.name, rows: $0.rows.count, file: $0.file.path) },
-                                  scripts: plan.scripts.map(\.path), duration: ContinuousClock.now - start)
+                                  scripts: plan.scripts.map(\.path), schema: appliedSchema ? schema?.source : nil,
+                                  duration: ContinuousClock.now - start)
     }
 
     /// The one problem of a load into a database without tables (instead of one unknown
@@ -158,12 +162,13 @@ extension FixtureSet {
     }
 
     /// Runs a schema's statements (inside the load's transaction), mapping a failure to the
-    /// schema file's line.
+    /// schema file's line; returns whether it ran them (an `onlyIfEmpty` schema is skipped on
+    /// a database that has tables).
     nonisolated(nonsending)
-    static func apply(_ schema: FixtureSchema, to db: any DatabaseConnection) async throws {
+    static func apply(_ schema: FixtureSchema, to db: any DatabaseConnection) async throws -> Bool {
         let hasTables = try await db.fetchOne(SQLQuery(sql: "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")) != nil
         if hasTables {
-            if schema.onlyIfEmpty { return }
+            if schema.onlyIfEmpty { return false }
             throw FixtureSchemaError(reason: .databaseHasTables, source: schema.source, line: nil,
                                      message: "the database already has tables, so the schema in \(schema.source) was not applied",
                                      suggestion: "reset the database in the same load (resettingDatabase: true), or leave the schema out to load into the tables it has")
@@ -179,6 +184,7 @@ extension FixtureSet {
                                          suggestion: error.suggestion)
             }
         }
+        return true
     }
 
     /// Refuses a file database that is not a test database (SQLTestKit's rule for every
