@@ -195,7 +195,8 @@ struct FixtureWriter {
             (written, natural) = (Self.csvQuoted(base64), .quoted(base64))
         }
         // A text the reader would take for an exact value (`!text:…`) must be written exact too.
-        let readsAsExact = FixtureValue.exactCSVField(written.hasPrefix("\"") ? String(written.dropFirst().dropLast()) : written) != nil
+        var readsAsExact = false
+        if case .quoted(let text) = natural { readsAsExact = FixtureValue.exactCSVField(text) != nil }
         if !readsAsExact, loadsBack(natural, as: value, column: column) { return written }
         guard let exact = FixtureValue.exactParts(of: value) else { return written }
         return Self.csvQuoted("!" + exact.storageClass + ":" + exact.text)
