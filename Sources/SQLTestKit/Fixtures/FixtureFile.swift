@@ -27,8 +27,11 @@ public struct FixtureFile: Sendable, Hashable {
     public var table: String
     /// The file's format, from its extension.
     public var format: Format
-    /// The rows, in file order; empty for `.sql` files.
+    /// The rows, in file order; empty for `.sql` files and for a large CSV file, whose rows
+    /// are made a chunk at a time from ``stream``.
     var rows: [FixtureRow]
+    /// A large CSV file's rows, kept as bytes until they are loaded.
+    var stream: CSVRowStream?
     /// The statements of a `.sql` file.
     public var sql: String?
     /// `false` when the file had problems, so its rows may be missing: references to it are not
@@ -38,10 +41,26 @@ public struct FixtureFile: Sendable, Hashable {
     var contentHash: UInt64
 
     /// The number of rows the file gives its table.
-    public var rowCount: Int { rows.count }
+    public var rowCount: Int { stream?.rowCount ?? rows.count }
 
     /// The labels of the file's rows, in file order.
-    public var labels: [String] { rows.compactMap(\.label) }
+    public var labels: [String] { stream?.labels ?? rows.compactMap(\.label) }
+
+    /// The file with every row in memory (a streamed CSV file's rows made at once).
+    var withAllRows: FixtureFile {
+        guard let stream else { return self }
+        var file = self
+        file.rows = stream.allRows()
+        file.stream = nil
+        return file
+    }
+
+    /// Calls `body` with the file's rows, a chunk at a time for a streamed file.
+    func forEachChunk(_ body: ([FixtureRow]) throws -> Void) rethrows {
+        guard let stream else { return try body(rows) }
+        var chunks = stream.chunks()
+        while let chunk = chunks.next() { try body(chunk) }
+    }
 }
 
 /// One row of a fixture file.

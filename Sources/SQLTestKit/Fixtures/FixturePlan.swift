@@ -2,6 +2,10 @@
 /// every label turned into a key, every reference into the referenced row's key columns, and
 /// the tables put in foreign-key order. Building a plan touches no database; every problem it
 /// finds is collected, so `check` can list them all.
+///
+/// A large CSV file (``CSVRowStream``) is planned a chunk at a time by ``planChunk(_:rows:)``
+/// as it is inserted; the plan itself keeps only its labels' keys, so other files can
+/// reference its rows.
 struct FixturePlan: Sendable {
     struct TableLoad: Sendable {
         var table: SchemaInfo.Table
@@ -15,6 +19,12 @@ struct FixturePlan: Sendable {
         var values: [SQLValue?] = []
         /// Values per row: the table's column count.
         let width: Int
+        /// For a streamed file: the values of ``keptPositions`` of every labelled row, by
+        /// label, since its rows are not kept.
+        var labelValues: [String: [SQLValue?]] = [:]
+        /// The columns whose values ``labelValues`` keeps: the primary key and every column a
+        /// foreign key points at.
+        var keptPositions: [Int] = []
 
         init(table: SchemaInfo.Table, file: FixtureFile) {
             self.table = table
@@ -22,6 +32,27 @@ struct FixturePlan: Sendable {
             self.rows = []
             self.labels = [:]
             self.width = table.columns.count
+        }
+
+        /// Whether the rows come from a streamed file: the plan's own entry holds none, a
+        /// chunk from ``FixturePlan/planChunk(_:rows:)`` holds one chunk's.
+        var isStreamed: Bool { file.stream != nil }
+
+        /// Whether a row has `label`.
+        func hasLabel(_ label: String) -> Bool {
+            isStreamed ? labelValues[label] != nil : labels[label] != nil
+        }
+
+        /// The value of the column at `position` in the row labelled `label`: `nil` when no
+        /// row has the label, `.some(nil)` when the row leaves the column to its default.
+        func value(labelled label: String, _ position: Int) -> SQLValue?? {
+            if isStreamed {
+                guard let values = labelValues[label] else { return nil }
+                guard let index = keptPositions.firstIndex(of: position) else { return .some(nil) }
+                return .some(values[index])
+            }
+            guard let row = labels[label] else { return nil }
+            return .some(value(row, position))
         }
 
         /// Row `row`'s value for the column at `column`.
@@ -45,6 +76,8 @@ struct FixturePlan: Sendable {
 
     /// Tables in the order their rows are inserted: parents before children.
     private(set) var loads: [TableLoad] = []
+    /// Positions in ``loads`` by lowercased table name.
+    private var positions: [String: Int] = [:]
     /// `.sql` files, run after the rows, in file-name order.
     private(set) var scripts: [FixtureFile] = []
     private(set) var problems: [FixtureProblem] = []
@@ -59,10 +92,14 @@ struct FixturePlan: Sendable {
         var column: Int?
     }
 
-    init(files: [FixtureFile], schema: SchemaInfo) {
+    /// Plans `files` against `schema`. With `streaming`, large CSV files stay streamed (the
+    /// inserter plans them chunk by chunk); without it their rows are made at once, for the
+    /// uses that need every row of the plan together.
+    init(files: [FixtureFile], schema: SchemaInfo, streaming: Bool = false) {
         var pending: [String: [PendingReference]] = [:]
         var loadIndex: [String: Int] = [:]
-        for file in files {
+        for var file in files {
+            if !streaming { file = file.withAllRows }
             if file.format == .sql { scripts.append(file); continue }
             guard let table = schema.table(named: file.table) else {
                 let closest = Suggestions.closest(to: file.table, in: schema.tables.map(\.name))
@@ -79,17 +116,98 @@ struct FixturePlan: Sendable {
                     file: file.path, table: table.name, suggestion: "keep the rows of one table in one file"))
                 continue
             }
-            let (load, references) = firstPass(file: file, table: table)
             loadIndex[table.name.asciiLowercased] = loads.count
+            if file.stream != nil {
+                loads.append(streamedLoad(file: file, table: table, schema: schema))
+                continue
+            }
+            let (load, references) = firstPass(file: file, table: table)
             pending[table.name.asciiLowercased] = references
             loads.append(load)
         }
         loads = Self.dependencyOrder(loads)
-        let positions = Dictionary(uniqueKeysWithValues: loads.enumerated().map { ($0.element.table.name.asciiLowercased, $0.offset) })
-        for index in loads.indices {
-            resolve(pending[loads[index].table.name.asciiLowercased] ?? [], in: index, positions: positions, schema: schema)
+        positions = Dictionary(uniqueKeysWithValues: loads.enumerated().map { ($0.element.table.name.asciiLowercased, $0.offset) })
+        for index in loads.indices where !loads[index].isStreamed {
+            resolve(pending[loads[index].table.name.asciiLowercased] ?? [], in: index)
         }
-        for index in loads.indices { checkRequiredValues(index) }
+        for index in loads.indices where !loads[index].isStreamed { checkRequiredValues(index) }
+    }
+
+    // MARK: - Streamed files
+
+    /// A streamed file's entry: no rows, only the kept values of its labelled rows (read in
+    /// one pass over its chunks when it has labels).
+    private mutating func streamedLoad(file: FixtureFile, table: SchemaInfo.Table, schema: SchemaInfo) -> TableLoad {
+        var load = TableLoad(table: table, file: file)
+        var kept = Set<Int>()
+        for other in schema.tables {
+            for key in other.foreignKeys where key.parentTable.asciiLowercased == table.name.asciiLowercased {
+                kept.formUnion(key.parentColumns.compactMap { table.position(of: $0) })
+            }
+        }
+        load.keptPositions = kept.sorted()
+        // Only references need a label's values: a table no foreign key points at keeps none.
+        guard !file.labels.isEmpty, !kept.isEmpty else { return load }
+        load.labelValues.reserveCapacity(file.labels.count)
+        file.forEachChunk { rows in
+            var chunkFile = file
+            chunkFile.rows = rows
+            // The rows' problems are reported when each chunk is planned for insertion.
+            let before = problems.count
+            let (chunk, _) = firstPass(file: chunkFile, table: table)
+            problems.removeSubrange(before...)
+            for (label, row) in chunk.labels {
+                load.labelValues[label] = load.keptPositions.map { chunk.value(row, $0) }
+            }
+        }
+        return load
+    }
+
+    /// Plans one chunk of the streamed file of ``loads``[`index`]: its values, references and
+    /// NOT NULL checks, as for any file. Returns the chunk's load (``TableLoad/rows`` for the
+    /// chunk alone, row indexes from 0) and the problems it found.
+    mutating func planChunk(_ index: Int, rows: [FixtureRow]) -> (TableLoad, [FixtureProblem]) {
+        let original = loads[index]
+        var file = original.file
+        file.rows = rows
+        let before = problems.count
+        var (chunk, references) = firstPass(file: file, table: original.table)
+        chunk.labelValues = original.labelValues
+        chunk.keptPositions = original.keptPositions
+        loads[index] = chunk
+        resolve(references, in: index)
+        checkRequiredValues(index)
+        let planned = loads[index]
+        loads[index] = original
+        let found = Array(problems[before...])
+        problems.removeSubrange(before...)
+        return (planned, found)
+    }
+
+    /// The problems of every streamed file's rows, found by planning them chunk by chunk
+    /// without inserting anything (at most `limit`).
+    mutating func streamedProblems(limit: Int) -> [FixtureProblem] {
+        var found: [FixtureProblem] = []
+        var deduplicator = HeaderProblemFilter()
+        for index in loads.indices where loads[index].isStreamed {
+            var chunks = loads[index].file.stream!.chunks()
+            while found.count < limit, let rows = chunks.next() {
+                found += deduplicator.filter(planChunk(index, rows: rows).1)
+            }
+        }
+        return Array(found.prefix(limit))
+    }
+
+    /// Each chunk of a CSV file reports an unknown header column again; this keeps the first.
+    struct HeaderProblemFilter {
+        private var reported = Set<String>()
+
+        mutating func filter(_ problems: [FixtureProblem]) -> [FixtureProblem] {
+            problems.filter { problem in
+                guard problem.kind == .unknownColumn, problem.line == 1 else { return true }
+                return reported.insert(problem.file + "\u{0}" + (problem.columnName ?? "")).inserted
+            }
+        }
     }
 
     // MARK: - First pass: values, labels, keys
@@ -245,8 +363,11 @@ struct FixturePlan: Sendable {
 
     // MARK: - Second pass: references by label
 
-    private mutating func resolve(_ references: [PendingReference], in index: Int, positions: [String: Int], schema: SchemaInfo) {
-        let child = loads[index]
+    private mutating func resolve(_ references: [PendingReference], in index: Int) {
+        // The table and file, not the whole load: a copy of the load would hold its values,
+        // and every write below would then copy them all again (quadratic for a table that
+        // references itself).
+        let child = (table: loads[index].table, file: loads[index].file)
         for reference in references {
             let parentName = reference.foreignKey.parentTable
             let fileRow = child.file.rows[reference.row]
@@ -261,8 +382,8 @@ struct FixturePlan: Sendable {
                     suggestion: "add \(parentName).yml with a row labelled `\(reference.label)`, or set `\(reference.foreignKey.columns.joined(separator: "`, `"))` to the key itself"))
                 continue
             }
-            let parent = loads[parentIndex]
-            guard let parentRow = parent.labels[reference.label] else {
+            let parent = (table: loads[parentIndex].table, file: loads[parentIndex].file)
+            guard loads[parentIndex].hasLabel(reference.label) else {
                 loads[index].rows[reference.row].isBroken = true
                 loads[index].rows[reference.row].explained.formUnion(reference.foreignKey.columns)
                 // A parent file that failed to parse has already been reported.
@@ -274,14 +395,14 @@ struct FixturePlan: Sendable {
                     file: child.file.path, line: reference.line, column: reference.column, table: child.table.name,
                     label: fileRow.label, columnName: reference.key,
                     suggestion: closest.map { "did you mean `\($0)`?" }
-                        ?? (parent.labels.isEmpty ? "\(parent.file.path) has no labelled rows; label them to reference them"
+                        ?? (parent.file.labels.isEmpty ? "\(parent.file.path) has no labelled rows; label them to reference them"
                                                   : "labels in \(parent.file.path): \(Self.list(parent.file.labels))")))
                 continue
             }
             for (childColumn, parentColumn) in zip(reference.foreignKey.columns, reference.foreignKey.parentColumns) {
                 guard let childPosition = child.table.position(of: childColumn),
                       let parentPosition = parent.table.position(of: parentColumn) else { continue }
-                guard let value = loads[parentIndex].value(parentRow, parentPosition) else {
+                guard let value = loads[parentIndex].value(labelled: reference.label, parentPosition) ?? nil else {
                     loads[index].rows[reference.row].isBroken = true
                     problems.append(FixtureProblem(
                         kind: .missingValue,

@@ -9,7 +9,7 @@ enum FixtureReader {
     static func read(bytes: [UInt8], path: String, format: FixtureFile.Format) -> (FixtureFile, [FixtureProblem]) {
         let name = (path as NSString).lastPathComponent
         let table = (name as NSString).deletingPathExtension
-        var file = FixtureFile(path: path, table: table, format: format, rows: [], sql: nil,
+        var file = FixtureFile(path: path, table: table, format: format, rows: [], stream: nil, sql: nil,
                                contentHash: StableHash.contentHash(bytes))
         var problems: [FixtureProblem] = []
         // Every format is UTF-8: invalid bytes are refused, never replaced with U+FFFD.
@@ -20,7 +20,7 @@ enum FixtureReader {
         case .json:
             (file.rows, problems) = readJSON(bytes, path: path)
         case .csv:
-            (file.rows, problems) = readCSV(bytes, path: path)
+            (file.rows, file.stream, problems) = readCSV(bytes, path: path)
         case .sql:
             let text = String(decoding: bytes, as: UTF8.self)
             file.sql = text
@@ -82,63 +82,71 @@ enum FixtureReader {
         return nil
     }
 
+    static func duplicateLabel(_ label: String, path: String, line: Int) -> FixtureProblem {
+        FixtureProblem(kind: .duplicateLabel, message: "duplicate label `\(label)`: two rows cannot share a label",
+                       file: path, line: line, label: label, suggestion: "rename one of the rows")
+    }
+
     /// Reads a CSV fixture: a header row of column names, then one row per record. A `_label`
     /// column labels rows. Unquoted fields are plain scalars (an empty one is NULL), quoted
     /// fields are text unless the column's type says otherwise.
-    static func readCSV(_ bytes: [UInt8], path: String) -> ([FixtureRow], [FixtureProblem]) {
+    ///
+    /// A file larger than ``CSVRowStream/threshold`` is only checked here (header, field
+    /// counts, labels) and kept as bytes: its rows are made a chunk at a time when it is
+    /// loaded, so a million-row file never has all its rows in memory at once.
+    static func readCSV(_ bytes: [UInt8], path: String) -> ([FixtureRow], CSVRowStream?, [FixtureProblem]) {
         var problems: [FixtureProblem] = []
         var rows: [FixtureRow] = []
-        var keys: [String]?
-        var labelIndex: Int?
-        var labels = Set<String>()
+        var header: CSVRowStream.Header?
+        var labels: [String] = []
+        var seenLabels = Set<String>()
+        var rowCount = 0
+        var refusedLines = Set<Int>()
+        let streams = bytes.count > CSVRowStream.threshold
         do {
             // Records become rows as they are read: no second copy of a large file's fields.
-            try CSVParser.parse(bytes) { record in
-                guard let header = keys else {
-                    var seen = Set<String>()
-                    for field in record where !seen.insert(field.text).inserted {
-                        problems.append(FixtureProblem(kind: .duplicateKey, message: "the header names the column `\(field.text)` twice",
-                                                       file: path, line: field.line, columnName: field.text,
-                                                       suggestion: "remove or rename one of the two columns"))
-                    }
-                    keys = record.map(\.text)
-                    labelIndex = keys?.firstIndex(of: labelColumn)
-                    return
-                }
-                let line = record.first?.line ?? 0
-                guard record.count == header.count else {
-                    problems.append(FixtureProblem(kind: .malformedFile,
-                                                   message: "this row has \(record.count) fields but the header has \(header.count)",
-                                                   file: path, line: line,
-                                                   suggestion: "quote fields that contain commas; leave a field empty (`,,`) for NULL"))
-                    return
-                }
-                var label: String?
-                var fields: [FixtureField] = []
-                fields.reserveCapacity(header.count)
-                for index in record.indices {
-                    let field = record[index]
-                    if index == labelIndex {
-                        label = field.text.isEmpty ? nil : field.text
-                        continue
-                    }
-                    let value: FixtureValue = FixtureValue.exactCSVField(field.text).map(FixtureValue.exact)
-                        ?? (field.quoted ? .quoted(field.text) : .plain(field.text))
-                    fields.append(FixtureField(key: header[index], value: value, line: field.line, column: nil))
-                }
-                if let label, !labels.insert(label).inserted {
-                    problems.append(FixtureProblem(kind: .duplicateLabel, message: "duplicate label `\(label)`: two rows cannot share a label",
-                                                   file: path, line: line, label: label, suggestion: "rename one of the rows"))
-                    return
-                }
-                rows.append(FixtureRow(label: label, line: line, column: nil, fields: fields))
+            let body = try CSVParser.parse(bytes, from: .start, limit: 1) { record in
+                header = CSVRowStream.Header(record: record, path: path, problems: &problems)
             }
+            guard let header else { return ([], nil, problems) }
+            if let body, streams {
+                // Checked without making rows: the field counts and the labels.
+                let labelIndex = header.labelIndex
+                _ = try CSVParser.parse(bytes, from: body, limit: .max, onlyTextOf: labelIndex ?? -1) { record in
+                    let line = record.first?.line ?? 0
+                    guard header.hasFieldCount(of: record, path: path, problems: &problems) else {
+                        refusedLines.insert(line)
+                        return
+                    }
+                    if let labelIndex, !record[labelIndex].text.isEmpty {
+                        let label = record[labelIndex].text
+                        guard seenLabels.insert(label).inserted else {
+                            problems.append(Self.duplicateLabel(label, path: path, line: line))
+                            refusedLines.insert(line)
+                            return
+                        }
+                        labels.append(label)
+                    }
+                    rowCount += 1
+                }
+            } else if let body {
+                _ = try CSVParser.parse(bytes, from: body, limit: .max) { record in
+                    guard let row = header.row(from: record, path: path, problems: &problems) else { return }
+                    if let label = row.label, !seenLabels.insert(label).inserted {
+                        problems.append(Self.duplicateLabel(label, path: path, line: row.line))
+                        return
+                    }
+                    rows.append(row)
+                }
+            }
+            guard streams else { return (rows, nil, problems) }
+            return ([], CSVRowStream(bytes: bytes, path: path, header: header, body: body, rowCount: rowCount, labels: labels,
+                                   refusedLines: refusedLines), problems)
         } catch let error as CSVParser.Error {
-            return ([], [FixtureProblem(kind: .malformedFile, message: "malformed CSV: \(error.message)", file: path, line: error.line,
-                                        suggestion: "quote fields that contain commas, quotes or line breaks, and double every quote inside them")])
+            return ([], nil, [FixtureProblem(kind: .malformedFile, message: "malformed CSV: \(error.message)", file: path, line: error.line,
+                                             suggestion: "quote fields that contain commas, quotes or line breaks, and double every quote inside them")])
         } catch {
-            return ([], [FixtureProblem(kind: .malformedFile, message: "malformed CSV: \(error)", file: path)])
+            return ([], nil, [FixtureProblem(kind: .malformedFile, message: "malformed CSV: \(error)", file: path)])
         }
-        return (rows, problems)
     }
 }

@@ -140,14 +140,16 @@ extension FixtureSet {
                 throw FixtureError(problems: [Self.noSchemaProblem(files: files)])
             }
             try Task.checkCancellation()
-            let plan = FixturePlan(files: files, schema: live)
-            if !plan.problems.isEmpty { throw FixtureError(problems: plan.problems) }
+            var plan = FixturePlan(files: files, schema: live, streaming: true)
+            if !plan.problems.isEmpty {
+                throw FixtureError(problems: plan.problems + plan.streamedProblems(limit: FixtureInserter.problemLimit))
+            }
             let problems = try await FixtureInserter(plan: plan, progress: progress).run(on: db, clearingTables: clearingTables)
             // Throwing rolls the transaction back: nothing of a failed load stays.
             if !problems.isEmpty { throw FixtureError(problems: problems) }
             return (plan, applied)
         }
-        return FixtureLoadSummary(tables: plan.loads.map { .init(name: $0.table.name, rows: $0.rows.count, file: $0.file.path) },
+        return FixtureLoadSummary(tables: plan.loads.map { .init(name: $0.table.name, rows: $0.file.rowCount, file: $0.file.path) },
                                   scripts: plan.scripts.map(\.path), schema: appliedSchema ? schema?.source : nil,
                                   duration: ContinuousClock.now - start)
     }
@@ -210,84 +212,126 @@ struct FixtureInserter {
     /// otherwise give 100k messages.
     static let problemLimit = 100
 
+    /// Rows not inserted (left out by `check`, or refused), by lowercased table name, with
+    /// their values: a child pointing at one of them is a consequence, not a problem of its own.
+    typealias UnloadedRows = [String: [[SQLValue?]]]
+
     /// Inserts everything (deleting the tables' rows first when asked), with foreign keys
-    /// deferred to the end and then checked; returns the problems found.
+    /// deferred to the end and then checked; returns the problems found. Streamed files are
+    /// planned a chunk at a time here; once a problem is found nothing more is inserted, but
+    /// the remaining chunks are still planned so every problem is reported.
     nonisolated(nonsending)
     func run(on db: any DatabaseConnection, clearingTables: Bool, skippingBrokenRows: Bool = false) async throws -> [FixtureProblem] {
+        var plan = self.plan
         let deferred = try await db.fetchOne(SQLQuery(sql: "PRAGMA defer_foreign_keys"))?[0].integerValue ?? 0
         try await db.execute(SQLQuery(sql: "PRAGMA defer_foreign_keys = ON"))
         var problems: [FixtureProblem] = []
-        /// Rows not inserted (left out by `check`, or refused), by table: a child pointing at
-        /// one of them is a consequence, not a problem of its own.
-        var unloaded: [String: [Int]] = [:]
+        var unloaded: UnloadedRows = [:]
         if clearingTables {
             for load in plan.loads.reversed() {
                 try await db.execute(SQLQuery(sql: "DELETE FROM \(DatabaseDialect.sqlite.quoteIdentifier(load.table.name))"))
             }
         }
-        let totalRows = plan.loads.reduce(0) { $0 + $1.rows.count }
-        var totalLoaded = 0
-        tables: for load in plan.loads {
-            // One INSERT per set of given columns, keyed by a bit mask of their positions.
-            var statements: [[UInt64]: String] = [:]
-            var lastMask: [UInt64] = []
-            var lastSQL = ""
-            let quotedTable = DatabaseDialect.sqlite.quoteIdentifier(load.table.name)
-            let quotedColumns = load.table.columns.map { DatabaseDialect.sqlite.quoteIdentifier($0.name) }
-            var batch: [(row: Int, values: ArraySlice<SQLValue?>)] = []
-            var mask = [UInt64](repeating: 0, count: (quotedColumns.count + 63) / 64)
-            for index in load.rows.indices {
-                if skippingBrokenRows && load.rows[index].isBroken {
-                    unloaded[load.table.name.asciiLowercased, default: []].append(index)
-                    continue
-                }
-                let values = load.values(of: index)
-                for word in mask.indices { mask[word] = 0 }
-                for (position, value) in values.enumerated() where value != nil {
-                    mask[position / 64] |= 1 << UInt64(position % 64)
-                }
-                let sql: String
-                if mask == lastMask {
-                    sql = lastSQL
-                } else if let known = statements[mask] {
-                    sql = known
-                } else {
-                    let columns = quotedColumns.indices.filter { load.value(index, $0) != nil }.map { quotedColumns[$0] }
-                    sql = columns.isEmpty ? "INSERT INTO \(quotedTable) DEFAULT VALUES"
-                        : "INSERT INTO \(quotedTable) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
-                    statements[mask] = sql
-                }
-                if sql != lastSQL, !batch.isEmpty {
-                    if try await flush(&batch, sql: lastSQL, load: load, on: db, problems: &problems, unloaded: &unloaded) { break tables }
-                }
-                lastMask = mask
-                lastSQL = sql
-                batch.append((index, values))
-                totalLoaded += 1
-                if (index + 1) % 1000 == 0 || index + 1 == load.rows.count {
-                    if try await flush(&batch, sql: sql, load: load, on: db, problems: &problems, unloaded: &unloaded) { break tables }
-                    progress?(FixtureLoadProgress(table: load.table.name, rowsLoaded: index + 1, rowsInTable: load.rows.count,
-                                                  totalRowsLoaded: totalLoaded, totalRows: totalRows))
-                }
+        var progress = Progress(totalRows: plan.loads.reduce(0) { $0 + $1.file.rowCount }, handler: self.progress)
+        var headerProblems = FixturePlan.HeaderProblemFilter()
+        /// Whether planning a streamed chunk found a problem: nothing more goes in then.
+        var planFailed = false
+        tables: for index in plan.loads.indices {
+            guard let stream = plan.loads[index].file.stream else {
+                if planFailed { continue }
+                if try await insert(plan.loads[index], firstRow: 0, on: db, skippingBrokenRows: skippingBrokenRows,
+                                    progress: &progress, problems: &problems, unloaded: &unloaded) { break tables }
+                continue
             }
-            if !batch.isEmpty {
-                if try await flush(&batch, sql: lastSQL, load: load, on: db, problems: &problems, unloaded: &unloaded) { break tables }
+            var chunks = stream.chunks()
+            var firstRow = 0
+            while let rows = chunks.next() {
+                try Task.checkCancellation()
+                let (chunk, found) = plan.planChunk(index, rows: rows)
+                problems += headerProblems.filter(found)
+                if !found.isEmpty && !skippingBrokenRows { planFailed = true }
+                if problems.count >= Self.problemLimit { break tables }
+                if !planFailed {
+                    if try await insert(chunk, firstRow: firstRow, on: db, skippingBrokenRows: skippingBrokenRows,
+                                        progress: &progress, problems: &problems, unloaded: &unloaded) { break tables }
+                }
+                firstRow += rows.count
             }
         }
         if problems.isEmpty && unloaded.isEmpty {
             for script in plan.scripts { problems += await run(script: script, on: db) }
         }
         // Rows left out would show up as missing parents; their problems are already reported.
-        if problems.count < Self.problemLimit { problems += try await foreignKeyProblems(on: db, unloaded: unloaded) }
+        if !planFailed && problems.count < Self.problemLimit { problems += try await foreignKeyProblems(on: db, plan: &plan, unloaded: unloaded) }
         try await db.execute(SQLQuery(sql: "PRAGMA defer_foreign_keys = \(deferred == 0 ? "OFF" : "ON")"))
-        return problems
+        return Array(problems.prefix(Self.problemLimit))
+    }
+
+    /// Counts rows in for the progress handler.
+    struct Progress {
+        let totalRows: Int
+        let handler: (@Sendable (FixtureLoadProgress) -> Void)?
+        var loaded = 0
+    }
+
+    /// Inserts the rows of `load` (a whole table, or one chunk of a streamed file whose first
+    /// row is the table's `firstRow`); returns `true` when there are too many problems to go on.
+    nonisolated(nonsending)
+    private func insert(_ load: FixturePlan.TableLoad, firstRow: Int, on db: any DatabaseConnection, skippingBrokenRows: Bool,
+                        progress: inout Progress, problems: inout [FixtureProblem], unloaded: inout UnloadedRows) async throws -> Bool {
+        // One INSERT per set of given columns, keyed by a bit mask of their positions.
+        var statements: [[UInt64]: String] = [:]
+        var lastMask: [UInt64] = []
+        var lastSQL = ""
+        let quotedTable = DatabaseDialect.sqlite.quoteIdentifier(load.table.name)
+        let quotedColumns = load.table.columns.map { DatabaseDialect.sqlite.quoteIdentifier($0.name) }
+        var batch: [(row: Int, values: ArraySlice<SQLValue?>)] = []
+        var mask = [UInt64](repeating: 0, count: (quotedColumns.count + 63) / 64)
+        for index in load.rows.indices {
+            if skippingBrokenRows && load.rows[index].isBroken {
+                unloaded[load.table.name.asciiLowercased, default: []].append(Array(load.values(of: index)))
+                continue
+            }
+            let values = load.values(of: index)
+            for word in mask.indices { mask[word] = 0 }
+            for (position, value) in values.enumerated() where value != nil {
+                mask[position / 64] |= 1 << UInt64(position % 64)
+            }
+            let sql: String
+            if mask == lastMask {
+                sql = lastSQL
+            } else if let known = statements[mask] {
+                sql = known
+            } else {
+                let columns = quotedColumns.indices.filter { load.value(index, $0) != nil }.map { quotedColumns[$0] }
+                sql = columns.isEmpty ? "INSERT INTO \(quotedTable) DEFAULT VALUES"
+                    : "INSERT INTO \(quotedTable) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
+                statements[mask] = sql
+            }
+            if sql != lastSQL, !batch.isEmpty {
+                if try await flush(&batch, sql: lastSQL, load: load, on: db, problems: &problems, unloaded: &unloaded) { return true }
+            }
+            lastMask = mask
+            lastSQL = sql
+            batch.append((index, values))
+            progress.loaded += 1
+            if (index + 1) % 1000 == 0 || index + 1 == load.rows.count {
+                if try await flush(&batch, sql: sql, load: load, on: db, problems: &problems, unloaded: &unloaded) { return true }
+                progress.handler?(FixtureLoadProgress(table: load.table.name, rowsLoaded: firstRow + index + 1, rowsInTable: load.file.rowCount,
+                                                      totalRowsLoaded: progress.loaded, totalRows: progress.totalRows))
+            }
+        }
+        if !batch.isEmpty {
+            if try await flush(&batch, sql: lastSQL, load: load, on: db, problems: &problems, unloaded: &unloaded) { return true }
+        }
+        return false
     }
 
     /// Inserts the batched rows (through the connection's batch path when it has one)
     /// and records their failures; returns `true` when there are too many problems to go on.
     nonisolated(nonsending)
     private func flush(_ batch: inout [(row: Int, values: ArraySlice<SQLValue?>)], sql: String, load: FixturePlan.TableLoad,
-                       on db: any DatabaseConnection, problems: inout [FixtureProblem], unloaded: inout [String: [Int]]) async throws -> Bool {
+                       on db: any DatabaseConnection, problems: inout [FixtureProblem], unloaded: inout UnloadedRows) async throws -> Bool {
         defer { batch.removeAll(keepingCapacity: true) }
         // At most a thousand rows between checks: a cancelled load stops within milliseconds
         // and its transaction is rolled back.
@@ -307,7 +351,7 @@ struct FixtureInserter {
         for (position, error) in failures {
             let row = batch[position].row
             problems.append(problem(for: error, load: load, rowIndex: row))
-            unloaded[load.table.name.asciiLowercased, default: []].append(row)
+            unloaded[load.table.name.asciiLowercased, default: []].append(Array(batch[position].values))
             if problems.count >= Self.problemLimit { return true }
         }
         return false
@@ -325,6 +369,7 @@ struct FixtureInserter {
                     && positions.allSatisfy { load.value(other, $0) != nil && load.value(other, $0) == load.value(rowIndex, $0) }
             }.map { load.rows[$0] }
             suggestion = twin.map { "the row \(FixturePlan.rowTitle($0.label, line: $0.line)) has the same value; change one of them" }
+                ?? (load.isStreamed ? "an earlier row of \(load.file.path), or a row already in the table, has the same value; change this one" : nil)
                 ?? "a row already in the table has the same value; change this one, or clear the table's rows first (the default: clearingTables: true, or sqltestkit load without --keep-existing)"
         case .constraintCheck:
             suggestion = "change the value so the table's CHECK constraint holds"
@@ -375,63 +420,100 @@ struct FixtureInserter {
         return []
     }
 
+    /// A fixture row found again from the database: what a message about it needs.
+    private struct LocatedRow {
+        var row: FixturePlan.PlannedRow
+        var fileRow: FixtureRow
+        var values: ArraySlice<SQLValue?>
+
+        init(_ load: FixturePlan.TableLoad, _ index: Int) {
+            row = load.rows[index]
+            fileRow = load.file.rows[index]
+            values = load.values(of: index)
+        }
+    }
+
     /// Foreign keys that point nowhere once every row is in, each tied to its fixture row.
     nonisolated(nonsending)
-    private func foreignKeyProblems(on db: any DatabaseConnection, unloaded: [String: [Int]]) async throws -> [FixtureProblem] {
+    private func foreignKeyProblems(on db: any DatabaseConnection, plan: inout FixturePlan, unloaded: UnloadedRows) async throws -> [FixtureProblem] {
+        let violations = try await db.fetchAll(SQLQuery(sql: "PRAGMA foreign_key_check")).prefix(Self.problemLimit)
+        guard !violations.isEmpty else { return [] }
+        // The stored primary key of each violating row, then its fixture row: found in the
+        // plan, or for a streamed file in one more pass over its chunks.
+        var storedKeys: [Int: [SQLValue]] = [:]
+        var wanted: [Int: Set<[SQLValue]>] = [:]
+        for (number, violation) in violations.enumerated() {
+            guard let loadIndex = plan.loads.firstIndex(where: { $0.table.name == violation[0].textValue }),
+                  case .integer(let rowid) = violation[1],
+                  let key = try await storedKey(withRowid: rowid, in: plan.loads[loadIndex].table, on: db) else { continue }
+            storedKeys[number] = key
+            wanted[loadIndex, default: []].insert(key)
+        }
+        var located: [Int: [[SQLValue]: LocatedRow]] = [:]
+        for (loadIndex, keys) in wanted {
+            let load = plan.loads[loadIndex]
+            let positions = load.table.primaryKey.compactMap { load.table.position(of: $0.name) }
+            func collect(_ load: FixturePlan.TableLoad) {
+                for index in load.rows.indices {
+                    let key = positions.map { load.value(index, $0) ?? .null }
+                    if keys.contains(key), located[loadIndex]?[key] == nil { located[loadIndex, default: [:]][key] = LocatedRow(load, index) }
+                }
+            }
+            guard let stream = load.file.stream else { collect(load); continue }
+            var chunks = stream.chunks()
+            while (located[loadIndex]?.count ?? 0) < keys.count, let rows = chunks.next() {
+                collect(plan.planChunk(loadIndex, rows: rows).0)
+            }
+        }
+
         var problems: [FixtureProblem] = []
-        for violation in try await db.fetchAll(SQLQuery(sql: "PRAGMA foreign_key_check")).prefix(Self.problemLimit) {
+        for (number, violation) in violations.enumerated() {
             let tableName = violation[0].textValue ?? ""
             let parent = violation[2].textValue ?? ""
-            guard let load = plan.loads.first(where: { $0.table.name == tableName }) else {
+            guard let loadIndex = plan.loads.firstIndex(where: { $0.table.name == tableName }) else {
                 problems.append(FixtureProblem(kind: .constraintViolation,
                                                message: "a row of `\(tableName)` that no fixture gives references a missing `\(parent)` row",
                                                file: plan.loads.first?.file.path ?? "fixtures", table: tableName,
                                                suggestion: "the row was already in the database; delete it or load `\(parent)` rows it can reference"))
                 continue
             }
+            let load = plan.loads[loadIndex]
             let keyIndex = Int(violation[3].integerValue ?? 0)
             // `foreignKeys` is in pragma_foreign_key_list's `id` order, which foreign_key_check reports.
             let keys = load.table.foreignKeys
             let key = keyIndex < keys.count ? keys[keyIndex] : nil
-            var rowIndex: Int?
-            if case .integer(let rowid) = violation[1] {
-                rowIndex = try await plannedRow(withRowid: rowid, in: load, on: db)
-            }
-            let row = rowIndex.map { load.rows[$0] }
-            let fileRow = rowIndex.map { load.file.rows[$0] }
+            let found = storedKeys[number].flatMap { located[loadIndex]?[$0] }
             let columns = key?.columns ?? []
-            let field = fileRow.flatMap { fileRow in fileRow.fields.first { field in
+            let field = found.flatMap { found in found.fileRow.fields.first { field in
                 columns.contains(field.key) || FixturePlan.referenceNames(of: load.table)[field.key].map { $0.columns == columns } == true
             } }
-            let values = rowIndex.map { rowIndex in columns.compactMap { load.table.position(of: $0) }.compactMap { load.value(rowIndex, $0) } } ?? []
-            if let key, isUnloaded(table: key.parentTable, columns: key.parentColumns, values: values, unloaded: unloaded) { continue }
+            let values = found.map { found in columns.compactMap { load.table.position(of: $0) }.compactMap { found.values[found.values.startIndex + $0] } } ?? []
+            if let key, isUnloaded(table: key.parentTable, columns: key.parentColumns, values: values, plan: plan, unloaded: unloaded) { continue }
             problems.append(FixtureProblem(
                 kind: .constraintViolation,
-                message: "`\(tableName)`\(row.map { FixturePlan.rowName($0.label, line: $0.line) } ?? "") references a missing `\(parent)` row (\(columns.joined(separator: ", ")) = \(values.map(\.description).joined(separator: ", ")))",
-                file: load.file.path, line: field?.line ?? row?.line, column: field?.column ?? fileRow?.column, table: tableName, label: row?.label,
-                columnName: columns.first,
+                message: "`\(tableName)`\(found.map { FixturePlan.rowName($0.row.label, line: $0.row.line) } ?? "") references a missing `\(parent)` row (\(columns.joined(separator: ", ")) = \(values.map(\.description).joined(separator: ", ")))",
+                file: load.file.path, line: field?.line ?? found?.row.line, column: field?.column ?? found?.fileRow.column, table: tableName,
+                label: found?.row.label, columnName: columns.first,
                 suggestion: "reference the \(parent) row by its label instead of a literal key, or add the missing \(parent) row"))
         }
         return problems
     }
 
     /// Whether the parent a violation points at is a fixture row that was not inserted.
-    private func isUnloaded(table: String, columns: [String], values: [SQLValue], unloaded: [String: [Int]]) -> Bool {
+    private func isUnloaded(table: String, columns: [String], values: [SQLValue], plan: FixturePlan, unloaded: UnloadedRows) -> Bool {
         guard let rows = unloaded[table.asciiLowercased],
               let parent = plan.loads.first(where: { $0.table.name.asciiLowercased == table.asciiLowercased }) else { return false }
         let positions = columns.compactMap { parent.table.position(of: $0) }
-        return rows.contains { index in positions.map { parent.value(index, $0) ?? .null } == values }
+        return rows.contains { row in positions.map { row[$0] ?? .null } == values }
     }
 
-    /// The position of the planned row stored under `rowid`, found by its primary key.
+    /// The primary key of the row stored under `rowid`, or `nil` for a table without one.
     nonisolated(nonsending)
-    private func plannedRow(withRowid rowid: Int64, in load: FixturePlan.TableLoad, on db: any DatabaseConnection) async throws -> Int? {
-        let key = load.table.primaryKey
+    private func storedKey(withRowid rowid: Int64, in table: SchemaInfo.Table, on db: any DatabaseConnection) async throws -> [SQLValue]? {
+        let key = table.primaryKey
         guard !key.isEmpty else { return nil }
         let quoted = key.map { DatabaseDialect.sqlite.quoteIdentifier($0.name) }.joined(separator: ", ")
-        guard let stored = try await db.fetchOne(SQLQuery(sql: "SELECT \(quoted) FROM \(DatabaseDialect.sqlite.quoteIdentifier(load.table.name)) WHERE rowid = ?",
-                                                          arguments: [.integer(rowid)])) else { return nil }
-        let positions = key.compactMap { load.table.position(of: $0.name) }
-        return load.rows.indices.first { index in positions.enumerated().allSatisfy { load.value(index, $0.element) == stored[$0.offset] } }
+        return try await db.fetchOne(SQLQuery(sql: "SELECT \(quoted) FROM \(DatabaseDialect.sqlite.quoteIdentifier(table.name)) WHERE rowid = ?",
+                                              arguments: [.integer(rowid)]))?.values
     }
 }

@@ -58,14 +58,27 @@ public struct FixtureSet: Sendable, Hashable {
                                                suggestion: "rename it or move it out of the fixture directory, which reads every .yml, .yaml, .json, .csv and .sql file"))
                 continue
             }
-            guard let data = manager.contents(atPath: path) else {
+            guard let bytes = Self.readBytes(path) else {
                 problems.append(FixtureProblem(kind: .unreadableFile, message: "cannot read \(path)", file: path,
                                                suggestion: "check the file's permissions"))
                 continue
             }
-            sources.append((path, Array(data)))
+            sources.append((path, bytes))
         }
         self.init(sources: sources, problems: &problems)
+    }
+
+    /// The bytes of the file at `path`, read straight into an array (reading a `Data` and
+    /// copying it held a large file twice), or `nil` when it cannot be read.
+    static func readBytes(_ path: String) -> [UInt8]? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let size = try? handle.seekToEnd(), (try? handle.seek(toOffset: 0)) != nil else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(size))
+        // In pieces: a file that grows or shrinks while it is read is still read to its end.
+        while let piece = try? handle.read(upToCount: 1 << 20), !piece.isEmpty { bytes.append(contentsOf: piece) }
+        return bytes
     }
 
     /// What the file at `path` is when it is not a regular file (links followed), such as
@@ -155,7 +168,10 @@ public struct FixtureSet: Sendable, Hashable {
     /// fixtures.id(of: "alice", in: "author")   // the same number on every run and machine
     /// ```
     public func id(of label: String, in table: String) -> Int64? {
-        guard let row = file(for: table)?.rows.first(where: { $0.label == label }) else { return nil }
+        guard let file = file(for: table), file.labels.contains(label) else { return nil }
+        var found: FixtureRow?
+        file.forEachChunk { rows in if found == nil { found = rows.first { $0.label == label } } }
+        guard let row = found else { return nil }
         if let field = row.fields.first(where: { $0.key == "id" }),
            case .success(.integer(let id)) = ColumnKind.integer.coerce(field.value) {
             return id

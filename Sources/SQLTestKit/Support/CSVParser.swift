@@ -39,19 +39,40 @@ enum CSVParser {
         return records
     }
 
+    /// Where a resumed parse starts: a byte offset at the beginning of a record, and its line.
+    struct Position: Sendable, Hashable {
+        var offset: Int
+        var line: Int
+        /// The start of the text.
+        static let start = Position(offset: 0, line: 1)
+    }
+
     /// Calls `onRecord` with each record of `bytes` in turn (blank lines skipped), reusing one
     /// buffer: large files are read without keeping every record's fields twice.
     static func parse(_ input: [UInt8], onRecord: ([Field]) throws -> Void) throws {
+        _ = try parse(input, from: .start, limit: .max, onRecord: onRecord)
+    }
+
+    /// Calls `onRecord` with at most `limit` records, starting at `start`; returns where the
+    /// next record starts, or `nil` when the text is at its end. Large files are read a chunk
+    /// of records at a time this way.
+    ///
+    /// With `onlyTextOf`, only the field at that position gets its text; the others are
+    /// counted and checked but left empty (checking a large file's shape without making a
+    /// string of every field; `-1` for none).
+    static func parse(_ input: [UInt8], from start: Position, limit: Int, onlyTextOf wanted: Int? = nil,
+                      onRecord: ([Field]) throws -> Void) throws -> Position? {
         // Over the array's buffer: the byte loops below run without bounds checks.
         try input.withUnsafeBufferPointer { bytes in
             var record: [Field] = []
             var field: [UInt8] = []
-            var index = 0
-            var line = 1
-            var fieldLine = 1
+            var index = start.offset
+            var line = start.line
+            var fieldLine = line
             var quoted = false
             var lineHasContent = false
-            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
+            var emitted = 0
+            if index == 0, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
             /// Where the current field began: a quote opens a quoted field only there.
             var fieldStart = index
 
@@ -59,7 +80,10 @@ enum CSVParser {
             // becomes a string in one step, without being copied into `field` first.
             var run: Range<Int>?
             func endField() {
-                if let range = run, field.isEmpty {
+                if let wanted, record.count != wanted {
+                    record.append(Field(text: "", quoted: quoted, line: fieldLine))
+                    field.removeAll(keepingCapacity: true)
+                } else if let range = run, field.isEmpty {
                     record.append(Field(text: String(decoding: bytes[range], as: UTF8.self), quoted: quoted, line: fieldLine))
                 } else {
                     if let range = run { field.append(contentsOf: bytes[range]) }
@@ -73,6 +97,7 @@ enum CSVParser {
                 if lineHasContent || record.count > 0 {
                     endField()
                     try onRecord(record)
+                    emitted += 1
                 }
                 record.removeAll(keepingCapacity: true)
                 field.removeAll(keepingCapacity: true)
@@ -125,11 +150,13 @@ enum CSVParser {
                     line += 1
                     fieldLine = line
                     fieldStart = index + 1
+                    if emitted == limit { return index + 1 < bytes.count ? Position(offset: index + 1, line: line) : nil }
                 case .newline:
                     try endRecord()
                     line += 1
                     fieldLine = line
                     fieldStart = index + 1
+                    if emitted == limit { return index + 1 < bytes.count ? Position(offset: index + 1, line: line) : nil }
                 default:
                     if quoted {
                         throw Error(line: line, message: "unexpected character after a closing quote; a quote inside a quoted field must be doubled")
@@ -158,6 +185,7 @@ enum CSVParser {
                 index += 1
             }
             try endRecord()
+            return nil
         }
     }
 }
