@@ -16,6 +16,9 @@ let package = Package(
         .library(name: "SQLTestKitConformance", targets: ["SQLTestKitConformance"]),
         .library(name: "SQLTestKitTesting", targets: ["SQLTestKitTesting"]),
         .executable(name: "sqltestkit", targets: ["sqltestkit"]),
+        // GRDB apps: per-test copies of a template, fixtures into any writer, GRDB's SQL recorded.
+        // Its own product, so nobody who does not use GRDB builds it.
+        .library(name: "SQLTestKitGRDB", targets: ["SQLTestKitGRDB"]),
     ],
     dependencies: [
         // YAML fixtures. The core's only dependency: it bundles libyaml and builds in seconds.
@@ -26,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/pointfreeco/xctest-dynamic-overlay", from: "1.13.1"),
         // `swift package generate-documentation`: a command plugin, built only when it is run.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // The GRDB adapter only (SQLTestKitGRDB).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // The system SQLite, named after the library so it cannot collide with another
@@ -59,6 +64,13 @@ let package = Package(
             ],
             swiftSettings: sharedSettings
         ),
+        // GRDB: its trace into a StatementLog, fixtures into a DatabaseWriter, a private
+        // DatabaseQueue per test copied from a template image.
+        .target(
+            name: "SQLTestKitGRDB",
+            dependencies: ["SQLTestKit", "SQLTestKitTesting", "SQLTestKitSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: sharedSettings
+        ),
         // `sqltestkit load | check | dump`.
         .executableTarget(
             name: "sqltestkit",
@@ -67,7 +79,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "SQLTestKitBenchmarks",
-            dependencies: ["SQLTestKit", "SQLTestKitSQLite", .product(name: "Yams", package: "Yams")],
+            dependencies: ["SQLTestKit", "SQLTestKitSQLite", "SQLTestKitGRDB", .product(name: "Yams", package: "Yams"),
+                           .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: sharedSettings
         ),
         .testTarget(
@@ -78,6 +91,13 @@ let package = Package(
             // SQL snapshots and the Chinook sample are read at run time, not built: excluded so
             // SwiftPM does not warn.
             exclude: ["Assertions/__SQLSnapshots__", "Data"],
+            swiftSettings: sharedSettings
+        ),
+        .testTarget(
+            name: "SQLTestKitGRDBTests",
+            dependencies: ["SQLTestKit", "SQLTestKitTesting", "SQLTestKitGRDB", "SQLTestKitSQLite",
+                           .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "IssueReporting", package: "xctest-dynamic-overlay")],
             swiftSettings: sharedSettings
         ),
     ],

@@ -20,6 +20,9 @@ public struct DriverCapability: Sendable, Hashable {
     /// transaction waits for the write lock up front instead of failing with `database is
     /// locked` when it tries to upgrade from reading.
     public var beginTransactionSQL: String
+    /// Tables a framework keeps for itself behind this connection (GRDB's `grdb_migrations`):
+    /// ``FixtureSet/changes(in:)`` does not report them as changes of the code under test.
+    public var bookkeepingTables: Set<String> = []
 
     /// A capability; the placeholder style defaults to the dialect's.
     public init(dialect: DatabaseDialect, placeholderStyle: PlaceholderStyle? = nil, supportsReturning: Bool, supportsSavepoints: Bool = true,

@@ -1,7 +1,8 @@
 extension FixtureSet {
     /// What `db` holds that loading these fixtures into an empty copy of its schema would not:
     /// rows inserted, updated (with each changed column) and deleted, in every table. Rows are
-    /// matched by primary key (by their whole content in tables without one).
+    /// matched by primary key (by their whole content in tables without one). Tables the
+    /// connection's framework keeps for itself (``DriverCapability/bookkeepingTables``) are left out.
     ///
     /// ```swift
     /// try await fixtures.load(into: db)
@@ -28,7 +29,8 @@ extension FixtureSet {
 
         var changes: [FixtureChanges.RowChange] = []
         let quote = DatabaseDialect.sqlite.quoteIdentifier
-        for table in schema.tables {
+        let bookkeeping = Set(db.capability.bookkeepingTables.map(\.asciiLowercased))
+        for table in schema.tables where !bookkeeping.contains(table.name.asciiLowercased) {
             let columns = table.columns.map(\.name)
             let select = SQLQuery(sql: "SELECT \(columns.map(quote).joined(separator: ", ")) FROM \(quote(table.name))")
             let before = try await baseline.fetchAll(select)

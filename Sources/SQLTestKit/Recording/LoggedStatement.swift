@@ -48,11 +48,13 @@ public struct LoggedStatement: Sendable, Hashable {
     /// The statement with its values replaced by `?` (see ``SQLTokenizer/shape(_:)``).
     public var shape: String { SQLTokenizer.shape(query.sql) }
 
-    /// Whether it is framework noise rather than data access: transaction control or a setting
-    /// (`PRAGMA`, `SET`, `SHOW`).
+    /// Whether it is framework noise rather than data access: transaction control, a setting
+    /// (`PRAGMA`, `SET`, `SHOW`), or a read of the database's catalog
+    /// (``SQLTokenizer/readsOnlyCatalog(_:)``: what ORMs read to learn the schema).
     public var isNoise: Bool {
         switch kind {
         case .transaction, .setting: true
+        case .select: SQLTokenizer.readsOnlyCatalog(query.sql)
         default: false
         }
     }
@@ -71,7 +73,8 @@ public enum StatementFilter: Sendable, Hashable {
     case all
     /// Every statement but `BEGIN`/`COMMIT`/`ROLLBACK`/`SAVEPOINT`/`RELEASE`.
     case excludingTransactionControl
-    /// Every statement but transaction control and settings (`PRAGMA`, `SET`, `SHOW`).
+    /// Every statement but transaction control, settings (`PRAGMA`, `SET`, `SHOW`) and reads
+    /// of the catalog (`sqlite_schema`, `information_schema`).
     case excludingNoise
 
     /// Whether the filter keeps `statement`.

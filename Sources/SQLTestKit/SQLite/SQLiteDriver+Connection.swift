@@ -101,8 +101,13 @@ extension SQLiteDriver {
         }
 
         /// Runs `body` with the connection's `sqlite3*`, under its lock (templates serialize
-        /// through it). The pointer must not escape `body`.
-        func withDatabasePointer<Value: Sendable>(_ body: @Sendable (OpaquePointer) throws -> Value) throws -> Value {
+        /// through it). The pointer must not escape `body`, and `body` must not end or begin
+        /// transactions behind the connection's back.
+        ///
+        /// ```swift
+        /// let image = try db.withDatabasePointer { try SQLiteImage(serializing: $0) }
+        /// ```
+        public func withDatabasePointer<Value: Sendable>(_ body: @Sendable (OpaquePointer) throws -> Value) throws -> Value {
             try core.withLock { core in
                 guard let db = core.handle?.db else { throw SQLiteHandle.closedError(sql: nil) }
                 // Region analysis cannot see that the pointer stays inside this lock.

@@ -58,4 +58,10 @@ public struct TemplateError: Error, Sendable, Hashable, CustomStringConvertible 
     /// How to fix it, when there is a likely fix.
     public var suggestion: String?
     public var description: String { message + (suggestion.map { "\n  suggestion: \($0)" } ?? "") }
+
+    /// An error with what went wrong and how to fix it (adapters building templates of their own use it too).
+    public init(message: String, suggestion: String? = nil) {
+        self.message = message
+        self.suggestion = suggestion
+    }
 }

@@ -26,12 +26,6 @@ extension SQLiteDriver.Connection {
     /// ```
     public static func cloning(_ template: DatabaseTemplate, configuration: SQLiteDriver.Configuration = SQLiteDriver.Configuration()) async throws -> SQLiteDriver.Connection {
         let source = try await TemplateStore.shared.source(for: template)
-        let handle = try SQLiteHandle.open(":memory:", configuration: configuration, foreignKeys: false)
-        guard let db = handle.db else { throw SQLiteHandle.closedError(sql: nil) }
-        try source.load(into: db)
-        // Foreign keys are switched on after loading: the setting belongs to the connection,
-        // and the schema is read only once, here.
-        try handle.execute("PRAGMA foreign_keys = ON")
-        return SQLiteDriver.Connection(handle: handle, cacheCapacity: configuration.statementCacheCapacity, capability: configuration.capability)
+        return try await deserializing(SQLiteImage(bytes: source.image), configuration: configuration)
     }
 }

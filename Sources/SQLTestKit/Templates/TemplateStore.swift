@@ -44,29 +44,12 @@ final class TemplateSource: Sendable {
             throw failure
         }
         if let fixtures = template.fixtures { try await fixtures.load(into: db) }
-        return try db.withDatabasePointer { db in
-            var size: sqlite3_int64 = 0
-            guard let bytes = sqlite3_serialize(db, "main", &size, 0) else {
-                throw QueryError(code: .noMemory, message: "cannot serialize the template database")
-            }
-            defer { sqlite3_free(bytes) }
-            return TemplateSource(image: Array(UnsafeBufferPointer(start: bytes, count: Int(size))))
-        }
+        return TemplateSource(image: try db.withDatabasePointer { try SQLiteImage(serializing: $0) }.bytes)
     }
 
     /// Makes `db`'s main database a private, writable copy of the template, in memory.
     func load(into db: OpaquePointer) throws {
-        guard let buffer = sqlite3_malloc64(sqlite3_uint64(image.count)) else {
-            throw QueryError(code: .noMemory, message: "cannot allocate \(image.count) bytes for the template copy")
-        }
-        image.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: image.count) }
-        // SQLite owns the buffer from here on, also when deserializing fails.
-        let flags = UInt32(SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE)
-        let loaded = sqlite3_deserialize(db, "main", buffer.assumingMemoryBound(to: UInt8.self),
-                                         sqlite3_int64(image.count), sqlite3_int64(image.count), flags)
-        guard loaded == SQLITE_OK else {
-            throw QueryError(code: .init(rawValue: loaded), message: "cannot load the template image: \(String(cString: sqlite3_errmsg(db)))")
-        }
+        try SQLiteImage(bytes: image).deserialize(into: db)
     }
 
     /// Replaces the database behind `destination` (a shared in-memory database) with a copy

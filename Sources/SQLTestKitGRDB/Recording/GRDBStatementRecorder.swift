@@ -1,0 +1,81 @@
+import GRDB
+import SQLTestKit
+import SQLTestKitSQLite
+import Synchronization
+
+extension Configuration {
+    /// Records every statement of every connection opened with this configuration into `log`
+    /// (a `DatabasePool`'s readers included), through GRDB's trace.
+    ///
+    /// ```swift
+    /// let log = StatementLog()
+    /// var configuration = Configuration()
+    /// configuration.recordStatements(into: log)
+    /// let pool = try DatabasePool(path: path, configuration: configuration)
+    /// ```
+    public mutating func recordStatements(into log: StatementLog) {
+        prepareDatabase { db in db.recordStatements(into: log) }
+    }
+}
+
+extension Database {
+    /// Records every statement this connection runs from now on into `log`: its SQL, its
+    /// arguments (read back from the expanded SQL GRDB's trace gives), the connection and the
+    /// transaction depth. Replaces any trace set on the connection before.
+    ///
+    /// ```swift
+    /// try await queue.writeWithoutTransaction { db in db.recordStatements(into: log) }
+    /// ```
+    public func recordStatements(into log: StatementLog) {
+        let recorder = GRDBStatementRecorder(log: log)
+        let handle = sqliteConnection
+        trace(options: .statement) { event in
+            guard case .statement(let statement) = event else { return }
+            recorder.record(sql: statement.sql, expanded: statement.expandedSQL,
+                            autocommit: handle.map { sqlite3_get_autocommit($0) != 0 } ?? true)
+        }
+    }
+}
+
+/// Turns GRDB's trace events for one connection into ``StatementLog`` entries.
+final class GRDBStatementRecorder: Sendable {
+    let log: StatementLog
+    let connectionID: Int
+    /// The names of the savepoints open, and whether a transaction is: the depth of the next statement.
+    private let levels = Mutex<(inTransaction: Bool, savepoints: [String])>((false, []))
+
+    init(log: StatementLog) {
+        self.log = log
+        connectionID = log.newConnectionID()
+    }
+
+    /// Records one statement as it starts. `autocommit` is SQLite's state before it runs,
+    /// which corrects the bookkeeping after SQLite ended a transaction by itself.
+    func record(sql: String, expanded: String, autocommit: Bool) {
+        // A trigger's program is reported as a `-- TRIGGER name` comment: not a statement of the app.
+        if sql.hasPrefix("--") { return }
+        let query = SQLTokenizer.arguments(of: sql, expandedAs: expanded).map { SQLQuery(sql: sql, arguments: $0) }
+            ?? SQLQuery(sql: expanded)
+        let depth = levels.withLock { levels in
+            if autocommit { levels = (false, []) }
+            let before = (levels.inTransaction ? 1 : 0) + levels.savepoints.count
+            switch StatementKind(sql: sql) {
+            case .transaction(.begin):
+                levels = (true, [])
+                return 1
+            case .transaction(.savepoint(let name)):
+                levels.savepoints.append(name.lowercased())
+                return before + 1
+            case .transaction(.release(let name)):
+                if let index = levels.savepoints.lastIndex(of: name.lowercased()) { levels.savepoints.removeSubrange(index...) }
+                return before
+            case .transaction(.commit), .transaction(.rollback):
+                levels = (false, [])
+                return before
+            default:
+                return before
+            }
+        }
+        log.record(query, dialect: .sqlite, connectionID: connectionID, transactionDepth: depth)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+import SQLTestKit
+
+/// A private GRDB database per test, copied from a ``GRDBTemplate`` built once per process:
+/// a `DatabaseQueue` in memory (the template's bytes deserialized into GRDB's own connection,
+/// no URI or shared cache involved), or a `DatabasePool` on a file of its own in a temporary
+/// directory (WAL needs a file), removed afterwards.
+///
+/// The test and the code it calls reach the database through ``current`` and the statements
+/// it ran through ``currentLog``.
+///
+/// ```swift
+/// try await GRDBTestDatabase.with(template) { queue in
+///     try await queue.write { db in try Player(name: "Zaphod").insert(db) }
+///     // no other test sees this row, even running in parallel
+/// }
+/// ```
+public enum GRDBTestDatabase {
+    /// This test's database, while ``with(_:configuration:_:)``, ``withPool(_:configuration:_:)``,
+    /// the `.grdbDatabase` trait or `GRDBTestCase` provide one.
+    @TaskLocal public static var current: (any DatabaseWriter)?
+    /// Every statement this test's database ran, recorded through GRDB's trace.
+    @TaskLocal public static var currentLog: StatementLog?
+
+    /// This test's database; throws a message saying how to get one when there is none.
+    public static func require() throws -> any DatabaseWriter {
+        guard let current else {
+            throw TemplateError(message: "no GRDB test database: GRDBTestDatabase.current is only set inside GRDBTestDatabase.with { }, the .grdbDatabase trait or GRDBTestCase",
+                                suggestion: "add .grdbDatabase(template) to the test or suite, or wrap the test's body in GRDBTestDatabase.with(template) { queue in … }")
+        }
+        return current
+    }
+
+    /// The log of this test's database; throws like ``require()``.
+    public static func requireLog() throws -> StatementLog {
+        guard let currentLog else {
+            throw TemplateError(message: "no GRDB test database log: GRDBTestDatabase.currentLog is only set inside GRDBTestDatabase.with { }, the .grdbDatabase trait or GRDBTestCase",
+                                suggestion: "add .grdbDatabase(template) to the test or suite")
+        }
+        return currentLog
+    }
+
+    /// A new in-memory `DatabaseQueue` holding a private copy of `template`, recording its
+    /// statements into `log` when one is given.
+    public static func makeQueue(_ template: GRDBTemplate, configuration: Configuration = Configuration(),
+                                 recordingInto log: StatementLog? = nil) async throws -> DatabaseQueue {
+        let image = try await GRDBTemplateStore.shared.image(for: template)
+        let queue = try DatabaseQueue(configuration: configuration)
+        try await queue.writeWithoutTransaction { db in
+            try image.deserialize(into: try db.requireHandle())
+            db.clearSchemaCache()
+            if let log { db.recordStatements(into: log) }
+        }
+        return queue
+    }
+
+    /// Runs `body` with a private in-memory copy of `template`, also set as ``current`` (and
+    /// its statement log as ``currentLog``) for the code `body` calls.
+    public static func with<Result>(_ template: GRDBTemplate, configuration: Configuration = Configuration(),
+                                    _ body: (DatabaseQueue) async throws -> Result) async throws -> Result {
+        let log = StatementLog()
+        let queue = try await makeQueue(template, configuration: configuration, recordingInto: log)
+        return try await $current.withValue(queue) {
+            try await $currentLog.withValue(log) { try await body(queue) }
+        }
+    }
+
+    /// Runs `body` with a `DatabasePool` on a private file copy of `template` in a new
+    /// temporary directory, removed afterwards (the pool is closed first), also set as
+    /// ``current``. For code that needs a pool's concurrent reads, or WAL.
+    public static func withPool<Result>(_ template: GRDBTemplate, configuration: Configuration = Configuration(),
+                                        _ body: (DatabasePool) async throws -> Result) async throws -> Result {
+        let image = try await GRDBTemplateStore.shared.image(for: template)
+        // The directory's name says it is a test database, so fixtures may be loaded into it.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sqltestkit-grdb-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("test.sqlite").path
+        guard FileManager.default.createFile(atPath: path, contents: Data(image.bytes)) else {
+            throw TemplateError(message: "cannot write the database copy at \(path)", suggestion: "check that the temporary directory is writable")
+        }
+        let log = StatementLog()
+        var configuration = configuration
+        configuration.recordStatements(into: log)
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        do {
+            let result = try await $current.withValue(pool) {
+                try await $currentLog.withValue(log) { try await body(pool) }
+            }
+            try pool.close()
+            return result
+        } catch {
+            try? pool.close()
+            throw error
+        }
+    }
+}
