@@ -54,6 +54,9 @@ final class GRDBStatementRecorder: Sendable {
     func record(sql: String, expanded: String, autocommit: Bool) {
         // A trigger's program is reported as a `-- TRIGGER name` comment: not a statement of the app.
         if sql.hasPrefix("--") { return }
+        // GRDB's own tables (`grdb_migrations`, the probe table a pool creates and drops when
+        // it opens): GRDB's bookkeeping, not the app's statements.
+        if sql.contains("grdb_"), Self.touchesOnlyGRDBTables(sql) { return }
         let query = SQLTokenizer.arguments(of: sql, expandedAs: expanded).map { SQLQuery(sql: sql, arguments: $0) }
             ?? SQLQuery(sql: expanded)
         let depth = levels.withLock { levels in
@@ -77,5 +80,10 @@ final class GRDBStatementRecorder: Sendable {
             }
         }
         log.record(query, dialect: .sqlite, connectionID: connectionID, transactionDepth: depth)
+    }
+
+    static func touchesOnlyGRDBTables(_ sql: String) -> Bool {
+        let tables = SQLTokenizer.tableReferences(in: sql)
+        return !tables.isEmpty && tables.allSatisfy { $0.name.lowercased().hasPrefix("grdb_") }
     }
 }
