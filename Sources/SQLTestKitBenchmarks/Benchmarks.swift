@@ -17,5 +17,6 @@ struct Benchmarks {
         try await MockBenchmarks.run(&harness)
         try await IsolationBenchmarks.run(&harness)
         try await FixtureBenchmarks.run(&harness)
+        try await GRDBBenchmarks.run(&harness)
     }
 }

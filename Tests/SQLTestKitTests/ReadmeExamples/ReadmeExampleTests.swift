@@ -25,9 +25,12 @@ struct ReadmeExampleTests {
     }
 
     @Test func everyExampleIsCompiledAsWritten() throws {
-        let folder = Self.root.appendingPathComponent("Tests/SQLTestKitTests/ReadmeExamples")
-        let sources = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") && $0 != "ReadmeExampleTests.swift" }
-            .map { try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8) }
+        // The core's examples, and the GRDB adapter's (compiled in its own test target).
+        let sources = try ["Tests/SQLTestKitTests/ReadmeExamples", "Tests/SQLTestKitGRDBTests/ReadmeExamples"].flatMap { path in
+            let folder = Self.root.appendingPathComponent(path)
+            return try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") && $0 != "ReadmeExampleTests.swift" }
+                .map { try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8) }
+        }
         let lines = sources.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
         let blocks = try Self.readmeBlocks()
         #expect(blocks.count >= 15)
