@@ -13,7 +13,12 @@ extension SQLTokenizer {
     /// // [.integer(7), .text("Dune")]
     /// ```
     public static func arguments(of sql: String, expandedAs expanded: String) -> [SQLValue]? {
-        let pattern = tokenize(sql).filter(\.isSignificant)
+        arguments(ofPattern: tokenize(sql).filter(\.isSignificant), expandedAs: expanded)
+    }
+
+    /// ``arguments(of:expandedAs:)`` for a statement already tokenized (its significant
+    /// tokens), for callers that see the same SQL text many times.
+    public static func arguments(ofPattern pattern: [SQLToken], expandedAs expanded: String) -> [SQLValue]? {
         let filled = tokenize(expanded).filter(\.isSignificant)
         var arguments: [SQLValue] = []
         var position = 0

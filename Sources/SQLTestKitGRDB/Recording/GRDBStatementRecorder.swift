@@ -43,6 +43,8 @@ final class GRDBStatementRecorder: Sendable {
     let connectionID: Int
     /// The names of the savepoints open, and whether a transaction is: the depth of the next statement.
     private let levels = Mutex<(inTransaction: Bool, savepoints: [String])>((false, []))
+    /// The last SQL text recorded and its significant tokens.
+    private let lastPattern = Mutex<(sql: String, tokens: [SQLToken])>(("", []))
 
     init(log: StatementLog) {
         self.log = log
@@ -57,7 +59,12 @@ final class GRDBStatementRecorder: Sendable {
         // GRDB's own tables (`grdb_migrations`, the probe table a pool creates and drops when
         // it opens): GRDB's bookkeeping, not the app's statements.
         if sql.contains("grdb_"), Self.touchesOnlyGRDBTables(sql) { return }
-        let query = SQLTokenizer.arguments(of: sql, expandedAs: expanded).map { SQLQuery(sql: sql, arguments: $0) }
+        // GRDB runs one SQL text many times (an insert per record): tokenized once.
+        let pattern = lastPattern.withLock { last in
+            if last.sql != sql { last = (sql, SQLTokenizer.tokenize(sql).filter(\.isSignificant)) }
+            return last.tokens
+        }
+        let query = SQLTokenizer.arguments(ofPattern: pattern, expandedAs: expanded).map { SQLQuery(sql: sql, arguments: $0) }
             ?? SQLQuery(sql: expanded)
         let depth = levels.withLock { levels in
             if autocommit { levels = (false, []) }
