@@ -19,40 +19,47 @@ extension SQLTokenizer {
     /// ``arguments(of:expandedAs:)`` for a statement already tokenized (its significant
     /// tokens), for callers that see the same SQL text many times.
     public static func arguments(ofPattern pattern: [SQLToken], expandedAs expanded: String) -> [SQLValue]? {
-        let filled = tokenize(expanded).filter(\.isSignificant)
+        // The expanded text's tokens are compared as bytes where they are: a string is made
+        // only of a text argument.
         var arguments: [SQLValue] = []
         var position = 0
-        for token in pattern {
-            guard position < filled.count else { return nil }
-            guard token.kind == .placeholder else {
-                guard filled[position].text == token.text else { return nil }
+        var negative = false
+        var failed = false
+        forEachSpan(expanded) { kind, bytes, _ in
+            guard !failed, kind != .whitespace, kind != .comment else { return }
+            guard position < pattern.count else { failed = true; return }
+            let expected = pattern[position]
+            guard expected.kind == .placeholder else {
+                if !expected.text.utf8.elementsEqual(bytes) { failed = true }
                 position += 1
-                continue
+                return
             }
-            guard token.text == "?" else { return nil }
-            var negative = false
-            if filled[position].text == "-", position + 1 < filled.count, filled[position + 1].kind == .number {
+            guard expected.text == "?" else { failed = true; return }
+            if !negative, kind == .symbol, bytes.count == 1, bytes.first == UInt8(ascii: "-") {
                 negative = true
-                position += 1
+                return
             }
-            guard let value = literalValue(filled[position], negative: negative) else { return nil }
+            guard let value = literalValue(kind: kind, text: String(decoding: bytes, as: UTF8.self), negative: negative) else { failed = true; return }
             arguments.append(value)
+            negative = false
             position += 1
         }
-        return position == filled.count ? arguments : nil
+        return !failed && !negative && position == pattern.count ? arguments : nil
     }
 
     /// The value of one literal token, as SQLite writes values into expanded SQL.
-    private static func literalValue(_ token: SQLToken, negative: Bool) -> SQLValue? {
-        let sign = negative ? "-" : ""
-        switch token.kind {
+    private static func literalValue(kind: SQLToken.Kind, text: String, negative: Bool) -> SQLValue? {
+        switch kind {
         case .number:
-            if let integer = Int64(sign + token.text) { return .integer(integer) }
-            return Double(sign + token.text).map(SQLValue.real)
-        case .string where !negative && token.text.hasPrefix("'"):
-            return .text(String(token.text.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'"))
+            let signed = negative ? "-" + text : text
+            if let integer = Int64(signed) { return .integer(integer) }
+            return Double(signed).map(SQLValue.real)
+        case .string where !negative && text.hasPrefix("'"):
+            let inner = text.dropFirst().dropLast()
+            // Only a text that holds a quote has doubled quotes to undo.
+            return .text(inner.utf8.contains(UInt8(ascii: "'")) ? String(inner).replacingOccurrences(of: "''", with: "'") : String(inner))
         case .blob where !negative:
-            let hex = Array(token.text.utf8.dropFirst(2).dropLast())
+            let hex = Array(text.utf8.dropFirst(2).dropLast())
             guard hex.count % 2 == 0 else { return nil }
             var bytes: [UInt8] = []
             bytes.reserveCapacity(hex.count / 2)
@@ -61,7 +68,7 @@ extension SQLTokenizer {
                 bytes.append(byte)
             }
             return .blob(bytes)
-        case .word where !negative && token.keyword == "NULL":
+        case .word where !negative && text.uppercased() == "NULL":
             return .null
         default:
             return nil

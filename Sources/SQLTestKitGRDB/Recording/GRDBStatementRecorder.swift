@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import SQLTestKit
 import SQLTestKitSQLite
@@ -5,7 +6,7 @@ import Synchronization
 
 extension Configuration {
     /// Records every statement of every connection opened with this configuration into `log`
-    /// (a `DatabasePool`'s readers included), through GRDB's trace.
+    /// (a `DatabasePool`'s readers included).
     ///
     /// ```swift
     /// let log = StatementLog()
@@ -20,73 +21,109 @@ extension Configuration {
 
 extension Database {
     /// Records every statement this connection runs from now on into `log`: its SQL, its
-    /// arguments (read back from the expanded SQL GRDB's trace gives), the connection and the
-    /// transaction depth. Replaces any trace set on the connection before.
+    /// arguments (read back from the SQL with its arguments written in), the connection and
+    /// the transaction depth.
+    ///
+    /// The recording is SQLite's statement trace on GRDB's connection, set directly
+    /// (`sqlite3_trace_v2`): GRDB's own `trace(options:)` builds both texts of every statement
+    /// through Foundation's trimming, which cost more than all of the recording. So it replaces
+    /// any trace set with GRDB's `trace(options:)`, and a later `trace(options:)` replaces it.
     ///
     /// ```swift
     /// try await queue.writeWithoutTransaction { db in db.recordStatements(into: log) }
     /// ```
     public func recordStatements(into log: StatementLog) {
-        let recorder = GRDBStatementRecorder(log: log)
-        let handle = sqliteConnection
-        trace(options: .statement) { event in
-            guard case .statement(let statement) = event else { return }
-            recorder.record(sql: statement.sql, expanded: statement.expandedSQL,
-                            autocommit: handle.map { sqlite3_get_autocommit($0) != 0 } ?? true)
-        }
+        guard let handle = sqliteConnection else { return }
+        // The recorder lives until SQLite reports that the connection closed.
+        let context = Unmanaged.passRetained(GRDBStatementRecorder(log: log)).toOpaque()
+        sqlite3_trace_v2(handle, UInt32(SQLITE_TRACE_STMT | SQLITE_TRACE_CLOSE), { mask, context, statement, _ in
+            guard let context else { return 0 }
+            let recorder = Unmanaged<GRDBStatementRecorder>.fromOpaque(context)
+            if mask == UInt32(SQLITE_TRACE_CLOSE) {
+                recorder.release()
+                return 0
+            }
+            guard let statement else { return 0 }
+            recorder.takeUnretainedValue().record(OpaquePointer(statement))
+            return 0
+        }, context)
     }
 }
 
-/// Turns GRDB's trace events for one connection into ``StatementLog`` entries.
+/// Turns SQLite's statement trace for one GRDB connection into ``StatementLog`` entries.
 final class GRDBStatementRecorder: Sendable {
     let log: StatementLog
     let connectionID: Int
-    /// The names of the savepoints open, and whether a transaction is: the depth of the next statement.
-    private let levels = Mutex<(inTransaction: Bool, savepoints: [String])>((false, []))
-    /// The last SQL text recorded and its significant tokens.
-    private let lastPattern = Mutex<(sql: String, tokens: [SQLToken])>(("", []))
+
+    /// What the recorder keeps between statements: the open savepoints and whether a
+    /// transaction is (the depth of the next statement), and the last SQL text with what was
+    /// worked out from it once (GRDB runs one text many times: an insert per record).
+    private struct State {
+        var inTransaction = false
+        var savepoints: [String] = []
+        var lastSQL = ""
+        var lastPattern: [SQLToken] = []
+        var lastKind = StatementKind.other("")
+        var lastIsGRDBs = false
+    }
+
+    private let state = Mutex(State())
 
     init(log: StatementLog) {
         self.log = log
         connectionID = log.newConnectionID()
     }
 
-    /// Records one statement as it starts. `autocommit` is SQLite's state before it runs,
-    /// which corrects the bookkeeping after SQLite ended a transaction by itself.
-    func record(sql: String, expanded: String, autocommit: Bool) {
+    /// Records a statement as it starts to run.
+    func record(_ statement: OpaquePointer) {
+        guard let text = sqlite3_sql(statement) else { return }
         // A trigger's program is reported as a `-- TRIGGER name` comment: not a statement of the app.
-        if sql.hasPrefix("--") { return }
-        // GRDB's own tables (`grdb_migrations`, the probe table a pool creates and drops when
-        // it opens): GRDB's bookkeeping, not the app's statements.
-        if sql.contains("grdb_"), Self.touchesOnlyGRDBTables(sql) { return }
-        // GRDB runs one SQL text many times (an insert per record): tokenized once.
-        let pattern = lastPattern.withLock { last in
-            if last.sql != sql { last = (sql, SQLTokenizer.tokenize(sql).filter(\.isSignificant)) }
-            return last.tokens
-        }
-        let query = SQLTokenizer.arguments(ofPattern: pattern, expandedAs: expanded).map { SQLQuery(sql: sql, arguments: $0) }
-            ?? SQLQuery(sql: expanded)
-        let depth = levels.withLock { levels in
-            if autocommit { levels = (false, []) }
-            let before = (levels.inTransaction ? 1 : 0) + levels.savepoints.count
-            switch StatementKind(sql: sql) {
-            case .transaction(.begin):
-                levels = (true, [])
-                return 1
-            case .transaction(.savepoint(let name)):
-                levels.savepoints.append(name.lowercased())
-                return before + 1
-            case .transaction(.release(let name)):
-                if let index = levels.savepoints.lastIndex(of: name.lowercased()) { levels.savepoints.removeSubrange(index...) }
-                return before
-            case .transaction(.commit), .transaction(.rollback):
-                levels = (false, [])
-                return before
-            default:
-                return before
+        if text[0] == 0x2D, text[1] == 0x2D { return }
+        let autocommit = sqlite3_get_autocommit(sqlite3_db_handle(statement)) != 0
+        guard let expandedText = sqlite3_expanded_sql(statement) else { return }
+        let expanded = String(cString: expandedText)
+        sqlite3_free(expandedText)
+        let entry: (SQLQuery, Int)? = state.withLock { state in
+            if strcmp(text, state.lastSQL) != 0 {
+                let sql = String(cString: text)
+                state.lastSQL = sql
+                state.lastPattern = SQLTokenizer.tokenize(sql).filter(\.isSignificant)
+                state.lastKind = StatementKind(sql: sql)
+                // GRDB's own tables (`grdb_migrations`, the probe table a pool creates and drops
+                // when it opens): GRDB's bookkeeping, not the app's statements.
+                state.lastIsGRDBs = state.lastPattern.contains { $0.text.lowercased().hasPrefix("grdb_") } && Self.touchesOnlyGRDBTables(sql)
             }
+            if state.lastIsGRDBs { return nil }
+            let query = SQLTokenizer.arguments(ofPattern: state.lastPattern, expandedAs: expanded)
+                .map { SQLQuery(sql: state.lastSQL, arguments: $0) } ?? SQLQuery(sql: expanded)
+            return (query, Self.depth(of: state.lastKind, autocommit: autocommit, state: &state))
         }
+        guard let (query, depth) = entry else { return }
         log.record(query, dialect: .sqlite, connectionID: connectionID, transactionDepth: depth)
+    }
+
+    /// The depth a statement of `kind` runs at, and the bookkeeping after it. `autocommit` is
+    /// SQLite's state before it runs, which corrects the bookkeeping after SQLite ended a
+    /// transaction by itself.
+    private static func depth(of kind: StatementKind, autocommit: Bool, state: inout State) -> Int {
+        if autocommit { (state.inTransaction, state.savepoints) = (false, []) }
+        let before = (state.inTransaction ? 1 : 0) + state.savepoints.count
+        switch kind {
+        case .transaction(.begin):
+            (state.inTransaction, state.savepoints) = (true, [])
+            return 1
+        case .transaction(.savepoint(let name)):
+            state.savepoints.append(name.lowercased())
+            return before + 1
+        case .transaction(.release(let name)):
+            if let index = state.savepoints.lastIndex(of: name.lowercased()) { state.savepoints.removeSubrange(index...) }
+            return before
+        case .transaction(.commit), .transaction(.rollback):
+            (state.inTransaction, state.savepoints) = (false, [])
+            return before
+        default:
+            return before
+        }
     }
 
     static func touchesOnlyGRDBTables(_ sql: String) -> Bool {
