@@ -86,6 +86,22 @@ struct GRDBRecordingTests {
         }
     }
 
+    @Test func argumentsAreReadBackFromSQLitesOwnExpansionWhateverTheyHold() async throws {
+        let log = StatementLog()
+        var configuration = Configuration()
+        configuration.recordStatements(into: log)
+        let queue = try DatabaseQueue(configuration: configuration)
+        try await queue.write { db in
+            try db.execute(sql: "CREATE TABLE t (a, b, c, d, e)")
+            // A `?` in a string, in comments, quotes in the text, a negative number, Unicode, NULL.
+            try db.execute(sql: "INSERT INTO t VALUES (?, '?', /* ? */ ?, ?,\n  ?) -- a ? here too",
+                           arguments: ["it's a 'test', isn't it?", -9_223_372_036_854_775_808, "ünïcødé ✓", nil])
+        }
+        let insert = try #require(log.statements.first { $0.kind == .insert })
+        #expect(insert.arguments == ["it's a 'test', isn't it?", .integer(Int64.min), "ünïcødé ✓", .null])
+        #expect(insert.sql == "INSERT INTO t VALUES (?, '?', /* ? */ ?, ?,\n  ?) -- a ? here too")
+    }
+
     @Test func configurationRecordsEveryConnectionItOpens() async throws {
         let log = StatementLog()
         var configuration = Configuration()

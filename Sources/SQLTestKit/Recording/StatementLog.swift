@@ -106,6 +106,12 @@ public final class StatementLog: Sendable {
         return storage.withState { $0.append(numbering: entry) }
     }
 
+    /// Appends a statement whose kind the caller already knows (a recorder that classified its
+    /// text once for many runs), without classifying it again or handing back a copy.
+    public func record(_ query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, transactionDepth: Int, kind: StatementKind) {
+        append(query, dialect: dialect, connectionID: connectionID, transactionDepth: transactionDepth, kind: kind)
+    }
+
     /// Appends a statement whose kind is known, without handing back a copy of the entry.
     func append(_ query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, transactionDepth: Int, kind: StatementKind) {
         storage.withState { $0.append(query, dialect: dialect, connectionID: connectionID, transactionDepth: transactionDepth, kind: kind) }

@@ -2,10 +2,10 @@ import Foundation
 
 extension SQLTokenizer {
     /// The arguments a statement ran with, read back from the statement with its arguments
-    /// written in (what SQLite's `sqlite3_expanded_sql` and GRDB's trace give): each `?` of
-    /// `sql` is matched with the literal at its place in `expanded`. Integers, reals (as SQLite
-    /// prints them: 15 significant digits), text, blobs and NULL are read; `nil` when the two
-    /// do not line up, or when `sql` uses numbered or named parameters (which may repeat).
+    /// written in (what SQLite's `sqlite3_expanded_sql` gives): each `?` of `sql` is matched
+    /// with the literal at its place in `expanded`. Integers, reals (as SQLite prints them: 15
+    /// significant digits), text, blobs and NULL are read; `nil` when the two do not line up,
+    /// or when `sql` uses numbered or named parameters (which may repeat).
     ///
     /// ```swift
     /// SQLTokenizer.arguments(of: "SELECT * FROM book WHERE id = ? AND title = ?",
@@ -13,65 +13,113 @@ extension SQLTokenizer {
     /// // [.integer(7), .text("Dune")]
     /// ```
     public static func arguments(of sql: String, expandedAs expanded: String) -> [SQLValue]? {
-        arguments(ofPattern: tokenize(sql).filter(\.isSignificant), expandedAs: expanded)
+        SQLArgumentPattern(sql: sql).arguments(expandedAs: expanded)
+    }
+}
+
+/// A statement's SQL, tokenized once, for reading its arguments back from many expanded
+/// forms of it (see ``SQLTokenizer/arguments(of:expandedAs:)``): a recorder that sees one
+/// insert run ten thousand times tokenizes its text once.
+///
+/// ```swift
+/// let pattern = SQLArgumentPattern(sql: "INSERT INTO item(name) VALUES (?)")
+/// pattern.arguments(expandedAs: "INSERT INTO item(name) VALUES ('pen')")   // [.text("pen")]
+/// ```
+public struct SQLArgumentPattern: Sendable, Hashable {
+    /// The SQL's bytes between its `?` placeholders, as written (an expansion keeps them as
+    /// they are): one more than there are placeholders.
+    private let segments: [[UInt8]]
+    /// `false` when the SQL has numbered or named parameters.
+    private let usable: Bool
+
+    /// The pattern of `sql`.
+    public init(sql: String) {
+        var segments: [[UInt8]] = []
+        var current: [UInt8] = []
+        var usable = true
+        SQLTokenizer.forEachSpan(sql) { kind, bytes, _ in
+            guard kind == .placeholder else { return current.append(contentsOf: bytes) }
+            if bytes.count != 1 { usable = false }
+            segments.append(current)
+            current = []
+        }
+        segments.append(current)
+        self.segments = segments
+        self.usable = usable
     }
 
-    /// ``arguments(of:expandedAs:)`` for a statement already tokenized (its significant
-    /// tokens), for callers that see the same SQL text many times.
-    public static func arguments(ofPattern pattern: [SQLToken], expandedAs expanded: String) -> [SQLValue]? {
-        // The expanded text's tokens are compared as bytes where they are: a string is made
-        // only of a text argument.
-        var arguments: [SQLValue] = []
-        var position = 0
-        var negative = false
-        var failed = false
-        forEachSpan(expanded) { kind, bytes, _ in
-            guard !failed, kind != .whitespace, kind != .comment else { return }
-            guard position < pattern.count else { failed = true; return }
-            let expected = pattern[position]
-            guard expected.kind == .placeholder else {
-                if !expected.text.utf8.elementsEqual(bytes) { failed = true }
-                position += 1
-                return
+    /// The arguments `expanded` (this SQL with its arguments written in) holds, or `nil` when
+    /// it is not this SQL's expansion.
+    public func arguments(expandedAs expanded: String) -> [SQLValue]? {
+        guard usable else { return nil }
+        // The constant parts are compared as bytes; only the literals between them are read,
+        // one token each (two for a negative number).
+        return SQLTokenizer.withTokenReader(expanded) { reader -> [SQLValue]? in
+            let bytes = reader.bytes
+            var values: [SQLValue] = []
+            values.reserveCapacity(segments.count - 1)
+            var offset = 0
+            for (index, segment) in segments.enumerated() {
+                guard offset + segment.count <= bytes.count,
+                      segment.withUnsafeBufferPointer({ UnsafeBufferPointer(rebasing: bytes[offset..<offset + segment.count]).elementsEqual($0) })
+                else { return nil }
+                offset += segment.count
+                if index == segments.count - 1 { break }
+                var negative = false
+                guard var token = reader.token(at: offset) else { return nil }
+                if token.kind == .symbol, token.range.count == 1, bytes[token.range.lowerBound] == UInt8(ascii: "-") {
+                    negative = true
+                    guard let number = reader.token(at: token.range.upperBound), number.kind == .number else { return nil }
+                    token = number
+                }
+                guard let value = Self.literalValue(kind: token.kind, bytes: UnsafeBufferPointer(rebasing: bytes[token.range]), negative: negative) else {
+                    return nil
+                }
+                values.append(value)
+                offset = token.range.upperBound
             }
-            guard expected.text == "?" else { failed = true; return }
-            if !negative, kind == .symbol, bytes.count == 1, bytes.first == UInt8(ascii: "-") {
-                negative = true
-                return
-            }
-            guard let value = literalValue(kind: kind, text: String(decoding: bytes, as: UTF8.self), negative: negative) else { failed = true; return }
-            arguments.append(value)
-            negative = false
-            position += 1
+            return offset == bytes.count ? values : nil
         }
-        return !failed && !negative && position == pattern.count ? arguments : nil
     }
 
     /// The value of one literal token, as SQLite writes values into expanded SQL.
-    private static func literalValue(kind: SQLToken.Kind, text: String, negative: Bool) -> SQLValue? {
+    private static func literalValue(kind: SQLToken.Kind, bytes: UnsafeBufferPointer<UInt8>, negative: Bool) -> SQLValue? {
         switch kind {
         case .number:
+            let text = String(decoding: bytes, as: UTF8.self)
             let signed = negative ? "-" + text : text
             if let integer = Int64(signed) { return .integer(integer) }
             return Double(signed).map(SQLValue.real)
-        case .string where !negative && text.hasPrefix("'"):
-            let inner = text.dropFirst().dropLast()
+        case .string where !negative && bytes.first == UInt8(ascii: "'"):
+            let inner = UnsafeBufferPointer(rebasing: bytes.dropFirst().dropLast())
+            let text = String(decoding: inner, as: UTF8.self)
             // Only a text that holds a quote has doubled quotes to undo.
-            return .text(inner.utf8.contains(UInt8(ascii: "'")) ? String(inner).replacingOccurrences(of: "''", with: "'") : String(inner))
+            return .text(inner.contains(UInt8(ascii: "'")) ? text.replacingOccurrences(of: "''", with: "'") : text)
         case .blob where !negative:
-            let hex = Array(text.utf8.dropFirst(2).dropLast())
+            let hex = bytes.dropFirst(2).dropLast()
             guard hex.count % 2 == 0 else { return nil }
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(hex.count / 2)
-            for index in stride(from: 0, to: hex.count, by: 2) {
-                guard let byte = UInt8(String(decoding: hex[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
-                bytes.append(byte)
+            var values: [UInt8] = []
+            values.reserveCapacity(hex.count / 2)
+            var index = hex.startIndex
+            while index < hex.endIndex {
+                guard let high = hexValue(hex[index]), let low = hexValue(hex[index + 1]) else { return nil }
+                values.append(high << 4 | low)
+                index += 2
             }
-            return .blob(bytes)
-        case .word where !negative && text.uppercased() == "NULL":
+            return .blob(values)
+        case .word where !negative && bytes.count == 4 && String(decoding: bytes, as: UTF8.self).uppercased() == "NULL":
             return .null
         default:
             return nil
+        }
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
         }
     }
 }

@@ -76,6 +76,16 @@ public enum SQLTokenizer {
         }
     }
 
+    /// Calls `body` with a reader of single tokens at given offsets of `text`, over its own
+    /// UTF-8 storage: for callers that know where the tokens they want start (reading the
+    /// literals of an expanded statement between the constant parts of its pattern).
+    static func withTokenReader<Result>(_ text: String, _ body: (inout TokenReader) -> Result) -> Result {
+        withLexer(text) { lexer in
+            var reader = TokenReader(lexer: lexer)
+            return body(&reader)
+        }
+    }
+
     /// Runs `body` with a lexer over `sql`'s own UTF-8 storage: no copy of the text for a
     /// native string (a bridged one is made contiguous first).
     private static func withLexer<Result>(_ sql: String, _ body: (inout Lexer) -> Result) -> Result {
@@ -84,6 +94,21 @@ public enum SQLTokenizer {
             var lexer = Lexer(buffer)
             return body(&lexer)
         }
+    }
+}
+
+/// Reads one token at a time at offsets its caller chooses; valid only inside
+/// ``SQLTokenizer/withTokenReader(_:_:)``.
+struct TokenReader {
+    fileprivate var lexer: Lexer
+
+    /// The text's bytes.
+    var bytes: UnsafeBufferPointer<UInt8> { lexer.bytes }
+
+    /// The kind and byte range of the token that starts at `offset`, or `nil` at the end.
+    mutating func token(at offset: Int) -> (kind: SQLToken.Kind, range: Range<Int>)? {
+        lexer.position = offset
+        return lexer.nextSpan()
     }
 }
 

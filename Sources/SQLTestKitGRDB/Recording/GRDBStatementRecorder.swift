@@ -62,7 +62,7 @@ final class GRDBStatementRecorder: Sendable {
         var inTransaction = false
         var savepoints: [String] = []
         var lastSQL = ""
-        var lastPattern: [SQLToken] = []
+        var lastPattern = SQLArgumentPattern(sql: "")
         var lastKind = StatementKind.other("")
         var lastIsGRDBs = false
     }
@@ -83,23 +83,23 @@ final class GRDBStatementRecorder: Sendable {
         guard let expandedText = sqlite3_expanded_sql(statement) else { return }
         let expanded = String(cString: expandedText)
         sqlite3_free(expandedText)
-        let entry: (SQLQuery, Int)? = state.withLock { state in
+        let entry: (SQLQuery, Int, StatementKind)? = state.withLock { state in
             if strcmp(text, state.lastSQL) != 0 {
                 let sql = String(cString: text)
                 state.lastSQL = sql
-                state.lastPattern = SQLTokenizer.tokenize(sql).filter(\.isSignificant)
+                state.lastPattern = SQLArgumentPattern(sql: sql)
                 state.lastKind = StatementKind(sql: sql)
                 // GRDB's own tables (`grdb_migrations`, the probe table a pool creates and drops
                 // when it opens): GRDB's bookkeeping, not the app's statements.
-                state.lastIsGRDBs = state.lastPattern.contains { $0.text.lowercased().hasPrefix("grdb_") } && Self.touchesOnlyGRDBTables(sql)
+                state.lastIsGRDBs = Self.touchesOnlyGRDBTables(sql)
             }
             if state.lastIsGRDBs { return nil }
-            let query = SQLTokenizer.arguments(ofPattern: state.lastPattern, expandedAs: expanded)
+            let query = state.lastPattern.arguments(expandedAs: expanded)
                 .map { SQLQuery(sql: state.lastSQL, arguments: $0) } ?? SQLQuery(sql: expanded)
-            return (query, Self.depth(of: state.lastKind, autocommit: autocommit, state: &state))
+            return (query, Self.depth(of: state.lastKind, autocommit: autocommit, state: &state), state.lastKind)
         }
-        guard let (query, depth) = entry else { return }
-        log.record(query, dialect: .sqlite, connectionID: connectionID, transactionDepth: depth)
+        guard let (query, depth, kind) = entry else { return }
+        log.record(query, dialect: .sqlite, connectionID: connectionID, transactionDepth: depth, kind: kind)
     }
 
     /// The depth a statement of `kind` runs at, and the bookkeeping after it. `autocommit` is

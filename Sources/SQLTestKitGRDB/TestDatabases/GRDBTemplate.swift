@@ -20,20 +20,34 @@ public struct GRDBTemplate: Sendable {
     }
 
     /// The schema.
-    public var schema: Schema
+    public let schema: Schema
     /// Rows loaded after the schema.
-    public var fixtures: FixtureSet?
+    public let fixtures: FixtureSet?
+    /// What the template is built from, as a stable key: the schema's SQL or the migrator's
+    /// migration identifiers, and the fixtures' content hash. A change to either builds a new
+    /// template (within one process, a migration is identified by its name). Worked out once:
+    /// every per-test copy looks the template up by it.
+    public let contentHash: String
 
     /// A template from the statements that create the schema, and fixtures.
     public init(schema: String, fixtures: FixtureSet? = nil) {
-        self.schema = .sql(schema)
-        self.fixtures = fixtures
+        self.init(.sql(schema), fixtures: fixtures)
     }
 
     /// A template from the app's migrator, and fixtures.
     public init(migrator: DatabaseMigrator, fixtures: FixtureSet? = nil) {
-        self.schema = .migrator(migrator)
+        self.init(.migrator(migrator), fixtures: fixtures)
+    }
+
+    private init(_ schema: Schema, fixtures: FixtureSet?) {
+        self.schema = schema
         self.fixtures = fixtures
+        let schemaKey: String = switch schema {
+        case .sql(let sql): "sql\u{0}" + sql
+        case .migrator(let migrator): "migrator\u{0}" + migrator.migrations.joined(separator: "\u{0}")
+        }
+        // The same stable hash as SQLTestKit's own templates.
+        contentHash = DatabaseTemplate(schema: schemaKey, fixtures: fixtures).contentHash
     }
 
     /// A template of the fixtures' own `schema.sql` and their rows; throws `TemplateError`
@@ -44,18 +58,6 @@ public struct GRDBTemplate: Sendable {
                                 suggestion: "put the schema in the fixture directory's schema.sql, or use GRDBTemplate(schema:fixtures:) or GRDBTemplate(migrator:fixtures:)")
         }
         self.init(schema: sql, fixtures: fixtures)
-    }
-
-    /// What the template is built from, as a stable key: the schema's SQL or the migrator's
-    /// migration identifiers, and the fixtures' content hash. A change to either builds a new
-    /// template (within one process, a migration is identified by its name).
-    public var contentHash: String {
-        let schemaKey: String = switch schema {
-        case .sql(let sql): "sql\u{0}" + sql
-        case .migrator(let migrator): "migrator\u{0}" + migrator.migrations.joined(separator: "\u{0}")
-        }
-        // The same stable hash as SQLTestKit's own templates.
-        return DatabaseTemplate(schema: schemaKey, fixtures: fixtures).contentHash
     }
 
     /// Builds the template in a private in-memory `DatabaseQueue` and keeps its bytes.
