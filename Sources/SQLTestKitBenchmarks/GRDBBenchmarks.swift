@@ -43,8 +43,21 @@ enum GRDBBenchmarks {
                 for _ in 0..<copies { _ = try DatabaseQueue() }
             }
         }
+        // The copy itself: into queues (and raw connections) opened beforehand, untimed.
+        let copyOnly: () async throws -> Duration = {
+            try await Harness.time(setUp: { try (0..<copies).map { _ in try DatabaseQueue() } }) { queues in
+                for queue in queues { try await GRDBTestDatabase.reset(queue, to: template) }
+            }
+        }
+        let rawCopyOnly: () async throws -> Duration = {
+            try await Harness.time(setUp: { RawConnections(count: copies) }) { connections in
+                for db in connections.handles { try image.deserialize(into: db) }
+            }
+        }
+        let copyTimings = try await Harness.alternate(runs: harness.runs, [copyOnly, rawCopyOnly])
+        harness.compare("GRDB: the copy alone, into an open queue", ours: copyTimings[0], raw: copyTimings[1], per: copies, target: 2)
         let timings = try await Harness.alternate(runs: harness.runs, [ours, raw, open])
-        harness.compare("GRDB: a DatabaseQueue copy of the example Fixtures/ (\(image.bytes.count / 1024) KiB)", ours: timings[0], raw: timings[1],
+        harness.compare("GRDB: a new DatabaseQueue holding a copy (\(image.bytes.count / 1024) KiB)", ours: timings[0], raw: timings[1],
                         per: copies, target: 2)
         harness.report("  GRDB's own DatabaseQueue() alone, empty", harness.format(Harness.median(timings[2]) / copies))
     }
@@ -86,6 +99,21 @@ enum GRDBBenchmarks {
         let fetches = try await Harness.alternate(runs: harness.runs, [fetch(recording: true), fetch(recording: false)])
         harness.compare("GRDB: fetch 10k records, recorded vs not", ours: fetches[0], raw: fetches[1], target: 1.3)
     }
+}
+
+/// In-memory raw connections, opened before a timing and closed after it (when released).
+final class RawConnections {
+    let handles: [OpaquePointer]
+
+    init(count: Int) {
+        handles = (0..<count).map { _ in
+            var db: OpaquePointer?
+            guard sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK, let db else { fatalError("open failed") }
+            return db
+        }
+    }
+
+    deinit { for db in handles { sqlite3_close_v2(db) } }
 }
 
 /// The record type of the recording benchmark.

@@ -52,34 +52,43 @@ public struct SQLArgumentPattern: Sendable, Hashable {
     /// it is not this SQL's expansion.
     public func arguments(expandedAs expanded: String) -> [SQLValue]? {
         guard usable else { return nil }
+        return SQLTokenizer.withTokenReader(expanded) { arguments(reading: &$0) }
+    }
+
+    /// ``arguments(expandedAs:)`` for an expansion given as UTF-8 bytes (such as the text
+    /// `sqlite3_expanded_sql` returns), read where they are.
+    public func arguments(expandedUTF8 expanded: UnsafeBufferPointer<UInt8>) -> [SQLValue]? {
+        guard usable else { return nil }
+        return SQLTokenizer.withTokenReader(utf8: expanded) { arguments(reading: &$0) }
+    }
+
+    private func arguments(reading reader: inout TokenReader) -> [SQLValue]? {
         // The constant parts are compared as bytes; only the literals between them are read,
         // one token each (two for a negative number).
-        return SQLTokenizer.withTokenReader(expanded) { reader -> [SQLValue]? in
-            let bytes = reader.bytes
-            var values: [SQLValue] = []
-            values.reserveCapacity(segments.count - 1)
-            var offset = 0
-            for (index, segment) in segments.enumerated() {
-                guard offset + segment.count <= bytes.count,
-                      segment.withUnsafeBufferPointer({ UnsafeBufferPointer(rebasing: bytes[offset..<offset + segment.count]).elementsEqual($0) })
-                else { return nil }
-                offset += segment.count
-                if index == segments.count - 1 { break }
-                var negative = false
-                guard var token = reader.token(at: offset) else { return nil }
-                if token.kind == .symbol, token.range.count == 1, bytes[token.range.lowerBound] == UInt8(ascii: "-") {
-                    negative = true
-                    guard let number = reader.token(at: token.range.upperBound), number.kind == .number else { return nil }
-                    token = number
-                }
-                guard let value = Self.literalValue(kind: token.kind, bytes: UnsafeBufferPointer(rebasing: bytes[token.range]), negative: negative) else {
-                    return nil
-                }
-                values.append(value)
-                offset = token.range.upperBound
+        let bytes = reader.bytes
+        var values: [SQLValue] = []
+        values.reserveCapacity(segments.count - 1)
+        var offset = 0
+        for (index, segment) in segments.enumerated() {
+            guard offset + segment.count <= bytes.count,
+                  segment.withUnsafeBufferPointer({ UnsafeBufferPointer(rebasing: bytes[offset..<offset + segment.count]).elementsEqual($0) })
+            else { return nil }
+            offset += segment.count
+            if index == segments.count - 1 { break }
+            var negative = false
+            guard var token = reader.token(at: offset) else { return nil }
+            if token.kind == .symbol, token.range.count == 1, bytes[token.range.lowerBound] == UInt8(ascii: "-") {
+                negative = true
+                guard let number = reader.token(at: token.range.upperBound), number.kind == .number else { return nil }
+                token = number
             }
-            return offset == bytes.count ? values : nil
+            guard let value = Self.literalValue(kind: token.kind, bytes: UnsafeBufferPointer(rebasing: bytes[token.range]), negative: negative) else {
+                return nil
+            }
+            values.append(value)
+            offset = token.range.upperBound
         }
+        return offset == bytes.count ? values : nil
     }
 
     /// The value of one literal token, as SQLite writes values into expanded SQL.

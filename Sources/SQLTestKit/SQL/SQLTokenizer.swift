@@ -86,6 +86,12 @@ public enum SQLTokenizer {
         }
     }
 
+    /// ``withTokenReader(_:_:)`` over UTF-8 bytes the caller holds (text SQLite handed out).
+    static func withTokenReader<Result>(utf8 bytes: UnsafeBufferPointer<UInt8>, _ body: (inout TokenReader) -> Result) -> Result {
+        var reader = TokenReader(lexer: Lexer(bytes))
+        return body(&reader)
+    }
+
     /// Runs `body` with a lexer over `sql`'s own UTF-8 storage: no copy of the text for a
     /// native string (a bridged one is made contiguous first).
     private static func withLexer<Result>(_ sql: String, _ body: (inout Lexer) -> Result) -> Result {

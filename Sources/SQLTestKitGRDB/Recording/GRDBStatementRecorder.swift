@@ -81,8 +81,9 @@ final class GRDBStatementRecorder: Sendable {
         if text[0] == 0x2D, text[1] == 0x2D { return }
         let autocommit = sqlite3_get_autocommit(sqlite3_db_handle(statement)) != 0
         guard let expandedText = sqlite3_expanded_sql(statement) else { return }
-        let expanded = String(cString: expandedText)
-        sqlite3_free(expandedText)
+        defer { sqlite3_free(expandedText) }
+        // Read where SQLite wrote it; a string is made of it only when its arguments cannot be read.
+        let expanded = UnsafeBufferPointer(start: UnsafeRawPointer(expandedText).assumingMemoryBound(to: UInt8.self), count: strlen(expandedText))
         let entry: (SQLQuery, Int, StatementKind)? = state.withLock { state in
             if strcmp(text, state.lastSQL) != 0 {
                 let sql = String(cString: text)
@@ -94,8 +95,8 @@ final class GRDBStatementRecorder: Sendable {
                 state.lastIsGRDBs = Self.touchesOnlyGRDBTables(sql)
             }
             if state.lastIsGRDBs { return nil }
-            let query = state.lastPattern.arguments(expandedAs: expanded)
-                .map { SQLQuery(sql: state.lastSQL, arguments: $0) } ?? SQLQuery(sql: expanded)
+            let query = state.lastPattern.arguments(expandedUTF8: expanded)
+                .map { SQLQuery(sql: state.lastSQL, arguments: $0) } ?? SQLQuery(sql: String(decoding: expanded, as: UTF8.self))
             return (query, Self.depth(of: state.lastKind, autocommit: autocommit, state: &state), state.lastKind)
         }
         guard let (query, depth, kind) = entry else { return }

@@ -51,7 +51,18 @@ public enum GRDBTestDatabase {
         return queue
     }
 
-    /// Deserializes `image` into the new queue's connection. A synchronous access: the queue is
+    /// Makes `queue`'s database a fresh copy of `template` again: what it held before is gone
+    /// (GRDB's schema cache is cleared with it). The queue's connection, its settings and its
+    /// recording stay.
+    ///
+    /// ```swift
+    /// try await GRDBTestDatabase.reset(queue, to: template)
+    /// ```
+    public static func reset(_ queue: DatabaseQueue, to template: GRDBTemplate) async throws {
+        try copy(try await GRDBTemplateStore.shared.image(for: template), into: queue, recordingInto: nil)
+    }
+
+    /// Deserializes `image` into the queue's connection. A synchronous access: the queue is
     /// idle, so it returns at once, without the async access's hops (measured: about a third of
     /// the copy's own cost).
     private static func copy(_ image: SQLiteImage, into queue: DatabaseQueue, recordingInto log: StatementLog?) throws {
