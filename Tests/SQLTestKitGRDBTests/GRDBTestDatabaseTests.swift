@@ -87,6 +87,15 @@ struct GRDBTestDatabaseTests {
         #expect(try await GRDBTestDatabase.makeQueue(TestApp.template).read { db in try Player.fetchCount(db) } == 3)
     }
 
+    @Test func resetGivesTheTemplateBackAndKeepsRecording() async throws {
+        let log = StatementLog()
+        let queue = try await GRDBTestDatabase.makeQueue(TestApp.template, recordingInto: log)
+        try await queue.write { db in try db.execute(sql: "DELETE FROM player") }
+        try await GRDBTestDatabase.reset(queue, to: TestApp.template)
+        #expect(try await queue.read { db in try Player.fetchCount(db) } == 3)
+        #expect(log.statements(.excludingNoise).map(\.sql).suffix(2) == ["DELETE FROM player", #"SELECT COUNT(*) FROM "player""#])
+    }
+
     @Test func aTemplateIsKeyedByItsContent() async throws {
         let other = try FixtureSet(files: ["team.yml": "green: { name: Green }"])
         let changed = GRDBTemplate(migrator: TestApp.migrator, fixtures: other)

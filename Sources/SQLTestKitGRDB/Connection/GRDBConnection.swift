@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import SQLTestKit
 
-/// A ``DatabaseConnection`` over a GRDB writer, so everything written for SQLTestKit — the
+/// A `DatabaseConnection` over a GRDB writer, so everything written for SQLTestKit — the
 /// state assertions (`assertTableRows`, `assertQueryRows`, `assertChanges`), `fixtures.changes`,
 /// plain queries — works on a GRDB database.
 ///

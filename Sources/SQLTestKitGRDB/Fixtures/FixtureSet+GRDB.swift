@@ -4,7 +4,7 @@ import SQLTestKit
 
 extension FixtureSet {
     /// Loads every fixture into a GRDB writer, with every guarantee of
-    /// ``FixtureSet/load(into:clearingTables:allowingNonTestDatabase:resettingDatabase:schema:progress:)``:
+    /// `FixtureSet.load(into:clearingTables:allowingNonTestDatabase:resettingDatabase:schema:progress:)`:
     /// foreign-key order, labels and references, one transaction, nothing kept when it fails,
     /// errors with file and line, and the rule that only test databases are written.
     ///
