@@ -79,6 +79,8 @@ final class GRDBStatementRecorder: Sendable {
         guard let text = sqlite3_sql(statement) else { return }
         // A trigger's program is reported as a `-- TRIGGER name` comment: not a statement of the app.
         if text[0] == 0x2D, text[1] == 0x2D { return }
+        // `sqlite3_deserialize` runs this itself (a copy reset to its template): SQLite's, not the app's.
+        if strcmp(text, "ATTACH x AS 'main'") == 0 { return }
         let autocommit = sqlite3_get_autocommit(sqlite3_db_handle(statement)) != 0
         guard let expandedText = sqlite3_expanded_sql(statement) else { return }
         defer { sqlite3_free(expandedText) }
