@@ -83,6 +83,23 @@ struct GRDBFixtureTests {
         #expect(try await Self.contents(try DatabaseQueue(path: path)) == before)
     }
 
+    @Test func anInMemoryQueueThatChangesDuringTheLoadKeepsItsChangeAndGetsNoRows() async throws {
+        let queue = try DatabaseQueue()
+        try TestApp.migrator.migrate(queue)
+        // A script that keeps SQLite busy for about a second, so the write below lands while
+        // the fixtures are being loaded into the copy.
+        let slow = try FixtureSet(files: [
+            "team.yml": "red: { name: Red }",
+            "zz-slow.sql": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT count(*) FROM c;",
+        ])
+        let load = Task { try await slow.load(into: queue) }
+        try await Task.sleep(for: .milliseconds(300))
+        try await queue.write { db in try db.execute(sql: "INSERT INTO team(name) VALUES ('Written meanwhile')") }
+        let error = await #expect(throws: GRDBFixtureLoadError.self) { try await load.value }
+        #expect(error.map { "\($0)" }?.hasPrefix("the in-memory database :memory: changed while fixtures were loaded into it") == true)
+        #expect(try await queue.read { db in try String.fetchAll(db, sql: "SELECT name FROM team") } == ["Written meanwhile"])
+    }
+
     @Test func aFileThatIsNotATestDatabaseIsRefusedAndLeftAlone() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("grdb-app-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -102,6 +102,26 @@ struct GRDBRecordingTests {
         #expect(insert.sql == "INSERT INTO t VALUES (?, '?', /* ? */ ?, ?,\n  ?) -- a ? here too")
     }
 
+    @Test func sqlSnapshotsWorkOnWhatGRDBRan() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("grdb-snapshots-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        func run(_ threshold: Int) async throws -> [String] {
+            try await GRDBTestDatabase.with(TestApp.template) { queue in
+                let log = try GRDBTestDatabase.requireLog()
+                _ = try await queue.read { db in try Player.filter(Column("score") > threshold).fetchAll(db) }
+                return await CollectedIssues.during { assertSQLSnapshot(log, named: "players", snapshotDirectory: directory) }
+            }
+        }
+        #expect(try await run(15).first?.hasPrefix("Recorded a new SQL snapshot at") == true)
+        let files = FileManager.default.subpaths(atPath: directory)?.filter { $0.hasSuffix(".sql") } ?? []
+        #expect(files.count == 1)
+        let snapshot = try String(contentsOfFile: directory + "/" + (files.first ?? ""), encoding: .utf8)
+        #expect(snapshot == "-- 1 statement\n" + #"SELECT * FROM "player" WHERE "score" > ?"# + "\n-- arguments: 15\n")
+        #expect(!snapshot.contains("BEGIN"))
+        #expect(try await run(15).isEmpty)
+        #expect(try await run(25).first?.contains("+ -- arguments: 25") == true)
+    }
+
     @Test func configurationRecordsEveryConnectionItOpens() async throws {
         let log = StatementLog()
         var configuration = Configuration()
