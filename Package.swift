@@ -19,6 +19,9 @@ let package = Package(
         // GRDB apps: per-test copies of a template, fixtures into any writer, GRDB's SQL recorded.
         // Its own product, so nobody who does not use GRDB builds it.
         .library(name: "SQLTestKitGRDB", targets: ["SQLTestKitGRDB"]),
+        // Fluent and SQLKit: every SQLTestKit database as a Fluent database. Its own product, so
+        // nobody who does not use Fluent builds NIO, FluentKit or SQLKit.
+        .library(name: "SQLTestKitFluent", targets: ["SQLTestKitFluent"]),
     ],
     dependencies: [
         // YAML fixtures. The core's only dependency: it bundles libyaml and builds in seconds.
@@ -31,6 +34,15 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // The GRDB adapter only (SQLTestKitGRDB).
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The Fluent adapter only (SQLTestKitFluent): FluentKit, SQLKit, sqlite-kit's dialect and
+        // data coders (what fluent-sqlite-driver renders and binds with), NIO's event loops.
+        .package(url: "https://github.com/vapor/fluent-kit", from: "1.57.0"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.3"),
+        // Tests only: what the real driver sends, to compare with.
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver", from: "4.9.0"),
     ],
     targets: [
         // The system SQLite, named after the library so it cannot collide with another
@@ -71,6 +83,19 @@ let package = Package(
             dependencies: ["SQLTestKit", "SQLTestKitTesting", "SQLTestKitSQLite", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: sharedSettings
         ),
+        .target(
+            name: "SQLTestKitFluent",
+            dependencies: [
+                "SQLTestKit",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentSQL", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: sharedSettings
+        ),
         // `sqltestkit load | check | dump`.
         .executableTarget(
             name: "sqltestkit",
@@ -91,6 +116,21 @@ let package = Package(
             // SQL snapshots and the Chinook sample are read at run time, not built: excluded so
             // SwiftPM does not warn.
             exclude: ["Assertions/__SQLSnapshots__", "Data"],
+            swiftSettings: sharedSettings
+        ),
+        .testTarget(
+            name: "SQLTestKitFluentTests",
+            dependencies: [
+                "SQLTestKit", "SQLTestKitTesting", "SQLTestKitFluent",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentSQL", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "IssueReporting", package: "xctest-dynamic-overlay"),
+            ],
             swiftSettings: sharedSettings
         ),
         .testTarget(

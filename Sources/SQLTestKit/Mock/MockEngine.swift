@@ -314,6 +314,10 @@ struct MockEngine: Sendable {
                 key = lastInsertID ?? ((lastKeys[table] ?? 0) + Int64(affected))
                 lastKeys[table] = max(lastKeys[table] ?? 0, key!)
             }
+            // An INSERT … RETURNING nobody gave rows for returns its new row's key.
+            if rows.isEmpty, let key, affected == 1, let returned = Self.returnedRow(of: query, key: key) {
+                return QueryResult(rows: [returned], rowsAffected: affected, lastInsertID: key)
+            }
             return QueryResult(rows: rows, rowsAffected: affected, lastInsertID: key)
         case .update, .delete:
             return QueryResult(rows: rows, rowsAffected: rowsAffected ?? rows.count)

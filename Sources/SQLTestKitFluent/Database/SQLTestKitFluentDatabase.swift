@@ -1,0 +1,161 @@
+import FluentKit
+import FluentSQL
+import Foundation
+import Logging
+import NIOCore
+import SQLKit
+import SQLTestKit
+import SQLiteKit
+
+/// A FluentKit `Database` and SQLKit `SQLDatabase` that runs everything Fluent and SQLKit send
+/// on an SQLTestKit connection: the mock, SQLite in memory or on file, a recording wrapper, a
+/// routed driver, an isolated test database.
+///
+/// The SQL is what fluent-sqlite-driver sends for the same operation: rendered by sqlite-kit's
+/// `SQLiteDialect` (`?1` placeholders, double-quoted identifiers), binds encoded by its
+/// `SQLiteDataEncoder` (dates as seconds since 1970), `RETURNING "id"` appended to creates,
+/// `BEGIN TRANSACTION`/`COMMIT TRANSACTION` around `transaction { }` — which a test transaction
+/// turns into savepoints, so nothing escapes.
+///
+/// Make one with `.sqlTestKit(…)` where Fluent databases are configured.
+struct SQLTestKitFluentDatabase: Database, SQLDatabase {
+    let source: ConnectionSource
+    let context: DatabaseContext
+    let inTransaction: Bool
+    let encoder = SQLiteDataEncoder()
+    let decoder = SQLiteDataDecoder()
+
+    // MARK: Fluent
+
+    func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void) -> EventLoopFuture<Void> {
+        eventLoop.makeFutureWithTask { try await self.execute(query: query, onOutput: onOutput) }
+    }
+
+    func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void) async throws {
+        try await execute(sql: Self.adjust(query, SQLQueryConverter(delegate: SQLiteConverterDelegate()).convert(query))) { row in
+            onOutput(RowOutput(row: row, schema: nil))
+        }
+    }
+
+    /// As fluent-sqlite-driver does: creates return their generated key (unless the query's
+    /// custom id key is the empty string, Fluent's signal for composite keys).
+    static func adjust(_ query: DatabaseQuery, _ converted: any SQLExpression) -> any SQLExpression {
+        guard case .create = query.action, query.customIDKey != .some(.string("")) else { return converted }
+        return SQLKit.SQLList([converted, SQLReturning(.init((query.customIDKey ?? .id).description))], separator: SQLRaw(" "))
+    }
+
+    func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> {
+        var schema = schema
+        if schema.action == .update {
+            // What SQLite's ALTER TABLE can do; fluent-sqlite-driver drops enum updates the same way.
+            schema.updateFields = schema.updateFields.filter {
+                if case .dataType(_, .enum) = $0 { return false }
+                return true
+            }
+            guard schema.createConstraints.isEmpty, schema.updateFields.isEmpty, schema.deleteConstraints.isEmpty else {
+                return eventLoop.makeFailedFuture(FluentUnsupportedError(
+                    feature: "changing a column's type or a constraint of an existing table",
+                    reason: "SQLite's ALTER TABLE cannot do it (fluent-sqlite-driver refuses it too)"))
+            }
+            if schema.createFields.isEmpty, schema.deleteFields.isEmpty { return eventLoop.makeSucceededFuture(()) }
+        }
+        let converted = SQLSchemaConverter(delegate: SQLiteConverterDelegate()).convert(schema)
+        return eventLoop.makeFutureWithTask { try await self.execute(sql: converted) { _ in } }
+    }
+
+    /// SQLite has no enum types: Fluent's enums are text columns, as with fluent-sqlite-driver.
+    func execute(enum: DatabaseEnum) -> EventLoopFuture<Void> {
+        eventLoop.makeSucceededFuture(())
+    }
+
+    func withConnection<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        closure(self)
+    }
+
+    func transaction<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        guard !inTransaction else { return closure(self) }
+        let db = SQLTestKitFluentDatabase(source: source, context: context, inTransaction: true)
+        // Fluent's future-based API takes results that need not be Sendable: they travel boxed
+        // from one future to the next on the database's event loop, as FluentKit's drivers pass them.
+        let promise = eventLoop.makePromise(of: T.self)
+        let boxed = db.raw("BEGIN TRANSACTION").run()
+            .flatMap { closure(db).map { UncheckedResult(value: $0) } }
+            .flatMap { result in db.raw("COMMIT TRANSACTION").run().map { result } }
+        boxed.whenComplete { outcome in
+            switch outcome {
+            case .success(let result):
+                // On the promise's own event loop: the future chain above runs there.
+                promise.assumeIsolated().succeed(result.value)
+            case .failure(let error):
+                db.raw("ROLLBACK TRANSACTION").run().whenComplete { _ in promise.fail(error) }
+            }
+        }
+        return promise.futureResult
+    }
+
+    func transaction<T: Sendable>(_ closure: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        guard !inTransaction else { return try await closure(self) }
+        let db = SQLTestKitFluentDatabase(source: source, context: context, inTransaction: true)
+        try await db.raw("BEGIN TRANSACTION").run()
+        do {
+            let result = try await closure(db)
+            try await db.raw("COMMIT TRANSACTION").run()
+            return result
+        } catch {
+            try? await db.raw("ROLLBACK TRANSACTION").run()
+            throw error
+        }
+    }
+
+    // MARK: SQLKit
+
+    var dialect: any SQLDialect { SQLiteDialect() }
+    var logger: Logger { context.logger }
+    var eventLoop: any EventLoop { context.eventLoop }
+    var queryLogLevel: Logger.Level? { nil }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+        eventLoop.makeFutureWithTask { try await self.execute(sql: query, onRow) }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        let (sql, binds) = serialize(query)
+        let arguments = try binds.map { try SQLValue(encoder.encode($0)) }
+        let connection = try await source.connection()
+        let result = try await connection.execute(SQLQuery(sql: sql, arguments: arguments))
+        for row in result.rows { onRow(FluentRow(row: row, decoder: decoder)) }
+    }
+}
+
+/// A value carried between futures of one event loop (see ``SQLTestKitFluentDatabase/transaction(_:)``).
+struct UncheckedResult<Value>: @unchecked Sendable {
+    let value: Value
+}
+
+/// A Fluent feature the SQLTestKit database cannot serve, named.
+public struct FluentUnsupportedError: Error, Sendable, CustomStringConvertible {
+    /// What was asked for.
+    public var feature: String
+    /// Why it cannot be done.
+    public var reason: String
+
+    public var description: String { "SQLTestKit cannot run \(feature) for Fluent: \(reason)" }
+}
+
+/// A Fluent model's view of a row: field keys prefixed with the schema Fluent aliased them
+/// with (`book_title`), as fluent-sqlite-driver reads them.
+struct RowOutput: DatabaseOutput {
+    let row: any SQLRow
+    let schema: String?
+
+    var description: String { String(describing: row.allColumns) }
+
+    private func column(_ key: FieldKey) -> String {
+        (schema.map { .prefix(.prefix(.string($0), "_"), key) } ?? key).description
+    }
+
+    func schema(_ schema: String) -> any DatabaseOutput { RowOutput(row: row, schema: schema) }
+    func contains(_ key: FieldKey) -> Bool { row.contains(column: column(key)) }
+    func decodeNil(_ key: FieldKey) throws -> Bool { try row.decodeNil(column: column(key)) }
+    func decode<T: Decodable>(_ key: FieldKey, as type: T.Type) throws -> T { try row.decode(column: column(key), as: T.self) }
+}
