@@ -32,6 +32,7 @@ extension ColumnKind {
         case .date, .dateTime: return date(value)
         case .time: return time(value)
         case .json: return json(value)
+        case .uuid: return uuid(value)
         case .blob: return blob(value)
         case .any: return inferred(value)
         }
@@ -184,6 +185,21 @@ extension ColumnKind {
         }
         let formatted = SQLDateFormat.string(from: date)
         return .success(.text(String(formatted.dropFirst(11).prefix(formatted.hasSuffix(".000") ? 8 : 12))))
+    }
+
+    /// A UUID in any case, stored as Swift's `uuidString` writes it (upper case): the text
+    /// Fluent binds for a `UUID`, so `WHERE id = ?` finds fixture rows.
+    private func uuid(_ value: FixtureValue) -> Result<SQLValue, CoercionFailure> {
+        switch value {
+        case .null: return .success(.null)
+        case .plain where value.isNull: return .success(.null)
+        case .plain(let text), .quoted(let text):
+            if let uuid = UUID(uuidString: text) { return .success(.text(uuid.uuidString)) }
+            return .failure(CoercionFailure(message: "`\(value.excerpt)` is not a UUID",
+                                            suggestion: "write a UUID such as `E621E1F8-C36C-495A-93FC-0C247A3E6E5F`, or reference the row by its label"))
+        default:
+            return .failure(CoercionFailure(message: "`\(value.excerpt)` is not a UUID", suggestion: "write a UUID as text"))
+        }
     }
 
     private func json(_ value: FixtureValue) -> Result<SQLValue, CoercionFailure> {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Fixture rows resolved against a live schema: every value coerced to its column's type,
 /// every label turned into a key, every reference into the referenced row's key columns, and
 /// the tables put in foreign-key order. Building a plan touches no database; every problem it
@@ -331,6 +333,7 @@ struct FixturePlan: Sendable {
                 switch table.columns[position].kind {
                 case .text: load.values[base + position] = .text(label); derivedKeyRows.insert(rowIndex)
                 case .integer, .numeric, .any: load.values[base + position] = .integer(FixtureSet.derivedID(for: label)); derivedKeyRows.insert(rowIndex)
+                case .uuid: load.values[base + position] = .text(FixtureSet.derivedUUID(for: label).uuidString); derivedKeyRows.insert(rowIndex)
                 default: break
                 }
             }

@@ -195,6 +195,49 @@ public struct FixtureSet: Sendable, Hashable {
         return Int64(key % (1 << 53 - 1)) + 1
     }
 
+    /// The UUID a label gives a row whose single primary key is a `UUID` column (Fluent's
+    /// default `@ID`): 128 bits from two 64-bit FNV-1a hashes of the label (the second seeded
+    /// differently), mixed, marked as an RFC 9562 version 8 (custom) UUID. Stable across runs,
+    /// processes and machines; stored as upper-case text, as Fluent binds UUIDs on SQLite.
+    ///
+    /// ```swift
+    /// FixtureSet.derivedUUID(for: "dune")   // the same UUID everywhere
+    /// ```
+    public static func derivedUUID(for label: String) -> UUID {
+        func mixed(_ seed: UInt64) -> UInt64 {
+            var key = StableHash.fnv1a64(label.utf8, seed: seed)
+            key ^= key >> 33
+            key = key &* 0xFF51_AFD7_ED55_8CCD
+            key ^= key >> 33
+            key = key &* 0xC4CE_B9FE_1A85_EC53
+            key ^= key >> 33
+            return key
+        }
+        let high = mixed(0xCBF2_9CE4_8422_2325), low = mixed(0x6C62_272E_07BB_0142)
+        var bytes = withUnsafeBytes(of: high.bigEndian) { Array($0) } + withUnsafeBytes(of: low.bigEndian) { Array($0) }
+        bytes[6] = bytes[6] & 0x0F | 0x80   // version 8
+        bytes[8] = bytes[8] & 0x3F | 0x80   // RFC 9562 variant
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
+
+    /// The UUID key the row labelled `label` gets in `table`: the `id` the row sets, or else
+    /// ``derivedUUID(for:)``; `nil` when `table` has no row with that label.
+    ///
+    /// ```swift
+    /// let dune = fixtures.uuid(of: "dune", in: "book")!   // what Book.find(dune, on: db) finds
+    /// ```
+    public func uuid(of label: String, in table: String) -> UUID? {
+        guard let file = file(for: table), file.labels.contains(label) else { return nil }
+        var found: FixtureRow?
+        file.forEachChunk { rows in if found == nil { found = rows.first { $0.label == label } } }
+        guard let row = found else { return nil }
+        if let field = row.fields.first(where: { $0.key == "id" }), case .success(.text(let text)) = ColumnKind.uuid.coerce(field.value) {
+            return UUID(uuidString: text)
+        }
+        return Self.derivedUUID(for: label)
+    }
+
     /// A stable hash of every file's name and bytes (and of the schema), for template keys.
     public var contentHash: String {
         var hash = StableHash.fnv1a64((schemaSQL ?? "").utf8)

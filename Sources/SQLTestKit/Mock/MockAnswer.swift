@@ -18,6 +18,9 @@ public struct MockAnswer: Sendable, Hashable {
     public var lastInsertID: Int64?
     /// An error to throw instead of answering.
     public var error: QueryError?
+    /// Whether an `INSERT … RETURNING` answered with this gets its new row back (the answer
+    /// to a statement nothing scripted, as a database would give).
+    var returnsInsertedRow = false
 
     /// An answer with rows, rows affected, a last insert id, or an error to throw.
     public init(rows: [ResultRow] = [], rowsAffected: Int? = nil, lastInsertID: Int64? = nil, error: QueryError? = nil) {
@@ -29,6 +32,14 @@ public struct MockAnswer: Sendable, Hashable {
 
     /// No rows; for an INSERT, one row affected and a generated key.
     public static let empty = MockAnswer()
+
+    /// What a statement nothing scripted gets: ``empty``, except that an `INSERT … RETURNING`
+    /// returns its new row (its key, or the values it set).
+    static let unscripted: MockAnswer = {
+        var answer = MockAnswer()
+        answer.returnsInsertedRow = true
+        return answer
+    }()
 
     /// These rows, each given as name–value pairs in column order.
     public static func rows(_ rows: [KeyValuePairs<String, SQLValue>]) -> MockAnswer {

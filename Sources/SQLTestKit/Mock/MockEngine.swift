@@ -181,7 +181,7 @@ struct MockEngine: Sendable {
         }
         // Nothing scripted answers it. Framework noise is always allowed; so is anything in
         // the default (lenient) mode.
-        if !strict || statement.isNoise { return .answer(.empty) }
+        if !strict || statement.isNoise { return .answer(.unscripted) }
         let report = MockDiagnostics.unexpectedReport(for: statement, candidates: rules.map(\.expectation), strict: strict)
         return refuse(.unexpected(statement, report: report))
     }
@@ -300,11 +300,13 @@ struct MockEngine: Sendable {
             error.arguments = query.arguments
             throw error
         }
-        return result(rows: answer.rows, rowsAffected: answer.rowsAffected, lastInsertID: answer.lastInsertID, kind: kind, query: query)
+        return result(rows: answer.rows, rowsAffected: answer.rowsAffected, lastInsertID: answer.lastInsertID, kind: kind, query: query,
+                      returnsInsertedRow: answer.returnsInsertedRow)
     }
 
     /// The result of an answer's parts (see ``result(of:kind:query:dialect:)``).
-    private mutating func result(rows: [ResultRow], rowsAffected: Int?, lastInsertID: Int64?, kind: StatementKind, query: SQLQuery) -> QueryResult {
+    private mutating func result(rows: [ResultRow], rowsAffected: Int?, lastInsertID: Int64?, kind: StatementKind, query: SQLQuery,
+                                 returnsInsertedRow: Bool = false) -> QueryResult {
         switch kind {
         case .insert:
             let affected = rowsAffected ?? max(1, rows.count)
@@ -315,7 +317,7 @@ struct MockEngine: Sendable {
                 lastKeys[table] = max(lastKeys[table] ?? 0, key!)
             }
             // An INSERT … RETURNING nobody gave rows for returns its new row's key.
-            if rows.isEmpty, let key, affected == 1, let returned = Self.returnedRow(of: query, key: key) {
+            if returnsInsertedRow, let key, affected == 1, let returned = Self.returnedRow(of: query, key: key) {
                 return QueryResult(rows: [returned], rowsAffected: affected, lastInsertID: key)
             }
             return QueryResult(rows: rows, rowsAffected: affected, lastInsertID: key)

@@ -72,7 +72,7 @@ extension SQLTokenizer {
     /// their values share a shape. Used to spot N+1 query patterns.
     ///
     /// ```swift
-    /// SQLTokenizer.shape("SELECT * FROM book WHERE id IN (1, 2, 3)")   // "SELECT * FROM book WHERE id IN ( ? )"
+    /// SQLTokenizer.shape("SELECT * FROM book WHERE id IN (1, 2, 3)")   // "SELECT * FROM book WHERE id IN (?)"
     /// ```
     public static func shape(_ sql: String) -> String {
         var result: [String] = []
@@ -91,7 +91,13 @@ extension SQLTokenizer {
             }
             result.append(piece)
         }
-        return result.joined(separator: " ")
+        // Spaced as people write SQL: `a.b`, `f(x)`, `a, b`.
+        var text = ""
+        for (index, piece) in result.enumerated() {
+            if index > 0, ![",", ".", ")"].contains(piece), result[index - 1] != ".", result[index - 1] != "(" { text += " " }
+            text += piece
+        }
+        return text
     }
 }
 

@@ -98,3 +98,13 @@ struct SQLTestKitFluentDriver: FluentKit.DatabaseDriver {
 
     func shutdownAsync() async { await source.shutdown() }
 }
+
+extension DatabaseID {
+    /// An ID for an SQLTestKit database, for code without fluent-sqlite-driver's `.sqlite`
+    /// (an app that has it can keep using `.sqlite`).
+    ///
+    /// ```swift
+    /// databases.use(.sqlTestKit(mock), as: .sqlTestKit)
+    /// ```
+    public static var sqlTestKit: DatabaseID { DatabaseID(string: "sqltestkit") }
+}

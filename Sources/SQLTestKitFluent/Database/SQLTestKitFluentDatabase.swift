@@ -32,9 +32,14 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
     }
 
     func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void) async throws {
-        try await execute(sql: Self.adjust(query, SQLQueryConverter(delegate: SQLiteConverterDelegate()).convert(query))) { row in
-            onOutput(RowOutput(row: row, schema: nil))
+        let expression = Self.adjust(query, SQLQueryConverter(delegate: SQLiteConverterDelegate()).convert(query))
+        let rows = try await run(expression)
+        // Fluent waits for a create's key; a create answered without it would fail later with
+        // FluentKit's bare `noDatabaseOutput`.
+        if case .create = query.action, rows.isEmpty, query.customIDKey != .some(.string("")) {
+            throw FluentMissingRowError(sql: serialize(expression).sql, model: query.schema)
         }
+        for row in rows { onOutput(RowOutput(row: row, schema: nil)) }
     }
 
     /// As fluent-sqlite-driver does: creates return their generated key (unless the query's
@@ -119,17 +124,34 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        for row in try await run(query) { onRow(row) }
+    }
+
+    /// Renders `query` as fluent-sqlite-driver does and runs it on the SQLTestKit connection.
+    private func run(_ query: any SQLExpression) async throws -> [FluentRow] {
         let (sql, binds) = serialize(query)
         let arguments = try binds.map { try SQLValue(encoder.encode($0)) }
         let connection = try await source.connection()
-        let result = try await connection.execute(SQLQuery(sql: sql, arguments: arguments))
-        for row in result.rows { onRow(FluentRow(row: row, decoder: decoder)) }
+        return try await connection.execute(SQLQuery(sql: sql, arguments: arguments)).rows.map { FluentRow(row: $0, decoder: decoder) }
     }
 }
 
 /// A value carried between futures of one event loop (see ``SQLTestKitFluentDatabase/transaction(_:)``).
 struct UncheckedResult<Value>: @unchecked Sendable {
     let value: Value
+}
+
+/// A Fluent create got no row back for its `RETURNING` clause, so the new model has no key:
+/// usually a mock script that answered the INSERT without rows.
+public struct FluentMissingRowError: Error, Sendable, CustomStringConvertible {
+    /// The INSERT that returned nothing.
+    public var sql: String
+    /// The model's table.
+    public var model: String
+
+    public var description: String {
+        "creating a `\(model)` returned no row, so Fluent has no key for it: \(sql)\n  suggestion: answer the INSERT with its key (`.rows([[\"id\": 1]])`) or leave it unscripted: the mock then returns a generated key"
+    }
 }
 
 /// A Fluent feature the SQLTestKit database cannot serve, named.

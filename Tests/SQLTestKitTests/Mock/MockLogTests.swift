@@ -91,7 +91,7 @@ struct MockLogTests {
         try await db.execute("SELECT * FROM tag WHERE id IN (\(list: [1, 2]))")
         try await db.execute("SELECT * FROM tag WHERE id IN (\(list: [3, 4, 5]))")
         let shapes = mock.log.shapes()
-        #expect(shapes.map(\.shape) == ["SELECT * FROM author WHERE id = ?", "SELECT * FROM tag WHERE id IN ( ? )", "SELECT * FROM book"])
+        #expect(shapes.map(\.shape) == ["SELECT * FROM author WHERE id = ?", "SELECT * FROM tag WHERE id IN (?)", "SELECT * FROM book"])
         #expect(shapes.map(\.count) == [3, 2, 1])
     }
 

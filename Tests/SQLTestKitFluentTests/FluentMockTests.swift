@@ -1,0 +1,70 @@
+import FluentKit
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLTestKit
+import SQLTestKitFluent
+import SQLTestKitTesting
+import Testing
+
+/// A Fluent database on a fresh mock, without Vapor: FluentKit's own `Databases`.
+func fluentDatabase(on driver: any SQLTestKit.DatabaseDriver) throws -> (any Database, Databases) {
+    let databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
+    databases.use(.sqlTestKit(driver), as: .sqlTestKit)
+    let db = try #require(databases.database(.sqlTestKit, logger: Logger(label: "test"), on: MultiThreadedEventLoopGroup.singleton.any()))
+    return (db, databases)
+}
+
+@Suite("Fluent on the mock")
+struct FluentMockTests {
+    static let ann = UUID(uuidString: "00000000-0000-0000-0000-0000000000A1")!
+
+    @Test func theExactSQLFluentSendsIsAsserted() async throws {
+        let mock = MockDriver(dialect: .sqlite)
+        let (db, databases) = try fluentDatabase(on: mock)
+        _ = try await Book.query(on: db).filter(\.$pages > 100).sort(\.$title).all()
+        assertSQL(mock, [
+            #"SELECT "book"."id" AS "book_id", "book"."title" AS "book_title", "book"."pages" AS "book_pages", "book"."subtitle" AS "book_subtitle", "book"."author_id" AS "book_author_id" FROM "book" WHERE "book"."pages" > 100 ORDER BY "book"."title" ASC"#,
+        ])
+        await databases.shutdownAsync()
+    }
+
+    @Test func scriptedRowsWithPlainColumnNamesDecodeIntoModelsNullIncluded() async throws {
+        let mock = MockDriver(dialect: .sqlite)
+        mock.script(.predicate("reads books") { $0.sql.contains(#"FROM "book""#) }, rows: [
+            ["id": .text(Self.ann.uuidString), "title": "Dune", "pages": 412, "subtitle": nil, "author_id": .text(Self.ann.uuidString)],
+        ])
+        let (db, databases) = try fluentDatabase(on: mock)
+        let books = try await Book.query(on: db).all()
+        #expect(books.map(\.title) == ["Dune"])
+        #expect(books.first?.pages == 412)
+        #expect(books.first?.subtitle == nil)
+        #expect(books.first?.$author.id == Self.ann)
+        await databases.shutdownAsync()
+    }
+
+    @Test func anUnscriptedCreateGetsAKeyThroughReturning() async throws {
+        let mock = MockDriver(dialect: .sqlite)
+        let (db, databases) = try fluentDatabase(on: mock)
+        let first = Tag(name: "classic"), second = Tag(name: "new")
+        try await first.create(on: db)
+        try await second.create(on: db)
+        #expect(first.id == 1)
+        #expect(second.id == 2)
+        // A UUID key the model made itself comes back as it was sent.
+        let author = Author(id: Self.ann, name: "Ann")
+        try await author.create(on: db)
+        #expect(author.id == Self.ann)
+        await databases.shutdownAsync()
+    }
+
+    @Test func aCreateWhoseReturningRowNeverComesFailsAndSaysSo() async throws {
+        let mock = MockDriver(dialect: .sqlite)
+        mock.script(.predicate("inserts a tag") { $0.sql.hasPrefix(#"INSERT INTO "tag""#) }, answer: .empty)
+        let (db, databases) = try fluentDatabase(on: mock)
+        let error = await #expect(throws: FluentMissingRowError.self) { try await Tag(name: "lost").create(on: db) }
+        #expect(error?.description.hasPrefix(#"creating a `tag` returned no row, so Fluent has no key for it: INSERT INTO "tag" ("id", "name") VALUES (NULL, ?1) RETURNING "id""#) == true)
+        await databases.shutdownAsync()
+    }
+}
