@@ -134,7 +134,12 @@ extension ColumnKind {
     private func real(_ value: FixtureValue) -> Result<SQLValue, CoercionFailure> {
         if case .bool = value { return failure(value, "write a number such as `9.99`") }
         if let text = scalarText(value), let real = Double(text), real.isFinite { return .success(.real(real)) }
-        return failure(value, "write a number such as `9.99`")
+        // A date in a REAL column is stored as seconds since 1970: how Fluent stores `Date`
+        // on SQLite (its `.datetime` columns are REAL), so fixtures can write ISO dates there.
+        if let text = scalarText(value), text.utf8.count >= 10, let date = SQLDateFormat.date(from: text) {
+            return .success(.real(date.timeIntervalSince1970))
+        }
+        return failure(value, "write a number such as `9.99`, or an ISO 8601 date such as `2024-05-01T09:30:00Z` (stored as seconds since 1970)")
     }
 
     private func text(_ value: FixtureValue) -> Result<SQLValue, CoercionFailure> {

@@ -112,3 +112,42 @@ extension SQLValue {
         }
     }
 }
+
+/// A loan: a date field, timestamps, soft delete and an enum stored as a string.
+final class Loan: Model, @unchecked Sendable {
+    static let schema = "loan"
+
+    enum Status: String, Codable, Sendable { case open, returned }
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "book_id") var book: Book
+    @Field(key: "due") var due: Date
+    @Enum(key: "status") var status: Status
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "deleted_at", on: .delete) var deletedAt: Date?
+
+    init() {}
+    init(bookID: UUID, due: Date, status: Status) {
+        self.$book.id = bookID
+        self.due = due
+        self.status = status
+    }
+}
+
+struct CreateLoan: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        let status = try await database.enum("loan_status").case("open").case("returned").create()
+        try await database.schema("loan").id()
+            .field("book_id", .uuid, .required, .references("book", "id"))
+            .field("due", .datetime, .required)
+            .field("status", status, .required)
+            .field("created_at", .datetime)
+            .field("deleted_at", .datetime)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("loan").delete()
+        try await database.enum("loan_status").delete()
+    }
+}

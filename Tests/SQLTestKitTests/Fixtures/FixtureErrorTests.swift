@@ -62,7 +62,7 @@ struct FixtureErrorTests {
             """,
             """
             book.yml:4:10: column `price` of `book` (row `b1`): `cheap` is not a real number
-              suggestion: write a number such as `9.99` (the column is declared `REAL`)
+              suggestion: write a number such as `9.99`, or an ISO 8601 date such as `2024-05-01T09:30:00Z` (stored as seconds since 1970) (the column is declared `REAL`)
             """,
             """
             book.yml:5:13: column `metadata` of `book` (row `b1`): `"{oops"` is not valid JSON
