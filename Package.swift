@@ -105,8 +105,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "SQLTestKitBenchmarks",
-            dependencies: ["SQLTestKit", "SQLTestKitSQLite", "SQLTestKitGRDB", .product(name: "Yams", package: "Yams"),
-                           .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["SQLTestKit", "SQLTestKitSQLite", "SQLTestKitGRDB", "SQLTestKitFluent", .product(name: "Yams", package: "Yams"),
+                           .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "FluentKit", package: "fluent-kit"),
+                           .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: sharedSettings
         ),
         .testTarget(

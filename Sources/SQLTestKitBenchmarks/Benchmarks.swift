@@ -18,5 +18,6 @@ struct Benchmarks {
         try await IsolationBenchmarks.run(&harness)
         try await FixtureBenchmarks.run(&harness)
         try await GRDBBenchmarks.run(&harness)
+        try await FluentBenchmarks.run(&harness)
     }
 }
