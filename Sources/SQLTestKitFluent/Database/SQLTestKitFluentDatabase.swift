@@ -132,6 +132,10 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
         let (sql, binds) = serialize(query)
         let arguments = try binds.map { try SQLValue(encoder.encode($0)) }
         let connection = try await source.connection()
+        guard connection.capability.dialect == .sqlite else {
+            throw FluentUnsupportedError(feature: "queries on a \(connection.capability.dialect) database",
+                                         reason: "the adapter sends what fluent-sqlite-driver sends, so it needs a database or mock in the SQLite dialect; fluent-postgres-driver's SQL comes with the PostgreSQL adapter")
+        }
         return try await connection.execute(SQLQuery(sql: sql, arguments: arguments)).rows.map { FluentRow(row: $0, decoder: decoder) }
     }
 }
