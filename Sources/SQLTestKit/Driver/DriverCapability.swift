@@ -20,9 +20,13 @@ public struct DriverCapability: Sendable, Hashable {
     /// transaction waits for the write lock up front instead of failing with `database is
     /// locked` when it tries to upgrade from reading.
     public var beginTransactionSQL: String
-    /// Tables a framework keeps for itself behind this connection (GRDB's `grdb_migrations`):
-    /// ``FixtureSet/changes(in:)`` does not report them as changes of the code under test.
-    public var bookkeepingTables: Set<String> = []
+    /// Tables a framework keeps for itself behind this connection: ``FixtureSet/changes(in:)``
+    /// does not report them as changes of the code under test. By default the migration
+    /// records of GRDB (`grdb_migrations`) and Fluent (`_fluent_migrations`, `_fluent_enums`).
+    public var bookkeepingTables: Set<String> = DriverCapability.frameworkBookkeepingTables
+
+    /// The bookkeeping tables of the ORMs SQLTestKit has adapters for.
+    public static let frameworkBookkeepingTables: Set<String> = ["grdb_migrations", "_fluent_migrations", "_fluent_enums"]
 
     /// A capability; the placeholder style defaults to the dialect's.
     public init(dialect: DatabaseDialect, placeholderStyle: PlaceholderStyle? = nil, supportsReturning: Bool, supportsSavepoints: Bool = true,

@@ -17,11 +17,8 @@ import SQLTestKit
 public final class GRDBConnection: DatabaseConnection {
     /// The writer the statements run on.
     public let writer: any DatabaseWriter
-    public let capability: DriverCapability = {
-        var capability = DriverCapability.sqlite
-        capability.bookkeepingTables = ["grdb_migrations"]
-        return capability
-    }()
+    /// SQLite's; `grdb_migrations` is among its bookkeeping tables, left out of `changes`.
+    public let capability = DriverCapability.sqlite
     public let transactionState = TransactionState()
 
     /// A connection over `writer` (a `DatabaseQueue` or a `DatabasePool`).
