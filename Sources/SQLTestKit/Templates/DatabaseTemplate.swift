@@ -14,6 +14,11 @@ public struct DatabaseTemplate: Sendable, Hashable {
     public var seed: String
     /// Fixtures loaded after the seed.
     public var fixtures: FixtureSet?
+    /// Code that builds the schema on the template's connection before the seed, such as an
+    /// ORM's migrations (see ``init(building:key:seed:fixtures:)``).
+    public var builder: (@Sendable (any DatabaseConnection) async throws -> Void)?
+    /// What identifies ``builder`` in ``contentHash`` (the migrations' names).
+    public var builderKey: String = ""
 
     /// A template from the statements that create the schema, statements that seed rows, and
     /// fixtures loaded after them; it is built once per process, keyed by its content.
@@ -21,6 +26,20 @@ public struct DatabaseTemplate: Sendable, Hashable {
         self.schema = schema
         self.seed = seed
         self.fixtures = fixtures
+    }
+
+    /// A template whose schema is made by code run on its connection once per process — an
+    /// ORM's migrations, say — then `seed` and `fixtures`. `key` names what the code builds (a
+    /// different key builds a different template; the code itself cannot be hashed).
+    ///
+    /// ```swift
+    /// let template = DatabaseTemplate(building: { db in try await migrate(db) }, key: "v1,v2", fixtures: fixtures)
+    /// ```
+    public init(building builder: @escaping @Sendable (any DatabaseConnection) async throws -> Void, key: String,
+                seed: String = "", fixtures: FixtureSet? = nil) {
+        self.init(schema: "", seed: seed, fixtures: fixtures)
+        self.builder = builder
+        self.builderKey = key
     }
 
     /// A template of the fixtures' own schema (their directory's `schema.sql`) and their rows.
@@ -47,8 +66,12 @@ public struct DatabaseTemplate: Sendable, Hashable {
     /// A stable hash of the schema, seed and fixtures (FNV-1a, 64 bits, hexadecimal): the same
     /// content gives the same key in every process and on every machine.
     public var contentHash: String {
-        StableHash.hex(StableHash.fnv1a64(schema.utf8 + [0] + seed.utf8 + [0] + (fixtures?.contentHash ?? "").utf8))
+        StableHash.hex(StableHash.fnv1a64(schema.utf8 + [0] + seed.utf8 + [0] + (fixtures?.contentHash ?? "").utf8
+                                          + (builder == nil ? [] : [1] + builderKey.utf8)))
     }
+
+    public static func == (lhs: DatabaseTemplate, rhs: DatabaseTemplate) -> Bool { lhs.contentHash == rhs.contentHash }
+    public func hash(into hasher: inout Hasher) { hasher.combine(contentHash) }
 }
 
 /// A template could not be built or read.

@@ -37,6 +37,7 @@ final class TemplateSource: Sendable {
         defer { Task { await db.close() } }
         do {
             try await db.executeScript(template.schema)
+            if let builder = template.builder { try await builder(db) }
             if !template.seed.isEmpty { try await db.executeScript(template.seed) }
         } catch let error as QueryError {
             var failure = error

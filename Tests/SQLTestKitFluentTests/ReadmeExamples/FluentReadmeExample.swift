@@ -50,7 +50,8 @@ enum Galaxy {
         "star.yml": "sun: { name: Sun }\nsirius: { name: Sirius }",
         "planet.yml": "earth: { name: Earth, star: sun }\nmars: { name: Mars, star: sun }",
     ])
-    static let template = Task { try await DatabaseTemplate.migrated(by: [CreateGalaxy()], fixtures: fixtures) }
+    /// Built by the migrations the first time a test asks for it; copied for every test.
+    static let template = DatabaseTemplate.fluent([CreateGalaxy()], fixtures: fixtures)
 
     /// FluentKit's databases without Vapor (in a Vapor app: `app.databases.use(…)`).
     static func database(_ factory: DatabaseConfigurationFactory) -> (any Database, Databases) {
@@ -75,7 +76,7 @@ enum Galaxy {
     }
 
     @Test func anIsolatedDatabaseWithFixtures() async throws {
-        try await IsolatedDatabase.with(try await Galaxy.template.value) { connection in
+        try await IsolatedDatabase.with(Galaxy.template) { connection in
             let (db, databases) = Galaxy.database(.sqlTestKit(connection))
             #expect(try await planets(orbiting: "Sun", on: db).map(\.name) == ["Earth", "Mars"])
             try await Planet.query(on: db).filter(\.$name == "Mars").delete()   // rolled back after the test
@@ -85,7 +86,7 @@ enum Galaxy {
     }
 
     @Test func starsWithTheirPlanetsInTwoQueries() async throws {
-        try await IsolatedDatabase.with(try await Galaxy.template.value) { connection in
+        try await IsolatedDatabase.with(Galaxy.template) { connection in
             let log = StatementLog()
             let (db, databases) = Galaxy.database(.sqlTestKit(RecordingConnection(wrapping: connection, log: log)))
             // `for star in stars { try await star.$planets.get(on: db) }` fails this: N+1.
