@@ -68,3 +68,24 @@ struct FluentMockTests {
         await databases.shutdownAsync()
     }
 }
+
+/// Reads of `book` go to the replica; everything else to the default database.
+struct BookReplica: DatabaseRouter {
+    func databaseForReading(_ table: String, context: RoutingContext) -> String? { table == "book" ? "replica" : nil }
+}
+
+@Suite("Fluent on a routed driver")
+struct FluentRoutingTests {
+    @Test func fluentsReadsAndWritesGoWhereTheRouterSends() async throws {
+        let primary = MockDriver(dialect: .sqlite), replica = MockDriver(dialect: .sqlite)
+        replica.script(.predicate("reads books") { $0.sql.contains(#"FROM "book""#) }, rows: [
+            ["id": .text(UUID().uuidString), "title": "From the replica", "pages": 1, "subtitle": nil, "author_id": .text(UUID().uuidString)],
+        ])
+        let (db, databases) = try fluentDatabase(on: RoutedDriver(databases: ["default": primary, "replica": replica], router: BookReplica()))
+        #expect(try await Book.query(on: db).all().map(\.title) == ["From the replica"])
+        try await Tag(name: "new").create(on: db)
+        #expect(replica.log.statements.map(\.kind) == [.select])
+        #expect(primary.log.statements.map(\.kind) == [.insert])
+        await databases.shutdownAsync()
+    }
+}
