@@ -89,3 +89,46 @@ struct FluentRoutingTests {
         await databases.shutdownAsync()
     }
 }
+
+@Suite("Fluent transactions on a driver")
+struct FluentConcurrentTransactionTests {
+    @Test func concurrentTransactionsEachGetAConnectionAndAllCommit() async throws {
+        let driver = SQLiteDriver.inMemory()
+        let (db, databases) = try fluentDatabase(on: driver)
+        try await CreateLibrary().prepare(on: db)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<8 {
+                group.addTask {
+                    try await db.transaction { db in
+                        try await Tag(name: "tag \(index)").create(on: db)
+                        try await Task.sleep(for: .milliseconds(5))
+                        try await Tag(name: "tag \(index) again").create(on: db)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await Tag.query(on: db).count() == 16)
+        await databases.shutdownAsync()
+    }
+
+    @Test func aPlainStatementOfAnotherTaskDoesNotLandInsideSomeonesTransaction() async throws {
+        let (db, databases) = try fluentDatabase(on: SQLiteDriver.inMemory())
+        try await CreateLibrary().prepare(on: db)
+        struct Abandon: Error {}
+        let began = AsyncStream<Void>.makeStream()
+        let failing = Task {
+            try await db.transaction { db in
+                try await Tag(name: "rolled back").create(on: db)
+                began.continuation.yield()
+                try await Task.sleep(for: .milliseconds(50))
+                throw Abandon()
+            }
+        }
+        for await _ in began.stream { break }
+        try await Tag(name: "kept").create(on: db)   // waits for the transaction to end
+        _ = await failing.result
+        #expect(try await Tag.query(on: db).all().map(\.name) == ["kept"])
+        await databases.shutdownAsync()
+    }
+}

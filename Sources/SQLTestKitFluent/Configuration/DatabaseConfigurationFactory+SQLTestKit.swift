@@ -38,6 +38,8 @@ final class ConnectionSource: Sendable {
     }
 
     private let state: Mutex<State>
+    /// One Fluent transaction at a time on the shared connection.
+    let gate = TransactionGate()
     /// Whether the connection was opened here (and is closed at shutdown).
     private let owned: Bool
 

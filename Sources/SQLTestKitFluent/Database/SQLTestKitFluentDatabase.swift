@@ -79,20 +79,27 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
 
     func transaction<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
         guard !inTransaction else { return closure(self) }
+        // Fluent's `transaction { }` (async or not) arrives here. Its results need not be
+        // Sendable: they travel boxed from one future to the next on the database's event
+        // loop, as FluentKit's drivers pass them.
         let db = SQLTestKitFluentDatabase(source: source, context: context, inTransaction: true)
-        // Fluent's future-based API takes results that need not be Sendable: they travel boxed
-        // from one future to the next on the database's event loop, as FluentKit's drivers pass them.
+        let gate = source.gate
         let promise = eventLoop.makePromise(of: T.self)
-        let boxed = db.raw("BEGIN TRANSACTION").run()
+        let finished = eventLoop.makeFutureWithTask { await gate.acquire() }
+            .flatMap { db.raw("BEGIN TRANSACTION").run() }
             .flatMap { closure(db).map { UncheckedResult(value: $0) } }
             .flatMap { result in db.raw("COMMIT TRANSACTION").run().map { result } }
-        boxed.whenComplete { outcome in
+        finished.whenComplete { outcome in
             switch outcome {
             case .success(let result):
+                gate.release()
                 // On the promise's own event loop: the future chain above runs there.
                 promise.assumeIsolated().succeed(result.value)
             case .failure(let error):
-                db.raw("ROLLBACK TRANSACTION").run().whenComplete { _ in promise.fail(error) }
+                db.raw("ROLLBACK TRANSACTION").run().whenComplete { _ in
+                    gate.release()
+                    promise.fail(error)
+                }
             }
         }
         return promise.futureResult
@@ -101,8 +108,10 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
     func transaction<T: Sendable>(_ closure: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         guard !inTransaction else { return try await closure(self) }
         let db = SQLTestKitFluentDatabase(source: source, context: context, inTransaction: true)
-        try await db.raw("BEGIN TRANSACTION").run()
+        await source.gate.acquire()
+        defer { source.gate.release() }
         do {
+            try await db.raw("BEGIN TRANSACTION").run()
             let result = try await closure(db)
             try await db.raw("COMMIT TRANSACTION").run()
             return result
@@ -131,6 +140,9 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
     private func run(_ query: any SQLExpression) async throws -> [FluentRow] {
         let (sql, binds) = serialize(query)
         let arguments = try binds.map { try SQLValue(encoder.encode($0)) }
+        // Outside a transaction, a statement waits for another task's transaction to end
+        // rather than landing inside it.
+        if !inTransaction { await source.gate.waitUntilOpen() }
         let connection = try await source.connection()
         guard connection.capability.dialect == .sqlite else {
             throw FluentUnsupportedError(feature: "queries on a \(connection.capability.dialect) database",
