@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 import SQLTestKit
 import SQLTestKitConformance
@@ -67,5 +68,61 @@ private struct FetchSkippingDriver: DatabaseDriver {
         nonisolated(nonsending) func run(_ query: SQLQuery) async throws -> QueryResult { try await inner.run(query) }
         nonisolated(nonsending) func fetchAll(_ query: SQLQuery) async throws -> [ResultRow] { try await run(query).rows }
         nonisolated(nonsending) func close() async { await inner.close() }
+    }
+}
+
+/// A driver whose connections refuse one statement and count how many are open.
+final class CountingDriver: DatabaseDriver, Sendable {
+    let base = SQLiteDriver.inMemory()
+    let open = Mutex(0)
+
+    var capability: DriverCapability { base.capability }
+    var url: String { "counting:" + base.url }
+    var maxConnections: Int { base.maxConnections }
+
+    func resetDatabase(allowingNonTestDatabase: Bool) async throws {
+        try await base.resetDatabase(allowingNonTestDatabase: allowingNonTestDatabase)
+    }
+
+    func connect() async throws -> any DatabaseConnection {
+        open.withLock { $0 += 1 }
+        return CountedConnection(wrapping: try await base.connect(), driver: self)
+    }
+}
+
+final class CountedConnection: DatabaseConnection {
+    let wrapped: any DatabaseConnection
+    let driver: CountingDriver
+    let closed = Mutex(false)
+    var capability: DriverCapability { wrapped.capability }
+    var transactionState: TransactionState { wrapped.transactionState }
+
+    init(wrapping wrapped: any DatabaseConnection, driver: CountingDriver) {
+        self.wrapped = wrapped
+        self.driver = driver
+    }
+
+    nonisolated(nonsending)
+    func run(_ query: SQLQuery) async throws -> QueryResult {
+        if query.sql.contains("conformance_u") { throw QueryError(code: .error, message: "refused for the test", sql: query.sql) }
+        return try await wrapped.run(query)
+    }
+
+    nonisolated(nonsending)
+    func close() async {
+        if closed.withLock({ let was = $0; $0 = true; return was }) { return }
+        driver.open.withLock { $0 -= 1 }
+        await wrapped.close()
+    }
+}
+
+@Suite("The conformance suite itself")
+struct ConformanceSuiteTests {
+    @Test func aCheckThatThrowsStillClosesItsConnection() async {
+        let driver = CountingDriver()
+        let failures = await DriverConformance(driver: driver, level: .database).run()
+        #expect(failures.map(\.check) == ["a unique violation is recognised by its code"])
+        #expect(failures.first?.detail.hasPrefix("threw") == true)
+        #expect(driver.open.withLock { $0 } == 0)
     }
 }
