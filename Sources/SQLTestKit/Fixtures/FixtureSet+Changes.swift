@@ -12,10 +12,7 @@ extension FixtureSet {
     nonisolated(nonsending)
     public func changes(in db: any DatabaseConnection) async throws -> FixtureChanges {
         // The baseline: the same schema, built empty, with the fixtures loaded.
-        let schemaSQL = try await db.fetchAll(SQLQuery(sql: """
-            SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid
-            """)).compactMap { $0[0].textValue }
-        return try await Self.withScratchDatabase(schema: schemaSQL.map { $0 + ";\n" }.joined()) { baseline in
+        return try await Self.withScratchDatabase(schema: try await DatabaseTemplate.schema(of: db)) { baseline in
             try await load(into: baseline)
             return try await changes(in: db, baseline: baseline)
         }

@@ -168,10 +168,7 @@ public struct FixtureSet: Sendable, Hashable {
     /// fixtures.id(of: "alice", in: "author")   // the same number on every run and machine
     /// ```
     public func id(of label: String, in table: String) -> Int64? {
-        guard let file = file(for: table), file.labels.contains(label) else { return nil }
-        var found: FixtureRow?
-        file.forEachChunk { rows in if found == nil { found = rows.first { $0.label == label } } }
-        guard let row = found else { return nil }
+        guard let row = row(labelled: label, in: table) else { return nil }
         if let field = row.fields.first(where: { $0.key == "id" }),
            case .success(.integer(let id)) = ColumnKind.integer.coerce(field.value) {
             return id
@@ -186,13 +183,7 @@ public struct FixtureSet: Sendable, Hashable {
     /// any collision among them is about 1 in 18,000; among the labels `row0`…`row999999`
     /// there is none). SQLite integer keys hold 64 bits.
     public static func derivedID(for label: String) -> Int64 {
-        var key = StableHash.fnv1a64(label.utf8)
-        key ^= key >> 33
-        key = key &* 0xFF51_AFD7_ED55_8CCD
-        key ^= key >> 33
-        key = key &* 0xC4CE_B9FE_1A85_EC53
-        key ^= key >> 33
-        return Int64(key % (1 << 53 - 1)) + 1
+        Int64(StableHash.mixed(StableHash.fnv1a64(label.utf8)) % (1 << 53 - 1)) + 1
     }
 
     /// The UUID a label gives a row whose single primary key is a `UUID` column (Fluent's
@@ -204,16 +195,8 @@ public struct FixtureSet: Sendable, Hashable {
     /// FixtureSet.derivedUUID(for: "dune")   // the same UUID everywhere
     /// ```
     public static func derivedUUID(for label: String) -> UUID {
-        func mixed(_ seed: UInt64) -> UInt64 {
-            var key = StableHash.fnv1a64(label.utf8, seed: seed)
-            key ^= key >> 33
-            key = key &* 0xFF51_AFD7_ED55_8CCD
-            key ^= key >> 33
-            key = key &* 0xC4CE_B9FE_1A85_EC53
-            key ^= key >> 33
-            return key
-        }
-        let high = mixed(0xCBF2_9CE4_8422_2325), low = mixed(0x6C62_272E_07BB_0142)
+        let high = StableHash.mixed(StableHash.fnv1a64(label.utf8))
+        let low = StableHash.mixed(StableHash.fnv1a64(label.utf8, seed: 0x6C62_272E_07BB_0142))
         var bytes = withUnsafeBytes(of: high.bigEndian) { Array($0) } + withUnsafeBytes(of: low.bigEndian) { Array($0) }
         bytes[6] = bytes[6] & 0x0F | 0x80   // version 8
         bytes[8] = bytes[8] & 0x3F | 0x80   // RFC 9562 variant
@@ -228,14 +211,19 @@ public struct FixtureSet: Sendable, Hashable {
     /// let dune = fixtures.uuid(of: "dune", in: "book")!   // what Book.find(dune, on: db) finds
     /// ```
     public func uuid(of label: String, in table: String) -> UUID? {
-        guard let file = file(for: table), file.labels.contains(label) else { return nil }
-        var found: FixtureRow?
-        file.forEachChunk { rows in if found == nil { found = rows.first { $0.label == label } } }
-        guard let row = found else { return nil }
+        guard let row = row(labelled: label, in: table) else { return nil }
         if let field = row.fields.first(where: { $0.key == "id" }), case .success(.text(let text)) = ColumnKind.uuid.coerce(field.value) {
             return UUID(uuidString: text)
         }
         return Self.derivedUUID(for: label)
+    }
+
+    /// The row labelled `label` in the file of `table` (a streamed file is read chunk by chunk).
+    private func row(labelled label: String, in table: String) -> FixtureRow? {
+        guard let file = file(for: table), file.labels.contains(label) else { return nil }
+        var found: FixtureRow?
+        file.forEachChunk { rows in if found == nil { found = rows.first { $0.label == label } } }
+        return found
     }
 
     /// A stable hash of every file's name and bytes (and of the schema), for template keys.

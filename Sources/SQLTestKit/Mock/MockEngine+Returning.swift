@@ -1,5 +1,3 @@
-import Foundation
-
 extension MockEngine {
     /// The row an `INSERT … RETURNING` that no script answered gives back, as a database would:
     /// each returned column the insert set gets the value it was set to (a bound argument or a
@@ -67,14 +65,8 @@ extension MockEngine {
             // `?1`, `$1`: numbered; `?`: the next in order.
             let number = Int(token.text.dropFirst()).map { $0 - 1 } ?? placeholders
             return number >= 0 && number < arguments.count ? arguments[number] : nil
-        case .number:
-            return Int64(token.text).map(SQLValue.integer)
-        case .string:
-            return .text(String(token.text.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'"))
-        case .word where token.keyword == "NULL":
-            return .null
         default:
-            return nil
+            return SQLTokenizer.literalValue(of: token)
         }
     }
 }

@@ -82,7 +82,7 @@ public struct SQLArgumentPattern: Sendable, Hashable {
                 guard let number = reader.token(at: token.range.upperBound), number.kind == .number else { return nil }
                 token = number
             }
-            guard let value = Self.literalValue(kind: token.kind, bytes: UnsafeBufferPointer(rebasing: bytes[token.range]), negative: negative) else {
+            guard let value = SQLTokenizer.literalValue(kind: token.kind, bytes: UnsafeBufferPointer(rebasing: bytes[token.range]), negative: negative) else {
                 return nil
             }
             values.append(value)
@@ -90,9 +90,12 @@ public struct SQLArgumentPattern: Sendable, Hashable {
         }
         return offset == bytes.count ? values : nil
     }
+}
 
-    /// The value of one literal token, as SQLite writes values into expanded SQL.
-    private static func literalValue(kind: SQLToken.Kind, bytes: UnsafeBufferPointer<UInt8>, negative: Bool) -> SQLValue? {
+extension SQLTokenizer {
+    /// The value of one literal token (`42`, `-2.5` with `negative`, `'it''s'`, `X'CAFE'`, `NULL`),
+    /// as SQLite writes values into expanded SQL; `nil` for anything else.
+    static func literalValue(kind: SQLToken.Kind, bytes: UnsafeBufferPointer<UInt8>, negative: Bool) -> SQLValue? {
         switch kind {
         case .number:
             let text = String(decoding: bytes, as: UTF8.self)
@@ -121,6 +124,12 @@ public struct SQLArgumentPattern: Sendable, Hashable {
         default:
             return nil
         }
+    }
+
+    /// ``literalValue(kind:bytes:negative:)`` of a token (no sign before it).
+    static func literalValue(of token: SQLToken) -> SQLValue? {
+        var text = token.text
+        return text.withUTF8 { literalValue(kind: token.kind, bytes: $0, negative: false) }
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

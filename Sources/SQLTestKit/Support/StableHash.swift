@@ -9,6 +9,18 @@ enum StableHash {
         return hash
     }
 
+    /// MurmurHash3's 64-bit finalizer: spreads every input bit over the result (label keys
+    /// use it on an FNV-1a hash).
+    static func mixed(_ value: UInt64) -> UInt64 {
+        var key = value
+        key ^= key >> 33
+        key = key &* 0xFF51_AFD7_ED55_8CCD
+        key ^= key >> 33
+        key = key &* 0xC4CE_B9FE_1A85_EC53
+        key ^= key >> 33
+        return key
+    }
+
     /// A fingerprint of a file's bytes, eight at a time (little-endian), the same on every
     /// machine: byte-at-a-time FNV took several milliseconds on a large fixture file, and
     /// this only has to notice that a file changed.

@@ -15,20 +15,7 @@ extension DatabaseTemplate {
     /// ```
     public static func fluent(_ migrations: [any Migration], fixtures: FixtureSet? = nil) -> DatabaseTemplate {
         DatabaseTemplate(building: { connection in
-            let databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
-            databases.use(.sqlTestKit(connection), as: .sqlTestKit)
-            do {
-                guard let db = databases.database(.sqlTestKit, logger: Logger(label: "SQLTestKit.migrations"),
-                                                  on: MultiThreadedEventLoopGroup.singleton.any()) else {
-                    throw TemplateError(message: "the migration database could not be made")
-                }
-                for migration in migrations { try await migration.prepare(on: db).get() }
-                // The connection is the template's: shutting Fluent's databases down leaves it open.
-                await databases.shutdownAsync()
-            } catch {
-                await databases.shutdownAsync()
-                throw error
-            }
+            try await runMigrations(migrations, on: connection)
         }, key: "fluent\u{0}" + migrations.map(\.name).joined(separator: "\u{0}"), fixtures: fixtures)
     }
 
@@ -43,6 +30,20 @@ extension DatabaseTemplate {
     /// ```
     public static func migrated(by migrations: [any Migration], fixtures: FixtureSet? = nil) async throws -> DatabaseTemplate {
         let connection = try await SQLiteDriver.inMemory().connect()
+        do {
+            try await runMigrations(migrations, on: connection)
+            let schema = try await DatabaseTemplate.schema(of: connection)
+            await connection.close()
+            return DatabaseTemplate(schema: schema, fixtures: fixtures)
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+
+    /// Runs `migrations`' `prepare` in order on `connection`, through a Fluent database of its
+    /// own (shut down afterwards; the connection stays open).
+    private static func runMigrations(_ migrations: [any Migration], on connection: any DatabaseConnection) async throws {
         let databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
         databases.use(.sqlTestKit(connection), as: .sqlTestKit)
         do {
@@ -51,15 +52,9 @@ extension DatabaseTemplate {
                 throw TemplateError(message: "the migration database could not be made")
             }
             for migration in migrations { try await migration.prepare(on: db).get() }
-            let schema = try await connection.fetchAll(SQLQuery(sql: """
-                SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid
-                """)).compactMap { String(sqlValue: $0[0]) }.map { $0 + ";\n" }.joined()
             await databases.shutdownAsync()
-            await connection.close()
-            return DatabaseTemplate(schema: schema, fixtures: fixtures)
         } catch {
             await databases.shutdownAsync()
-            await connection.close()
             throw error
         }
     }
