@@ -117,17 +117,24 @@ let package = Package(
         .testTarget(
             name: "SQLTestKitTests",
             // `sqltestkit` is a dependency so `swift test` builds the binary its end-to-end tests run.
-            dependencies: ["SQLTestKit", "SQLTestKitConformance", "SQLTestKitTesting", "SQLTestKitSQLite", "sqltestkit",
+            dependencies: ["SQLTestKit", "SQLTestKitConformance", "SQLTestKitTesting", "SQLTestKitSQLite", "sqltestkit", "SQLTestKitTestSupport",
                            .product(name: "IssueReporting", package: "xctest-dynamic-overlay")],
             // SQL snapshots and the Chinook sample are read at run time, not built: excluded so
             // SwiftPM does not warn.
             exclude: ["Assertions/__SQLSnapshots__", "Data"],
             swiftSettings: sharedSettings
         ),
+        // What the test targets share (not a product: users never build it).
+        .target(
+            name: "SQLTestKitTestSupport",
+            dependencies: [.product(name: "IssueReporting", package: "xctest-dynamic-overlay")],
+            path: "Tests/SQLTestKitTestSupport",
+            swiftSettings: sharedSettings
+        ),
         .testTarget(
             name: "SQLTestKitFluentTests",
             dependencies: [
-                "SQLTestKit", "SQLTestKitTesting", "SQLTestKitFluent",
+                "SQLTestKit", "SQLTestKitTesting", "SQLTestKitFluent", "SQLTestKitTestSupport",
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "FluentSQL", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -141,7 +148,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SQLTestKitGRDBTests",
-            dependencies: ["SQLTestKit", "SQLTestKitTesting", "SQLTestKitGRDB", "SQLTestKitSQLite",
+            dependencies: ["SQLTestKit", "SQLTestKitTesting", "SQLTestKitGRDB", "SQLTestKitSQLite", "SQLTestKitTestSupport",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "IssueReporting", package: "xctest-dynamic-overlay")],
             swiftSettings: sharedSettings

@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import SQLTestKit
 import SQLTestKitFluent
+import SQLTestKitTestSupport
 import SQLTestKitTesting
 import Testing
 
@@ -41,7 +42,7 @@ struct FluentEdgeTests {
             let (db, databases) = try fluentDatabase(on: mock)
             _ = try await Book.query(on: db).filter(\.$pages > minimum).all()
             await databases.shutdownAsync()
-            return await CollectedIssues.during { assertSQLSnapshot(mock, named: "books", snapshotDirectory: directory) }
+            return CollectedIssues.during { assertSQLSnapshot(mock, named: "books", snapshotDirectory: directory) }
         }
         #expect(try await run(100).first?.hasPrefix("Recorded a new SQL snapshot at") == true)
         #expect(try await run(100).isEmpty)

@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import SQLTestKit
 import SQLTestKitFluent
+import SQLTestKitTestSupport
 import SQLTestKitTesting
 import Testing
 

@@ -1,6 +1,7 @@
 import GRDB
 import SQLTestKit
 import SQLTestKitGRDB
+import SQLTestKitTestSupport
 import SQLTestKitTesting
 import Testing
 

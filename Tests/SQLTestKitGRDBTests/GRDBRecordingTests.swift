@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SQLTestKit
 import SQLTestKitGRDB
+import SQLTestKitTestSupport
 import SQLTestKitTesting
 import Testing
 
@@ -44,10 +45,10 @@ struct GRDBRecordingTests {
             let log = try GRDBTestDatabase.requireLog()
             try await fetchInfos(queue)   // cold: table_xinfo, foreign_key_list, sqlite_master
             #expect(log.statements.count > log.statements(.excludingNoise).count + 2)
-            #expect(await CollectedIssues.during { assertSQL(log, expected) }.isEmpty)
+            #expect(CollectedIssues.during { assertSQL(log, expected) }.isEmpty)
             log.clear()
             try await fetchInfos(queue)   // warm: the query alone
-            #expect(await CollectedIssues.during { assertSQL(log, expected) }.isEmpty)
+            #expect(CollectedIssues.during { assertSQL(log, expected) }.isEmpty)
         }
     }
 
@@ -109,7 +110,7 @@ struct GRDBRecordingTests {
             try await GRDBTestDatabase.with(TestApp.template) { queue in
                 let log = try GRDBTestDatabase.requireLog()
                 _ = try await queue.read { db in try Player.filter(Column("score") > threshold).fetchAll(db) }
-                return await CollectedIssues.during { assertSQLSnapshot(log, named: "players", snapshotDirectory: directory) }
+                return CollectedIssues.during { assertSQLSnapshot(log, named: "players", snapshotDirectory: directory) }
             }
         }
         #expect(try await run(15).first?.hasPrefix("Recorded a new SQL snapshot at") == true)

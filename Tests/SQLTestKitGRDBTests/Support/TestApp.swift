@@ -1,9 +1,7 @@
 import Foundation
 import GRDB
-import IssueReporting
 import SQLTestKit
 import SQLTestKitGRDB
-import Synchronization
 import Testing
 
 /// A small GRDB app, written the way GRDB apps are: a migrator, record types, an association.
@@ -63,23 +61,4 @@ struct Player: Codable, Hashable, FetchableRecord, MutablePersistableRecord {
 struct PlayerInfo: Decodable, FetchableRecord, Hashable {
     var player: Player
     var team: Team
-}
-
-/// Collects what SQLTestKitTesting reports, so a test can check a failure's message.
-final class CollectedIssues: IssueReporter {
-    private let messages = Mutex<[String]>([])
-    var messagesSoFar: [String] { messages.withLock { $0 } }
-
-    func reportIssue(_ message: @autoclosure () -> String?, severity: IssueSeverity, fileID: StaticString, filePath: StaticString,
-                     line: UInt, column: UInt) {
-        let text = message() ?? ""
-        messages.withLock { $0.append(text) }
-    }
-
-    /// The failures `body` reports.
-    static func during(_ body: () async throws -> Void) async rethrows -> [String] {
-        let collected = CollectedIssues()
-        try await withIssueReporters([collected]) { try await body() }
-        return collected.messagesSoFar
-    }
 }
