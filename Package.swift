@@ -22,6 +22,17 @@ let package = Package(
         // Fluent and SQLKit: every SQLTestKit database as a Fluent database. Its own product, so
         // nobody who does not use Fluent builds NIO, FluentKit or SQLKit.
         .library(name: "SQLTestKitFluent", targets: ["SQLTestKitFluent"]),
+        // PostgreSQL: a driver on postgres-nio, per-test databases, a throwaway server. Its code
+        // is compiled only with the `PostgreSQL` trait, because postgres-nio brings swift-crypto
+        // and swift-nio-ssl (BoringSSL): 20 minutes of build on a loaded 2-core machine that
+        // nobody should pay for `swift test` or the CLI on SQLite.
+        .library(name: "SQLTestKitPostgres", targets: ["SQLTestKitPostgres"]),
+    ],
+    traits: [
+        .trait(
+            name: "PostgreSQL",
+            description: "Builds SQLTestKitPostgres on postgres-nio, its tests and benchmarks, and `sqltestkit --database postgres://`."
+        ),
     ],
     dependencies: [
         // YAML fixtures. The core's only dependency: it bundles libyaml and builds in seconds.
@@ -41,6 +52,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.3"),
+        // The PostgreSQL driver only (SQLTestKitPostgres, with the `PostgreSQL` trait).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         // Tests only: what the real driver sends, to compare with.
         .package(url: "https://github.com/vapor/fluent-sqlite-driver", from: "4.9.0"),
     ],
@@ -97,10 +110,24 @@ let package = Package(
             ],
             swiftSettings: sharedSettings
         ),
-        // `sqltestkit load | check | dump`.
+        // PostgreSQL on postgres-nio. Without the `PostgreSQL` trait the module is empty and
+        // postgres-nio is not built.
+        .target(
+            name: "SQLTestKitPostgres",
+            dependencies: [
+                "SQLTestKit", "SQLTestKitTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["PostgreSQL"])),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["PostgreSQL"])),
+                .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: ["PostgreSQL"])),
+            ],
+            swiftSettings: sharedSettings
+        ),
+        // `sqltestkit load | check | dump`. `--database postgres://` needs the `PostgreSQL` trait.
         .executableTarget(
             name: "sqltestkit",
-            dependencies: ["SQLTestKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["SQLTestKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .target(name: "SQLTestKitPostgres", condition: .when(traits: ["PostgreSQL"]))],
             swiftSettings: sharedSettings
         ),
         .executableTarget(
@@ -111,7 +138,9 @@ let package = Package(
                            .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOPosix", package: "swift-nio"),
-                           .product(name: "Logging", package: "swift-log")],
+                           .product(name: "Logging", package: "swift-log"),
+                           .target(name: "SQLTestKitPostgres", condition: .when(traits: ["PostgreSQL"])),
+                           .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"]))],
             swiftSettings: sharedSettings
         ),
         .testTarget(
@@ -151,6 +180,18 @@ let package = Package(
             dependencies: ["SQLTestKit", "SQLTestKitTesting", "SQLTestKitGRDB", "SQLTestKitSQLite", "SQLTestKitTestSupport",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "IssueReporting", package: "xctest-dynamic-overlay")],
+            swiftSettings: sharedSettings
+        ),
+        // Runs only with the `PostgreSQL` trait (`swift test --traits PostgreSQL`); without it the
+        // target is empty.
+        .testTarget(
+            name: "SQLTestKitPostgresTests",
+            dependencies: [
+                "SQLTestKit", "SQLTestKitConformance", "SQLTestKitTesting", "SQLTestKitTestSupport",
+                .target(name: "SQLTestKitPostgres", condition: .when(traits: ["PostgreSQL"])),
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
+                .product(name: "IssueReporting", package: "xctest-dynamic-overlay"),
+            ],
             swiftSettings: sharedSettings
         ),
     ],

@@ -83,10 +83,20 @@ public struct DriverConformance: Sendable {
     private var protocolChecks: [Check] {
         [
             Check(name: "an insert reports one row affected and a key") { db in
-                try await db.execute(SQLQuery(sql: "CREATE TABLE conformance_a(id \(db.capability.dialect.generatedKeyColumn), x TEXT)"))
+                // A key as the database gives it: the last insert id where the database reports
+                // one (SQLite), `RETURNING` where it does not (PostgreSQL reports none).
+                let dialect = db.capability.dialect
+                try await db.execute(SQLQuery(sql: "CREATE TABLE conformance_a(id \(dialect.generatedKeyColumn), x TEXT)"))
                 let result = try await db.execute("INSERT INTO conformance_a(x) VALUES (\("a"))")
                 if result.rowsAffected != 1 { return "rowsAffected was \(result.rowsAffected)" }
-                if result.lastInsertID == nil { return "lastInsertID was nil" }
+                if dialect.reportsLastInsertID != (result.lastInsertID != nil) {
+                    return "lastInsertID was \(result.lastInsertID.map(String.init) ?? "nil"), but \(dialect) \(dialect.reportsLastInsertID ? "reports" : "never reports") one"
+                }
+                if db.capability.supportsReturning {
+                    let returned = try await db.execute("INSERT INTO conformance_a(x) VALUES (\("b")) RETURNING id")
+                    if returned.rows.count != 1 || returned.rows.first?[0].integerValue == nil { return "INSERT … RETURNING id gave \(returned.rows)" }
+                    if returned.rowsAffected != 1 { return "INSERT … RETURNING reported \(returned.rowsAffected) rows affected" }
+                }
                 return nil
             },
             Check(name: "a transaction returns its body's value and closes") { db in
@@ -201,6 +211,15 @@ public struct DriverConformance: Sendable {
                 try await db.testTransaction { db in try await db.execute("INSERT INTO conformance_r VALUES (2)") }
                 let count = try await db.fetchOne("SELECT count(*) FROM conformance_r")?[0]
                 return count == 0 ? nil : "found \(count.map(\.description) ?? "nothing") rows"
+            },
+            Check(name: "updates and deletes report the rows they changed") { db in
+                try await db.execute("CREATE TABLE conformance_c(x INTEGER)")
+                for x in 1...3 { try await db.execute("INSERT INTO conformance_c VALUES (\(x))") }
+                let updated = try await db.execute("UPDATE conformance_c SET x = x + 10 WHERE x > \(1)")
+                let deleted = try await db.execute("DELETE FROM conformance_c WHERE x = \(99)")
+                if updated.rowsAffected != 2 { return "an UPDATE of 2 rows reported \(updated.rowsAffected)" }
+                if deleted.rowsAffected != 0 { return "a DELETE of no row reported \(deleted.rowsAffected)" }
+                return nil
             },
             Check(name: "a unique violation is recognised by its code") { db in
                 try await db.execute("CREATE TABLE conformance_u(x INTEGER UNIQUE)")

@@ -28,14 +28,16 @@ public func assertTableRows(
     _ table: String, in db: any DatabaseConnection, _ expected: [ResultRow],
     fileID: StaticString = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: UInt = #column
 ) async throws {
-    let tables = try await db.fetchAll(String.self, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-    guard tables.contains(where: { $0.lowercased() == table.lowercased() }) else {
+    // The schema comes from the connection's own catalog (SQLite's pragmas, PostgreSQL's pg_catalog).
+    let schema = try await SchemaInfo.read(from: db)
+    guard let found = schema.table(named: table) else {
+        let tables = schema.tables.map(\.name).sorted()
         reportIssue("assertTableRows failed: there is no table `\(table)`; tables: \(tables.map { "`\($0)`" }.joined(separator: ", "))",
                     fileID: fileID, filePath: filePath, line: line, column: column)
         return
     }
-    let key = try await db.fetchAll(String.self, "SELECT name FROM pragma_table_info(\(table)) WHERE pk > 0 ORDER BY pk")
-    let actual = try await db.fetchAll(SQLQuery(sql: "SELECT * FROM \(DatabaseDialect.sqlite.quoteIdentifier(table))"))
+    let key = found.primaryKey.map(\.name)
+    let actual = try await db.fetchAll(SQLQuery(sql: "SELECT * FROM \(db.capability.dialect.quoteIdentifier(found.name))"))
     let comparison = RowComparison(subject: "table `\(table)`", key: key.isEmpty ? (actual.first ?? expected.first).map { [$0.columnNames[0]] } ?? [] : key,
                                    expected: expected, actual: actual)
     if let message = comparison.failureMessage(assertion: "assertTableRows") {

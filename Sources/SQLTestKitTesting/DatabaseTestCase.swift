@@ -23,6 +23,12 @@ open class DatabaseTestCase: XCTestCase {
     /// The database each test starts from. Override it; the default is an empty database.
     open var template: DatabaseTemplate { DatabaseTemplate(schema: "") }
 
+    /// Where each test's database comes from: ``template`` unless overridden (a
+    /// `PostgresTemplate` gives each test a PostgreSQL database of its own).
+    open var isolation: any IsolatedDatabaseSource { template }
+
+    private var openedFrom: (any IsolatedDatabaseSource)?
+
     private var isolated: (any DatabaseConnection)?
 
     /// This test's database. Reading it outside a test (before `setUp`) stops the test with a
@@ -36,13 +42,15 @@ open class DatabaseTestCase: XCTestCase {
 
     open override func setUp() async throws {
         try await super.setUp()
-        isolated = try await IsolatedDatabase.open(template)
+        let source = isolation
+        isolated = try await source.openIsolated()
+        openedFrom = source
     }
 
     open override func tearDown() async throws {
         if let isolated {
             self.isolated = nil
-            try await IsolatedDatabase.close(isolated)
+            try await (openedFrom ?? template).closeIsolated(isolated)
         }
         try await super.tearDown()
     }

@@ -19,7 +19,11 @@ import Testing
 /// A template that fails to build, or a rollback that fails, is recorded as an issue of the test.
 public struct IsolatedDatabaseTrait: TestTrait, SuiteTrait, TestScoping {
     /// The database every test starts from.
-    public let template: DatabaseTemplate
+    /// Where each test's database comes from.
+    public let source: any IsolatedDatabaseSource
+
+    /// The SQLite template, when the source is one.
+    public var template: DatabaseTemplate? { source as? DatabaseTemplate }
 
     /// Applies to every test in a suite, each getting its own database.
     public var isRecursive: Bool { true }
@@ -31,18 +35,32 @@ public struct IsolatedDatabaseTrait: TestTrait, SuiteTrait, TestScoping {
     }
 
     public func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
-        try await IsolatedDatabase.with(template) { _ in try await function() }
+        try await IsolatedDatabase.with(source) { _ in try await function() }
     }
 }
 
 extension Trait where Self == IsolatedDatabaseTrait {
     /// Each test gets its own clone of `template` in a test transaction.
     public static func isolatedDatabase(_ template: DatabaseTemplate) -> IsolatedDatabaseTrait {
-        IsolatedDatabaseTrait(template: template)
+        IsolatedDatabaseTrait(source: template)
+    }
+
+    /// Each test (each argument of a parameterized test) gets a database of its own from
+    /// `source`: a PostgreSQL template, in either of its modes.
+    ///
+    /// ```swift
+    /// @Test(.isolatedDatabase(PostgresTemplate(url: url, schema: schema)))
+    /// func deletesReviews() async throws {
+    ///     let db = try IsolatedDatabase.require()
+    ///     try await db.execute("DELETE FROM review")
+    /// }
+    /// ```
+    public static func isolatedDatabase(_ source: some IsolatedDatabaseSource) -> IsolatedDatabaseTrait {
+        IsolatedDatabaseTrait(source: source)
     }
 
     /// Each test gets its own database built from `schema` and `seed` (built once per process).
     public static func isolatedDatabase(schema: String, seed: String = "") -> IsolatedDatabaseTrait {
-        IsolatedDatabaseTrait(template: DatabaseTemplate(schema: schema, seed: seed))
+        IsolatedDatabaseTrait(source: DatabaseTemplate(schema: schema, seed: seed))
     }
 }

@@ -156,7 +156,7 @@ extension DatabaseConnection {
 /// A connection that can run one statement for many rows of arguments faster than one
 /// `execute` each (the SQLite connection: one lock, no argument arrays). Fixture loads use it
 /// when the connection has it, and `execute` per row otherwise.
-protocol BatchRunning: DatabaseConnection {
+package protocol BatchRunning: DatabaseConnection {
     /// Runs `sql` once per row of values (`nil` entries left out), going on after a failing
     /// row; returns the failures by row position.
     nonisolated(nonsending)

@@ -13,6 +13,11 @@ public enum DatabaseDialect: String, Sendable, Hashable, CaseIterable {
     case mysql
 
     /// How bound parameters are written in this dialect's SQL.
+    /// Whether the database reports the key of the row an `INSERT` made
+    /// (``QueryResult/lastInsertID``): SQLite and MySQL do; PostgreSQL never does, and gives
+    /// keys only through `RETURNING`.
+    public var reportsLastInsertID: Bool { self != .postgres }
+
     public var placeholderStyle: PlaceholderStyle {
         switch self {
         case .sqlite, .mysql: .questionMark

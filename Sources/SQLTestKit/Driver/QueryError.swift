@@ -25,14 +25,23 @@ public struct QueryError: Error, Sendable, Hashable {
     public var arguments: [SQLValue]
     /// What to do about it, when SQLTestKit can tell.
     public var suggestion: String?
+    /// The database's own error code when it has one beside ``code``: PostgreSQL's SQLSTATE
+    /// (`"23505"`). `nil` for SQLite and the mock.
+    public var databaseCode: String?
+    /// The database's detail line, when it sent one (PostgreSQL's `DETAIL`:
+    /// `Key (email)=(a@example.com) already exists.`).
+    public var detail: String?
 
     /// An error with its code, the database's message, the statement and arguments, and a suggestion.
-    public init(code: Code, message: String, sql: String? = nil, arguments: [SQLValue] = [], suggestion: String? = nil) {
+    public init(code: Code, message: String, sql: String? = nil, arguments: [SQLValue] = [], suggestion: String? = nil,
+                databaseCode: String? = nil, detail: String? = nil) {
         self.code = code
         self.message = message
         self.sql = sql
         self.arguments = arguments
         self.suggestion = suggestion
+        self.databaseCode = databaseCode
+        self.detail = detail
     }
 
     /// The primary result code (the low byte of ``code``), e.g. `.constraint` for
@@ -45,7 +54,8 @@ public struct QueryError: Error, Sendable, Hashable {
 
 extension QueryError: CustomStringConvertible {
     public var description: String {
-        var lines = ["\(code.name) (\(code.rawValue)): \(message)"]
+        var lines = ["\(code.name) (\(code.rawValue)\(databaseCode.map { ", SQLSTATE \($0)" } ?? "")): \(message)"]
+        if let detail { lines.append("  detail: \(detail)") }
         if let sql {
             lines.append("  SQL: \(sql)")
             if !arguments.isEmpty {

@@ -32,7 +32,7 @@ public struct ResultRow: Sendable {
     }
 
     /// Rows over `values`, which holds `columns.count` values per row, row after row.
-    static func rows(columns: ResultColumns, values: [SQLValue]) -> [ResultRow] {
+    package static func rows(columns: ResultColumns, values: [SQLValue]) -> [ResultRow] {
         let width = columns.count
         guard width > 0 else { return [] }
         let storage = ResultStorage(columns: columns, values: values)

@@ -25,7 +25,7 @@ extension FixtureSet {
         let plan = FixturePlan(files: files, schema: schema)
 
         var changes: [FixtureChanges.RowChange] = []
-        let quote = DatabaseDialect.sqlite.quoteIdentifier
+        let quote = db.capability.dialect.quoteIdentifier
         let bookkeeping = Set(db.capability.bookkeepingTables.map(\.asciiLowercased))
         for table in schema.tables where !bookkeeping.contains(table.name.asciiLowercased) {
             let columns = table.columns.map(\.name)

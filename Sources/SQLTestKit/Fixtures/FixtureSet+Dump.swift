@@ -53,7 +53,7 @@ extension FixtureSet {
         try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var written: [String] = []
         let schemaPath = (directory as NSString).appendingPathComponent(schemaFileName)
-        try await schemaScript(of: db, tables: tables == nil ? nil : Set(selected.map { $0.name.asciiLowercased }))
+        try await db.catalog.creationScript(of: db, tables: tables == nil ? nil : Set(selected.map { $0.name.asciiLowercased }))
             .write(toFile: schemaPath, atomically: true, encoding: .utf8)
         written.append(schemaPath)
         for table in selected {
@@ -73,25 +73,9 @@ extension FixtureSet {
     /// they were created, then indexes, views and triggers. With `tables`, only those tables
     /// with their indexes and triggers.
     nonisolated(nonsending)
-    static func schemaScript(of db: any DatabaseConnection, tables: Set<String>?) async throws -> String {
-        let objects = try await db.fetchAll(SQLQuery(sql: """
-            SELECT type, name, tbl_name, sql FROM sqlite_schema
-            WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
-            ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 ELSE 3 END, rowid
-            """))
-        var statements: [String] = []
-        for object in objects {
-            guard case .text(let type) = object[0], case .text(let owner) = object[2], case .text(let sql) = object[3] else { continue }
-            if let tables, type == "view" || !tables.contains(owner.asciiLowercased) { continue }
-            statements.append(sql + ";")
-        }
-        return "-- schema written by sqltestkit dump\n" + statements.joined(separator: "\n") + "\n"
-    }
-
-    nonisolated(nonsending)
     private static func writer(for table: SchemaInfo.Table, db: any DatabaseConnection) async throws -> FixtureWriter {
         let columns = table.columns.filter { !$0.isGenerated }
-        let quote = DatabaseDialect.sqlite.quoteIdentifier
+        let quote = db.capability.dialect.quoteIdentifier
         let key = table.primaryKey
         let order = (key.isEmpty ? columns : key).map { quote($0.name) }.joined(separator: ", ")
         let rows = try await db.fetchAll(SQLQuery(sql: "SELECT \(columns.map { quote($0.name) }.joined(separator: ", ")) FROM \(quote(table.name)) ORDER BY \(order)"))

@@ -133,7 +133,7 @@ extension FixtureSet {
         let start = ContinuousClock.now
         try await Self.checkIsTestDatabase(db, override: allowingNonTestDatabase)
         let (plan, appliedSchema) = try await db.transaction { db in
-            if resettingDatabase { try await SchemaInfo.dropEverything(on: db) }
+            if resettingDatabase { try await db.catalog.dropEverything(on: db) }
             let applied = if let schema { try await Self.apply(schema, to: db) } else { false }
             let live = try await SchemaInfo.read(from: db)
             if live.tables.isEmpty, files.contains(where: { $0.format != .sql }) {
@@ -168,8 +168,7 @@ extension FixtureSet {
     /// a database that has tables).
     nonisolated(nonsending)
     static func apply(_ schema: FixtureSchema, to db: any DatabaseConnection) async throws -> Bool {
-        let hasTables = try await db.fetchOne(SQLQuery(sql: "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")) != nil
-        if hasTables {
+        if try await db.catalog.hasTables(db) {
             if schema.onlyIfEmpty { return false }
             throw FixtureSchemaError(reason: .databaseHasTables, source: schema.source, line: nil,
                                      message: "the database already has tables, so the schema in \(schema.source) was not applied",
@@ -191,15 +190,11 @@ extension FixtureSet {
 
     /// Refuses a file database that is not a test database (SQLTestKit's rule for every
     /// destructive operation).
+    nonisolated(nonsending)
     static func checkIsTestDatabase(_ db: any DatabaseConnection, override: Bool) async throws {
         guard !override else { return }
-        let path = try await db.fetchOne(SQLQuery(sql: "SELECT file FROM pragma_database_list WHERE name = 'main'"))?[0].textValue ?? ""
-        // In-memory databases (`:memory:` and memdb names) have no file on disk.
-        guard !path.isEmpty, FileManager.default.fileExists(atPath: path) else { return }
-        let marker = try await db.fetchOne(SQLQuery(sql: "PRAGMA application_id"))?[0].integerValue
-        try TestDatabasePolicy.check(operation: "load fixtures into", path: path,
-                                     hasMarker: marker == Int64(SQLiteHandle.testDatabaseMarker), override: false,
-                                     overrideHint: "pass allowingNonTestDatabase: true (or --allow-non-test-database to sqltestkit)")
+        try await db.catalog.checkIsTestDatabase(db, operation: "load fixtures into",
+                                                 overrideHint: "pass allowingNonTestDatabase: true (or --allow-non-test-database to sqltestkit)")
     }
 }
 
@@ -223,13 +218,14 @@ struct FixtureInserter {
     nonisolated(nonsending)
     func run(on db: any DatabaseConnection, clearingTables: Bool, skippingBrokenRows: Bool = false) async throws -> [FixtureProblem] {
         var plan = self.plan
-        let deferred = try await db.fetchOne(SQLQuery(sql: "PRAGMA defer_foreign_keys"))?[0].integerValue ?? 0
-        try await db.execute(SQLQuery(sql: "PRAGMA defer_foreign_keys = ON"))
+        let catalog = db.catalog
+        let deferred = try await catalog.deferForeignKeys(on: db)
+        let quote = db.capability.dialect.quoteIdentifier
         var problems: [FixtureProblem] = []
         var unloaded: UnloadedRows = [:]
         if clearingTables {
             for load in plan.loads.reversed() {
-                try await db.execute(SQLQuery(sql: "DELETE FROM \(DatabaseDialect.sqlite.quoteIdentifier(load.table.name))"))
+                try await db.execute(SQLQuery(sql: "DELETE FROM \(quote(load.table.name))"))
             }
         }
         var progress = Progress(totalRows: plan.loads.reduce(0) { $0 + $1.file.rowCount }, handler: self.progress)
@@ -263,7 +259,8 @@ struct FixtureInserter {
         }
         // Rows left out would show up as missing parents; their problems are already reported.
         if !planFailed && problems.count < Self.problemLimit { problems += try await foreignKeyProblems(on: db, plan: &plan, unloaded: unloaded) }
-        try await db.execute(SQLQuery(sql: "PRAGMA defer_foreign_keys = \(deferred == 0 ? "OFF" : "ON")"))
+        if problems.isEmpty { try await catalog.advanceSequences(on: db, tables: plan.loads.map(\.table)) }
+        if let restore = deferred.restore { try await db.execute(restore) }
         return Array(problems.prefix(Self.problemLimit))
     }
 
@@ -283,8 +280,9 @@ struct FixtureInserter {
         var statements: [[UInt64]: String] = [:]
         var lastMask: [UInt64] = []
         var lastSQL = ""
-        let quotedTable = DatabaseDialect.sqlite.quoteIdentifier(load.table.name)
-        let quotedColumns = load.table.columns.map { DatabaseDialect.sqlite.quoteIdentifier($0.name) }
+        let dialect = db.capability.dialect
+        let quotedTable = dialect.quoteIdentifier(load.table.name)
+        let quotedColumns = load.table.columns.map { dialect.quoteIdentifier($0.name) }
         var batch: [(row: Int, values: ArraySlice<SQLValue?>)] = []
         var mask = [UInt64](repeating: 0, count: (quotedColumns.count + 63) / 64)
         for index in load.rows.indices {
@@ -363,7 +361,7 @@ struct FixtureInserter {
         var suggestion: String?
         switch error.code {
         case .constraintUnique, .constraintPrimaryKey:
-            let positions = Self.constraintColumns(in: error.message, table: load.table.name).compactMap { load.table.position(of: $0) }
+            let positions = Self.constraintColumns(of: error, table: load.table.name).compactMap { load.table.position(of: $0) }
             let twin = positions.isEmpty ? nil : load.rows.indices.first { other in
                 load.rows[other].line != row.line
                     && positions.allSatisfy { load.value(other, $0) != nil && load.value(other, $0) == load.value(rowIndex, $0) }
@@ -378,7 +376,7 @@ struct FixtureInserter {
         default:
             suggestion = error.suggestion
         }
-        let column = Self.constraintColumn(in: error.message, table: load.table.name)
+        let column = Self.constraintColumns(of: error, table: load.table.name).first
         let field = column.flatMap { name in fileRow.fields.first { $0.key == name } }
         return FixtureProblem(kind: .constraintViolation,
                               message: "`\(load.table.name)`\(FixturePlan.rowName(row.label, line: row.line)) was refused by the database: \(error.message)",
@@ -386,9 +384,17 @@ struct FixtureInserter {
                               table: load.table.name, label: row.label, columnName: column, suggestion: suggestion)
     }
 
-    /// The first column SQLite names in `UNIQUE constraint failed: author.email`.
-    static func constraintColumn(in message: String, table: String) -> String? {
-        constraintColumns(in: message, table: table).first
+    /// The columns a constraint error names: SQLite's `UNIQUE constraint failed: t.a, t.b`,
+    /// PostgreSQL's `Key (a, b)=(…)` detail or `null value in column "a"`.
+    static func constraintColumns(of error: QueryError, table: String) -> [String] {
+        if let detail = error.detail, let open = detail.range(of: "Key ("), let close = detail[open.upperBound...].range(of: ")=") {
+            return detail[open.upperBound..<close.lowerBound].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+        }
+        if error.databaseCode != nil, let open = error.message.range(of: "column \""),
+           let close = error.message[open.upperBound...].firstIndex(of: "\"") {
+            return [String(error.message[open.upperBound..<close])]
+        }
+        return constraintColumns(in: error.message, table: table)
     }
 
     /// The columns SQLite names in `UNIQUE constraint failed: t.a, t.b`.
@@ -436,16 +442,15 @@ struct FixtureInserter {
     /// Foreign keys that point nowhere once every row is in, each tied to its fixture row.
     nonisolated(nonsending)
     private func foreignKeyProblems(on db: any DatabaseConnection, plan: inout FixturePlan, unloaded: UnloadedRows) async throws -> [FixtureProblem] {
-        let violations = try await db.fetchAll(SQLQuery(sql: "PRAGMA foreign_key_check")).prefix(Self.problemLimit)
+        let violations = try await db.catalog.foreignKeyViolations(on: db, tables: plan.loads.map(\.table), limit: Self.problemLimit)
         guard !violations.isEmpty else { return [] }
         // The stored primary key of each violating row, then its fixture row: found in the
         // plan, or for a streamed file in one more pass over its chunks.
         var storedKeys: [Int: [SQLValue]] = [:]
         var wanted: [Int: Set<[SQLValue]>] = [:]
         for (number, violation) in violations.enumerated() {
-            guard let loadIndex = plan.loads.firstIndex(where: { $0.table.name == violation[0].textValue }),
-                  case .integer(let rowid) = violation[1],
-                  let key = try await storedKey(withRowid: rowid, in: plan.loads[loadIndex].table, on: db) else { continue }
+            guard let loadIndex = plan.loads.firstIndex(where: { $0.table.name == violation.table }),
+                  let key = violation.primaryKey else { continue }
             storedKeys[number] = key
             wanted[loadIndex, default: []].insert(key)
         }
@@ -468,8 +473,8 @@ struct FixtureInserter {
 
         var problems: [FixtureProblem] = []
         for (number, violation) in violations.enumerated() {
-            let tableName = violation[0].textValue ?? ""
-            let parent = violation[2].textValue ?? ""
+            let tableName = violation.table
+            let parent = violation.parentTable
             guard let loadIndex = plan.loads.firstIndex(where: { $0.table.name == tableName }) else {
                 problems.append(FixtureProblem(kind: .constraintViolation,
                                                message: "a row of `\(tableName)` that no fixture gives references a missing `\(parent)` row",
@@ -478,8 +483,7 @@ struct FixtureInserter {
                 continue
             }
             let load = plan.loads[loadIndex]
-            let keyIndex = Int(violation[3].integerValue ?? 0)
-            // `foreignKeys` is in pragma_foreign_key_list's `id` order, which foreign_key_check reports.
+            let keyIndex = violation.foreignKeyIndex
             let keys = load.table.foreignKeys
             let key = keyIndex < keys.count ? keys[keyIndex] : nil
             let found = storedKeys[number].flatMap { located[loadIndex]?[$0] }
@@ -505,15 +509,5 @@ struct FixtureInserter {
               let parent = plan.loads.first(where: { $0.table.name.asciiLowercased == table.asciiLowercased }) else { return false }
         let positions = columns.compactMap { parent.table.position(of: $0) }
         return rows.contains { row in positions.map { row[$0] ?? .null } == values }
-    }
-
-    /// The primary key of the row stored under `rowid`, or `nil` for a table without one.
-    nonisolated(nonsending)
-    private func storedKey(withRowid rowid: Int64, in table: SchemaInfo.Table, on db: any DatabaseConnection) async throws -> [SQLValue]? {
-        let key = table.primaryKey
-        guard !key.isEmpty else { return nil }
-        let quoted = key.map { DatabaseDialect.sqlite.quoteIdentifier($0.name) }.joined(separator: ", ")
-        return try await db.fetchOne(SQLQuery(sql: "SELECT \(quoted) FROM \(DatabaseDialect.sqlite.quoteIdentifier(table.name)) WHERE rowid = ?",
-                                              arguments: [.integer(rowid)]))?.values
     }
 }

@@ -116,7 +116,7 @@ struct MockEngine: Sendable {
                 let answer = min(rules[id].uses, rules[id].expectation.answers.count) - 1
                 if firstRowOnly, kind != .insert { return .firstRow(rules[id].expectation.answers[answer].rows.first) }
                 return .result(result(rows: rules[id].expectation.answers[answer].rows, rowsAffected: rules[id].expectation.answers[answer].rowsAffected,
-                                      lastInsertID: rules[id].expectation.answers[answer].lastInsertID, kind: kind, query: query))
+                                      lastInsertID: rules[id].expectation.answers[answer].lastInsertID, kind: kind, query: query, dialect: dialect))
             }
             exactCandidates = hit?.all ?? []
         }
@@ -301,12 +301,15 @@ struct MockEngine: Sendable {
             throw error
         }
         return result(rows: answer.rows, rowsAffected: answer.rowsAffected, lastInsertID: answer.lastInsertID, kind: kind, query: query,
-                      returnsInsertedRow: answer.returnsInsertedRow)
+                      dialect: dialect, returnsInsertedRow: answer.returnsInsertedRow)
     }
 
-    /// The result of an answer's parts (see ``result(of:kind:query:dialect:)``).
+    /// The result of an answer's parts (see ``result(of:kind:query:dialect:)``). A dialect
+    /// whose database reports no last insert id (PostgreSQL) gets none, even when the answer
+    /// names one: the key still numbers a `RETURNING` row, as the server's would.
     private mutating func result(rows: [ResultRow], rowsAffected: Int?, lastInsertID: Int64?, kind: StatementKind, query: SQLQuery,
-                                 returnsInsertedRow: Bool = false) -> QueryResult {
+                                 dialect: DatabaseDialect, returnsInsertedRow: Bool = false) -> QueryResult {
+        let reported = dialect.reportsLastInsertID
         switch kind {
         case .insert:
             let affected = rowsAffected ?? max(1, rows.count)
@@ -318,13 +321,13 @@ struct MockEngine: Sendable {
             }
             // An INSERT … RETURNING nobody gave rows for returns its new row's key.
             if returnsInsertedRow, let key, affected == 1, let returned = Self.returnedRow(of: query, key: key) {
-                return QueryResult(rows: [returned], rowsAffected: affected, lastInsertID: key)
+                return QueryResult(rows: [returned], rowsAffected: affected, lastInsertID: reported ? key : nil)
             }
-            return QueryResult(rows: rows, rowsAffected: affected, lastInsertID: key)
+            return QueryResult(rows: rows, rowsAffected: affected, lastInsertID: reported ? key : nil)
         case .update, .delete:
             return QueryResult(rows: rows, rowsAffected: rowsAffected ?? rows.count)
         default:
-            return QueryResult(rows: rows, rowsAffected: rowsAffected ?? 0, lastInsertID: lastInsertID)
+            return QueryResult(rows: rows, rowsAffected: rowsAffected ?? 0, lastInsertID: reported ? lastInsertID : nil)
         }
     }
 

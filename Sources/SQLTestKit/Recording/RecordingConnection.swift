@@ -71,3 +71,8 @@ public struct RecordingDriver: DatabaseDriver {
         try await wrapped.resetDatabase(allowingNonTestDatabase: allowingNonTestDatabase)
     }
 }
+
+extension RecordingConnection: CatalogProviding {
+    /// The wrapped connection's catalog: a recorded PostgreSQL connection reads PostgreSQL's.
+    package var catalog: any DatabaseCatalog { wrapped.catalog }
+}

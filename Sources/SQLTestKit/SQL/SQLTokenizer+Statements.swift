@@ -13,7 +13,7 @@ extension SQLTokenizer {
 
     /// The statements of a script with the UTF-8 offset where each starts, for messages that
     /// name the line of a failing statement.
-    static func statementsWithOffsets(in script: String) -> [(text: String, offset: Int)] {
+    package static func statementsWithOffsets(in script: String) -> [(text: String, offset: Int)] {
         var statements: [(text: String, offset: Int)] = []
         var current: [SQLToken] = []
         var blockDepth = 0

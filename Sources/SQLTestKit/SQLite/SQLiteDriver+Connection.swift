@@ -95,7 +95,7 @@ extension SQLiteDriver {
         /// failing row, and returns the failures by position. Fixture loads insert through it:
         /// no argument arrays, no result rows, one lock per thousand rows.
         nonisolated(nonsending)
-        func runBatch(_ sql: String, rows: [ArraySlice<SQLValue?>]) async throws -> [(Int, QueryError)] {
+        package func runBatch(_ sql: String, rows: [ArraySlice<SQLValue?>]) async throws -> [(Int, QueryError)] {
             _ = try transactionState.intercept(SQLQuery(sql: sql))
             return try core.withLock { core in try core.runBatch(sql, rows: rows) }
         }

@@ -1,6 +1,6 @@
 /// What a column's declared type asks values to be: SQLite's type affinity, refined by the
 /// names people use for booleans, dates, times and JSON (which SQLite stores as numbers or text).
-enum ColumnKind: String, Sendable, Hashable {
+package enum ColumnKind: String, Sendable, Hashable {
     case integer, real, numeric, text, blob, any, boolean, date, dateTime, time, json, uuid
 
     /// The kind for a declared type, following SQLite's affinity rules (§3.1 of "Datatypes In
@@ -8,7 +8,7 @@ enum ColumnKind: String, Sendable, Hashable {
     /// `DOUB` → real; otherwise numeric; no type → any) after checking for `BOOL`, `DATE`,
     /// `DATETIME`, `TIMESTAMP`, `TIME`, `JSON` and `UUID` (what Fluent's `.uuid` and
     /// PostgreSQL call the type; SQLite gives it numeric affinity and keeps UUID text as text).
-    init(declaredType: String) {
+    package init(declaredType: String) {
         let type = declaredType.asciiUppercased
         let base = String(type.prefix { $0 != "(" && $0 != " " })
         if type.contains("BOOL") { self = .boolean }

@@ -1,10 +1,12 @@
 import Synchronization
 
 /// A thread-safe flag that is set once (a connection's "closed").
-final class ClosedFlag: Sendable {
+package final class ClosedFlag: Sendable {
     private let value = Atomic<Bool>(false)
 
-    var isSet: Bool { value.load(ordering: .acquiring) }
+    package init() {}
 
-    func set() { value.store(true, ordering: .releasing) }
+    package var isSet: Bool { value.load(ordering: .acquiring) }
+
+    package func set() { value.store(true, ordering: .releasing) }
 }

@@ -1,8 +1,8 @@
 /// "Did you mean …?" for error messages: the candidate closest to a misspelt name.
-enum Suggestions {
+package enum Suggestions {
     /// The candidate with the smallest edit distance to `name` (ignoring ASCII case), if it is
     /// close enough to be a plausible typo: at most a third of the name's length, and at least 1.
-    static func closest(to name: String, in candidates: some Sequence<String>) -> String? {
+    package static func closest(to name: String, in candidates: some Sequence<String>) -> String? {
         let target = Array(name.asciiLowercased.unicodeScalars)
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {

@@ -80,13 +80,19 @@ public final class TransactionState: Sendable {
     /// Whether a test transaction is in force: nothing on the connection will be committed.
     public var isInTestTransaction: Bool { state.withLock { $0.testLevel != nil } }
 
+    /// Whether a test transaction is open with nothing the code opened above it: where,
+    /// outside a test, the code's statements would run on their own (autocommit). A driver
+    /// whose database aborts a transaction on the first failed statement (PostgreSQL) keeps
+    /// such statements independent there, as they are in production.
+    package var isAtTestTransactionTop: Bool { state.withLock { $0.levels.last?.origin == .test } }
+
     /// Puts the levels back as they were before an interception whose statements failed.
     func restore(_ levels: [Level]) {
         withState { $0.levels = levels }
     }
 
     /// Marks the connection unusable; every later statement throws with `reason`.
-    func markBroken(_ reason: String) {
+    package func markBroken(_ reason: String) {
         withState { $0.brokenReason = reason }
     }
 

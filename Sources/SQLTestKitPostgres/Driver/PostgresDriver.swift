@@ -1,0 +1,171 @@
+#if PostgreSQL
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+import SQLTestKit
+import Synchronization
+
+/// A PostgreSQL database, reached through postgres-nio: SQLTestKit's ``DatabaseDriver`` for a
+/// real server.
+///
+/// ```swift
+/// import SQLTestKitPostgres
+///
+/// let pg = try PostgresDriver(url: "postgres://postgres@127.0.0.1:5432/app_test")
+/// let db = try await pg.connect()
+/// let rows = try await db.fetchAll("SELECT id, name FROM author WHERE name = \("Ann")")
+/// await db.close()
+/// ```
+///
+/// Statements are sent with the extended protocol, their arguments bound (never written into
+/// the SQL); `?` placeholders become `$1, $2, …`. Values bind and read as described in
+/// <doc:PostgresValues>. Errors are ``QueryError`` values with the codes the SQLite driver uses
+/// (`23505` is `.constraintUnique`), the SQLSTATE in ``QueryError/databaseCode``, and the
+/// server's detail and hint.
+///
+/// A test transaction on PostgreSQL: PostgreSQL aborts a transaction at its first failed
+/// statement. Inside a test transaction, where in production each statement of the code would
+/// run on its own, the connection keeps them independent: a failed statement is rolled back
+/// alone (to a savepoint the connection takes before the first statement after a change), so
+/// the test goes on as it would against production. Inside a transaction the code opened
+/// itself, PostgreSQL's rule holds, as in production.
+public struct PostgresDriver: DatabaseDriver {
+    /// Where the server is and how to log in.
+    public struct Configuration: Sendable, Hashable {
+        /// The server's host (`127.0.0.1`).
+        public var host: String
+        /// Its port (5432).
+        public var port: Int
+        /// The role to log in as.
+        public var username: String
+        /// Its password, if the server asks for one.
+        public var password: String?
+        /// The database to connect to.
+        public var database: String
+        /// How many connections tests may hold at once (``DatabaseDriver/maxConnections``).
+        public var maxConnections: Int = 10
+        /// How long to wait for the server when connecting.
+        public var connectTimeout: Duration = .seconds(10)
+
+        /// A configuration from its parts.
+        public init(host: String = "127.0.0.1", port: Int = 5432, username: String = "postgres", password: String? = nil, database: String) {
+            self.host = host
+            self.port = port
+            self.username = username
+            self.password = password
+            self.database = database
+        }
+
+        /// The same server and login, another database.
+        public func database(_ name: String) -> Configuration {
+            var copy = self
+            copy.database = name
+            return copy
+        }
+    }
+
+    /// Where the driver connects.
+    public let configuration: Configuration
+
+    /// A driver for a server and database.
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    /// A driver from a URL: `postgres://user:password@host:port/database` (or `postgresql://`).
+    /// User, password, port and database are optional (`postgres`, none, 5432, the user's name);
+    /// user and password may be percent-encoded.
+    ///
+    /// ```swift
+    /// let pg = try PostgresDriver(url: "postgres://postgres@127.0.0.1:5432/app_test")
+    /// ```
+    ///
+    /// - Throws: ``PostgresURLError`` naming what is wrong with the URL.
+    public init(url: String, maxConnections: Int = 10) throws {
+        var configuration = try Configuration(url: url)
+        configuration.maxConnections = maxConnections
+        self.init(configuration: configuration)
+    }
+
+    /// The database's URL, without the password.
+    public var url: String {
+        "postgres://\(configuration.username)@\(configuration.host):\(configuration.port)/\(configuration.database)"
+    }
+
+    /// PostgreSQL's: `$n` placeholders, `RETURNING`, savepoints.
+    public var capability: DriverCapability { .postgres }
+
+    public var maxConnections: Int { configuration.maxConnections }
+
+    /// Opens a connection to the server.
+    ///
+    /// - Throws: ``QueryError`` with `.cannotOpen` when the server cannot be reached, refuses
+    ///   the login, or has no such database.
+    public func connect() async throws -> any DatabaseConnection {
+        try await open()
+    }
+
+    /// Opens a connection, typed (with ``Connection/underlying``, postgres-nio's connection).
+    public func open() async throws -> Connection {
+        var options = PostgresConnection.Configuration.Options()
+        options.connectTimeout = .nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000
+                                              + configuration.connectTimeout.components.attoseconds / 1_000_000_000)
+        var nioConfiguration = PostgresConnection.Configuration(host: configuration.host, port: configuration.port,
+                                                                username: configuration.username, password: configuration.password,
+                                                                database: configuration.database, tls: .disable)
+        nioConfiguration.options = options
+        do {
+            let connection = try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: nioConfiguration,
+                                                                  id: PostgresDriver.nextConnectionID(), logger: PostgresDriver.logger)
+            return Connection(connection: connection, driver: self)
+        } catch {
+            throw connectError(error)
+        }
+    }
+
+    private func connectError(_ error: any Error) -> QueryError {
+        let mapped = PostgresErrorMapping.queryError(from: error, sql: "", arguments: [])
+        var failure = QueryError(code: .cannotOpen, message: "cannot connect to \(url): \(mapped.databaseCode == nil ? String(describing: error) : mapped.message)",
+                                 databaseCode: mapped.databaseCode, detail: mapped.detail)
+        switch mapped.databaseCode {
+        case "3D000": failure.suggestion = "create the database first (createdb \(configuration.database)), or use a PostgresTemplate, which creates a database per test"
+        case "28P01", "28000": failure.suggestion = "check the user name and password in the URL (postgres://user:password@host:port/db)"
+        default: failure.suggestion = "check that a PostgreSQL server listens on \(configuration.host):\(configuration.port); for tests, PostgresTestServer starts a private one"
+        }
+        return failure
+    }
+
+    /// Drops every table, view, sequence, type and function of the database's schemas (and
+    /// makes an empty `public`). Refuses a database that is not a test database (see
+    /// <doc:PostgreSQL#Never-wiping-a-real-database>) unless told otherwise.
+    public func resetDatabase(allowingNonTestDatabase: Bool) async throws {
+        let db = try await open()
+        do {
+            if !allowingNonTestDatabase {
+                try await PostgresCatalog().checkIsTestDatabase(db, operation: "reset", overrideHint: "call resetDatabase(allowingNonTestDatabase: true)")
+            }
+            try await db.transaction { db in try await PostgresCatalog().dropEverything(on: db) }
+        } catch {
+            await db.close()
+            throw error
+        }
+        await db.close()
+    }
+
+    // MARK: - Shared
+
+    static let logger = Logger(label: "sqltestkit.postgres")
+
+    private static let connectionIDs = Mutex(0)
+
+    static func nextConnectionID() -> Int {
+        connectionIDs.withLock { id in
+            id += 1
+            return id
+        }
+    }
+}
+
+#endif

@@ -1,0 +1,285 @@
+#if PostgreSQL
+import Foundation
+import SQLTestKit
+import Synchronization
+
+/// Per-test PostgreSQL databases, in two modes, both safe for tests running in parallel:
+///
+/// - ``Mode/transaction``: each test gets a connection of its own inside a test transaction on
+///   a database made once from the template (the code's `BEGIN`/`COMMIT`/`ROLLBACK` become
+///   savepoints; everything is rolled back when the test ends). The fastest; tests that change
+///   the same rows wait for each other's row locks.
+/// - ``Mode/database``: each test gets a private database, `CREATE DATABASE … TEMPLATE`,
+///   dropped after the test. The code can commit, run DDL, `VACUUM`, open more connections.
+///
+/// The template database is built once from a schema and fixtures, named after a hash of
+/// their content (`sqltestkit_<hash>`), so a changed schema gets a new template and an
+/// unchanged one is reused — across processes too: building takes a PostgreSQL advisory lock,
+/// so parallel `swift test` processes or CI shards never race.
+///
+/// ```swift
+/// let template = try PostgresTemplate(url: "postgres://postgres@127.0.0.1:5432/postgres",
+///                                     schema: schemaSQL, fixtures: FixtureSet(directory: "Fixtures"))
+///
+/// @Test(.isolatedDatabase(template))
+/// func deletesAReview() async throws {
+///     let db = try IsolatedDatabase.require()
+///     try await db.execute("DELETE FROM review WHERE id = \(1)")
+/// }
+/// ```
+///
+/// Every database it creates carries SQLTestKit's marker (its comment), so destructive
+/// operations know it is a test database.
+public struct PostgresTemplate: IsolatedDatabaseSource {
+    /// How a test is isolated.
+    public enum Mode: String, Sendable, Hashable {
+        /// A connection inside a test transaction, rolled back after the test.
+        case transaction
+        /// A private database copied from the template, dropped after the test.
+        case database
+    }
+
+    /// The server, logged in as a role that may create databases; its `database` is the one
+    /// the template connects to for `CREATE DATABASE` (`postgres`).
+    public var server: PostgresDriver.Configuration
+    /// The statements that create the schema.
+    public var schema: String
+    /// Fixtures loaded into the template after the schema.
+    public var fixtures: FixtureSet?
+    /// How each test is isolated.
+    public var mode: Mode
+    /// At most this many tests hold a database at once; the others wait their turn (a
+    /// server accepts a limited number of connections).
+    public var maxConcurrentTests: Int
+
+    /// A template on a server.
+    public init(server: PostgresDriver.Configuration, schema: String, fixtures: FixtureSet? = nil, mode: Mode = .transaction,
+                maxConcurrentTests: Int = 64) {
+        self.server = server
+        self.schema = schema
+        self.fixtures = fixtures
+        self.mode = mode
+        self.maxConcurrentTests = maxConcurrentTests
+    }
+
+    /// A template on the server a URL names (`postgres://postgres@127.0.0.1:5432/postgres`).
+    ///
+    /// - Throws: ``PostgresURLError``.
+    public init(url: String, schema: String, fixtures: FixtureSet? = nil, mode: Mode = .transaction) throws {
+        self.init(server: try PostgresDriver.Configuration(url: url), schema: schema, fixtures: fixtures, mode: mode)
+    }
+
+    /// The same template in another mode.
+    public func mode(_ mode: Mode) -> PostgresTemplate {
+        var copy = self
+        copy.mode = mode
+        return copy
+    }
+
+    /// The hash of the schema and fixtures that names the template database.
+    public var contentHash: String {
+        DatabaseTemplate(schema: schema, fixtures: fixtures).contentHash
+    }
+
+    /// The template database's name.
+    public var templateName: String { "sqltestkit_" + contentHash }
+
+    // MARK: - Isolation
+
+    public func openIsolated() async throws -> any DatabaseConnection {
+        try await prepare()
+        await gate.acquire()
+        do {
+            switch mode {
+            case .transaction:
+                let db = try await PostgresDriver(configuration: server.database(templateName + "_tx")).open()
+                do {
+                    try await db.beginTestTransaction()
+                } catch {
+                    await db.close()
+                    throw error
+                }
+                return db
+            case .database:
+                let name = "sqltestkit_\(contentHash.prefix(8))_\(UUID().uuidString.prefix(12).lowercased().replacing("-", with: ""))"
+                try await Self.onServer(server) { admin in
+                    try await admin.execute(SQLQuery(sql: "CREATE DATABASE \(Self.quote(name)) TEMPLATE \(Self.quote(templateName)) STRATEGY FILE_COPY"))
+                    try await admin.execute(SQLQuery(sql: "COMMENT ON DATABASE \(Self.quote(name)) IS '\(PostgresCatalog.testDatabaseMarker)'"))
+                }
+                do {
+                    return try await PostgresDriver(configuration: server.database(name)).open()
+                } catch {
+                    try? await Self.drop(name, on: server)
+                    throw error
+                }
+            }
+        } catch {
+            gate.release()
+            throw error
+        }
+    }
+
+    public func closeIsolated(_ db: any DatabaseConnection) async throws {
+        defer { gate.release() }
+        switch mode {
+        case .transaction:
+            try await IsolatedDatabase.close(db)
+        case .database:
+            let name = (db as? PostgresDriver.Connection)?.driver.configuration.database
+            await db.close()
+            if let name { try await Self.drop(name, on: server) }
+        }
+    }
+
+    // MARK: - Building the template
+
+    /// Builds the template database (and the database transaction mode runs in) unless it
+    /// exists: once per process, and under an advisory lock across processes.
+    public func prepare() async throws {
+        let key = server.host + ":" + String(server.port) + "/" + templateName
+        let task = Self.prepared.withLock { prepared in
+            if let task = prepared[key] { return task }
+            let task = Task { try await build() }
+            prepared[key] = task
+            return task
+        }
+        do {
+            try await task.value
+        } catch {
+            // A failed build is tried again by the next test, not remembered as a failure.
+            _ = Self.prepared.withLock { $0.removeValue(forKey: key) }
+            throw error
+        }
+    }
+
+    private func build() async throws {
+        let name = templateName
+        try await Self.onServer(server) { admin in
+            // One builder at a time for this template, across processes.
+            try await admin.execute(SQLQuery(sql: "SELECT pg_advisory_lock(hashtext(?))", arguments: [.text(name)]))
+            do {
+                if try await !Self.exists(name, admin: admin) {
+                    // Built under another name and renamed when complete: a crash mid-build
+                    // leaves no half-made template behind under the real name.
+                    let building = name + "_building"
+                    try await admin.execute(SQLQuery(sql: "DROP DATABASE IF EXISTS \(Self.quote(building)) WITH (FORCE)"))
+                    try await admin.execute(SQLQuery(sql: "CREATE DATABASE \(Self.quote(building))"))
+                    try await admin.execute(SQLQuery(sql: "COMMENT ON DATABASE \(Self.quote(building)) IS '\(PostgresCatalog.testDatabaseMarker)'"))
+                    let db = try await PostgresDriver(configuration: server.database(building)).open()
+                    do {
+                        try await db.executeScript(schema)
+                        if let fixtures { try await fixtures.load(into: db) }
+                    } catch {
+                        await db.close()
+                        _ = try? await admin.execute(SQLQuery(sql: "DROP DATABASE IF EXISTS \(Self.quote(building)) WITH (FORCE)"))
+                        throw TemplateError(message: "the PostgreSQL template could not be built: \(error)",
+                                            suggestion: "fix the schema or fixtures; the template database is built again on the next run")
+                    }
+                    await db.close()
+                    try await admin.execute(SQLQuery(sql: "ALTER DATABASE \(Self.quote(building)) RENAME TO \(Self.quote(name))"))
+                }
+                if try await !Self.exists(name + "_tx", admin: admin) {
+                    try await admin.execute(SQLQuery(sql: "CREATE DATABASE \(Self.quote(name + "_tx")) TEMPLATE \(Self.quote(name)) STRATEGY FILE_COPY"))
+                    try await admin.execute(SQLQuery(sql: "COMMENT ON DATABASE \(Self.quote(name + "_tx")) IS '\(PostgresCatalog.testDatabaseMarker)'"))
+                }
+            } catch {
+                _ = try? await admin.execute(SQLQuery(sql: "SELECT pg_advisory_unlock(hashtext(?))", arguments: [.text(name)]))
+                throw error
+            }
+            try await admin.execute(SQLQuery(sql: "SELECT pg_advisory_unlock(hashtext(?))", arguments: [.text(name)]))
+        }
+    }
+
+    /// Drops the template and the database transaction mode uses, so the next test builds
+    /// them again (after changing what a migration does without changing its text, say).
+    public func dropTemplate() async throws {
+        try await Self.onServer(server) { admin in
+            for name in [templateName + "_tx", templateName] {
+                try await admin.execute(SQLQuery(sql: "DROP DATABASE IF EXISTS \(Self.quote(name)) WITH (FORCE)"))
+            }
+        }
+        let key = server.host + ":" + String(server.port) + "/" + templateName
+        _ = Self.prepared.withLock { $0.removeValue(forKey: key) }
+    }
+
+    // MARK: - Helpers
+
+    private static let prepared = Mutex<[String: Task<Void, any Error>]>([:])
+    private static let gates = Mutex<[String: AsyncGate]>([:])
+
+    private var gate: AsyncGate {
+        let key = server.host + ":" + String(server.port)
+        return Self.gates.withLock { gates in
+            if let gate = gates[key] { return gate }
+            let gate = AsyncGate(limit: maxConcurrentTests)
+            gates[key] = gate
+            return gate
+        }
+    }
+
+    static func quote(_ name: String) -> String { DatabaseDialect.postgres.quoteIdentifier(name) }
+
+    private static func exists(_ name: String, admin: any DatabaseConnection) async throws -> Bool {
+        try await admin.fetchOne(SQLQuery(sql: "SELECT 1 FROM pg_catalog.pg_database WHERE datname = ?", arguments: [.text(name)])) != nil
+    }
+
+    static func drop(_ name: String, on server: PostgresDriver.Configuration) async throws {
+        try await onServer(server) { admin in
+            try await admin.execute(SQLQuery(sql: "DROP DATABASE IF EXISTS \(quote(name)) WITH (FORCE)"))
+        }
+    }
+
+    /// Runs `body` on a connection to the server's maintenance database, closed afterwards.
+    @discardableResult
+    static func onServer<Result>(_ server: PostgresDriver.Configuration, _ body: (any DatabaseConnection) async throws -> Result) async throws -> Result {
+        let admin = try await PostgresDriver(configuration: server).open()
+        do {
+            let result = try await body(admin)
+            await admin.close()
+            return result
+        } catch {
+            await admin.close()
+            throw error
+        }
+    }
+}
+
+/// At most `limit` holders at once; the others wait in order.
+final class AsyncGate: Sendable {
+    private struct State {
+        var available: Int
+        var waiting: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state: Mutex<State>
+
+    init(limit: Int) {
+        state = Mutex(State(available: max(1, limit)))
+    }
+
+    func acquire() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { state in
+                if state.available > 0 {
+                    state.available -= 1
+                    return true
+                }
+                state.waiting.append(continuation)
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
+    func release() {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            if state.waiting.isEmpty {
+                state.available += 1
+                return nil
+            }
+            return state.waiting.removeFirst()
+        }
+        next?.resume()
+    }
+}
+#endif
