@@ -40,8 +40,9 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
     }
 
     /// The server, logged in as a role that may create databases; its `database` is the one
-    /// the template connects to for `CREATE DATABASE` (`postgres`).
-    public var server: PostgresDriver.Configuration
+    /// the template connects to for `CREATE DATABASE` (`postgres`). `nil`: the process's
+    /// ``PostgresTestServer``, found when the first test runs.
+    public var server: PostgresDriver.Configuration?
     /// The statements that create the schema.
     public var schema: String
     /// Fixtures loaded into the template after the schema.
@@ -53,7 +54,7 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
     public var maxConcurrentTests: Int
 
     /// A template on a server.
-    public init(server: PostgresDriver.Configuration, schema: String, fixtures: FixtureSet? = nil, mode: Mode = .transaction,
+    public init(server: PostgresDriver.Configuration?, schema: String, fixtures: FixtureSet? = nil, mode: Mode = .transaction,
                 maxConcurrentTests: Int = 64) {
         self.server = server
         self.schema = schema
@@ -67,6 +68,24 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
     /// - Throws: ``PostgresURLError``.
     public init(url: String, schema: String, fixtures: FixtureSet? = nil, mode: Mode = .transaction) throws {
         self.init(server: try PostgresDriver.Configuration(url: url), schema: schema, fixtures: fixtures, mode: mode)
+    }
+
+    /// A template on the process's throwaway server (``PostgresTestServer/shared()``, or the
+    /// server `SQLTESTKIT_POSTGRES_URL` names), found when the first test runs: usable in a
+    /// trait, which needs its template before any server is started.
+    ///
+    /// ```swift
+    /// @Test(.isolatedDatabase(PostgresTemplate.onTestServer(schema: schemaSQL)))
+    /// func addsANote() async throws { … }
+    /// ```
+    public static func onTestServer(schema: String, fixtures: FixtureSet? = nil, mode: Mode = .transaction) -> PostgresTemplate {
+        PostgresTemplate(server: nil, schema: schema, fixtures: fixtures, mode: mode)
+    }
+
+    /// The server this template builds on.
+    public func resolvedServer() async throws -> PostgresDriver.Configuration {
+        if let server { return server }
+        return try await PostgresTestServer.shared().configuration
     }
 
     /// The same template in another mode.
@@ -87,7 +106,9 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
     // MARK: - Isolation
 
     public func openIsolated() async throws -> any DatabaseConnection {
+        let server = try await resolvedServer()
         try await prepare()
+        let gate = Self.gate(for: server, limit: maxConcurrentTests)
         await gate.acquire()
         do {
             switch mode {
@@ -120,7 +141,8 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
     }
 
     public func closeIsolated(_ db: any DatabaseConnection) async throws {
-        defer { gate.release() }
+        let server = try await resolvedServer()
+        defer { Self.gate(for: server, limit: maxConcurrentTests).release() }
         switch mode {
         case .transaction:
             try await IsolatedDatabase.close(db)
@@ -136,10 +158,11 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
     /// Builds the template database (and the database transaction mode runs in) unless it
     /// exists: once per process, and under an advisory lock across processes.
     public func prepare() async throws {
+        let server = try await resolvedServer()
         let key = server.host + ":" + String(server.port) + "/" + templateName
         let task = Self.prepared.withLock { prepared in
             if let task = prepared[key] { return task }
-            let task = Task { try await build() }
+            let task = Task { try await build(on: server) }
             prepared[key] = task
             return task
         }
@@ -152,7 +175,7 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
         }
     }
 
-    private func build() async throws {
+    private func build(on server: PostgresDriver.Configuration) async throws {
         let name = templateName
         try await Self.onServer(server) { admin in
             // One builder at a time for this template, across processes.
@@ -193,6 +216,7 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
     /// Drops the template and the database transaction mode uses, so the next test builds
     /// them again (after changing what a migration does without changing its text, say).
     public func dropTemplate() async throws {
+        let server = try await resolvedServer()
         try await Self.onServer(server) { admin in
             for name in [templateName + "_tx", templateName] {
                 try await admin.execute(SQLQuery(sql: "DROP DATABASE IF EXISTS \(Self.quote(name)) WITH (FORCE)"))
@@ -207,11 +231,11 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
     private static let prepared = Mutex<[String: Task<Void, any Error>]>([:])
     private static let gates = Mutex<[String: AsyncGate]>([:])
 
-    private var gate: AsyncGate {
+    private static func gate(for server: PostgresDriver.Configuration, limit: Int) -> AsyncGate {
         let key = server.host + ":" + String(server.port)
-        return Self.gates.withLock { gates in
+        return gates.withLock { gates in
             if let gate = gates[key] { return gate }
-            let gate = AsyncGate(limit: maxConcurrentTests)
+            let gate = AsyncGate(limit: limit)
             gates[key] = gate
             return gate
         }
