@@ -58,3 +58,27 @@ extension FixtureSet {
         return problems + (try await fixtures.check(schema: schema))
     }
 }
+
+extension FixtureSet {
+    /// Every problem in these fixtures against the schema `db` really has (any database:
+    /// SQLite, PostgreSQL), leaving it exactly as it was: the load runs inside a transaction
+    /// that is always rolled back. Returns an empty list when the fixtures load cleanly.
+    ///
+    /// ```swift
+    /// let problems = try await FixtureSet(directory: "Fixtures").check(against: db)
+    /// ```
+    nonisolated(nonsending)
+    public func check(against db: any DatabaseConnection) async throws -> [FixtureProblem] {
+        struct RolledBack: Error { var problems: [FixtureProblem] }
+        do {
+            try await db.transaction { db in
+                let plan = FixturePlan(files: files, schema: try await SchemaInfo.read(from: db))
+                let inserted = try await FixtureInserter(plan: plan, progress: nil).run(on: db, clearingTables: true, skippingBrokenRows: true)
+                throw RolledBack(problems: plan.problems + inserted)
+            }
+        } catch let rolledBack as RolledBack {
+            return rolledBack.problems
+        }
+        return []
+    }
+}

@@ -259,8 +259,12 @@ struct FixtureInserter {
         }
         // Rows left out would show up as missing parents; their problems are already reported.
         if !planFailed && problems.count < Self.problemLimit { problems += try await foreignKeyProblems(on: db, plan: &plan, unloaded: unloaded) }
-        if problems.isEmpty { try await catalog.advanceSequences(on: db, tables: plan.loads.map(\.table)) }
-        if let restore = deferred.restore { try await db.execute(restore) }
+        // With problems the load is rolled back, which ends the deferral too (and PostgreSQL
+        // would check the deferred keys again on restoring it, failing on what was just reported).
+        if problems.isEmpty {
+            try await catalog.advanceSequences(on: db, tables: plan.loads.map(\.table))
+            if let restore = deferred.restore { try await db.execute(restore) }
+        }
         return Array(problems.prefix(Self.problemLimit))
     }
 
