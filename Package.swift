@@ -187,7 +187,7 @@ let package = Package(
         .testTarget(
             name: "SQLTestKitPostgresTests",
             dependencies: [
-                "SQLTestKit", "SQLTestKitConformance", "SQLTestKitTesting", "SQLTestKitTestSupport",
+                "SQLTestKit", "SQLTestKitConformance", "SQLTestKitTesting", "SQLTestKitTestSupport", "sqltestkit",
                 .target(name: "SQLTestKitPostgres", condition: .when(traits: ["PostgreSQL"])),
                 .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
                 .product(name: "IssueReporting", package: "xctest-dynamic-overlay"),

@@ -12,6 +12,10 @@ struct CheckCommand: AsyncParsableCommand {
             NULL values, unknown labels, and what the database itself would refuse (UNIQUE, \
             CHECK, foreign keys), found in a private in-memory copy of the schema. Exits with 1 \
             when there are problems.
+
+            With --database postgres://… (or an SQLite file) the fixtures are checked against \
+            the schema that database has, inside a transaction that is always rolled back: \
+            nothing in it changes.
             """)
 
     @Argument(help: "The fixture directory.")
@@ -20,8 +24,15 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: "The SQL file that creates the schema (default: the directory's schema.sql).")
     var schema: String?
 
+    @Option(name: [.short, .long], help: "Check against this database's schema instead (an SQLite file or a postgres:// URL); nothing in it changes.")
+    var database: String?
+
     func run() async throws {
         try Output.requireFixtureDirectory(fixtures)
+        if let database {
+            try await check(against: database)
+            return
+        }
         var schemaSQL: String?
         if let schema {
             guard let text = try? String(contentsOfFile: schema, encoding: .utf8) else {
@@ -49,5 +60,43 @@ struct CheckCommand: AsyncParsableCommand {
         let fixtureSet = try FixtureSet(directory: fixtures)
         let rows = fixtureSet.files.reduce(0) { $0 + $1.rowCount }
         Output.print("ok: \(fixtureSet.tables.count) tables, \(rows) rows, no problems")
+    }
+
+    /// Checks against a live database's schema, inside a rolled-back transaction.
+    private func check(against database: String) async throws {
+        let fixtureSet: FixtureSet
+        do {
+            fixtureSet = try FixtureSet(directory: fixtures)
+        } catch let error as FixtureError {
+            Output.error(error.description)
+            throw ExitCode.fixtureProblems
+        }
+        let db: any DatabaseConnection
+        if PostgresTarget.isURL(database) {
+            db = try await PostgresTarget.connect(database)
+        } else {
+            guard FileManager.default.fileExists(atPath: database) else {
+                Output.error("error: there is no database at \(database)")
+                throw ExitCode.unusable
+            }
+            db = try await SQLiteDriver(path: database).connect()
+        }
+        let problems: [FixtureProblem]
+        do {
+            problems = try await fixtureSet.check(against: db)
+        } catch {
+            await db.close()
+            Output.error("error: \(error)")
+            throw ExitCode.unusable
+        }
+        await db.close()
+        guard problems.isEmpty else {
+            for problem in problems { Output.print(problem.description) }
+            let files = Set(problems.map(\.file)).count
+            Output.error("\(problems.count) problem\(problems.count == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s")")
+            throw ExitCode.fixtureProblems
+        }
+        let rows = fixtureSet.files.reduce(0) { $0 + $1.rowCount }
+        Output.print("ok: \(fixtureSet.tables.count) tables, \(rows) rows, no problems against \(PostgresTarget.shown(database))")
     }
 }

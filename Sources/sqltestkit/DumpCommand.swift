@@ -21,7 +21,7 @@ struct DumpCommand: AsyncParsableCommand {
             loading the files and dumping again gives identical files.
             """)
 
-    @Argument(help: "The SQLite database file to read.")
+    @Argument(help: "The SQLite database file to read, or a postgres:// URL (with the PostgreSQL trait).")
     var database: String
 
     @Option(name: [.short, .long], help: "The directory to write the fixture files to.")
@@ -34,7 +34,7 @@ struct DumpCommand: AsyncParsableCommand {
     var tables: [String] = []
 
     func run() async throws {
-        guard FileManager.default.fileExists(atPath: database) else {
+        guard PostgresTarget.isURL(database) || FileManager.default.fileExists(atPath: database) else {
             Output.error("error: there is no database at \(database)")
             throw ExitCode.unusable
         }
@@ -46,7 +46,7 @@ struct DumpCommand: AsyncParsableCommand {
         do {
             // Opened as it is (no switch to WAL, nothing written), and closed before the
             // process ends, so no -wal or -shm file is left beside it.
-            let db = try await SQLiteDriver(path: database).connect()
+            let db = PostgresTarget.isURL(database) ? try await PostgresTarget.connect(database) : try await SQLiteDriver(path: database).connect()
             let written: [String]
             do {
                 written = try await FixtureSet.dump(from: db, to: output, format: format, tables: tables.isEmpty ? nil : tables)

@@ -5,7 +5,7 @@ import SQLTestKit
 struct LoadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "load",
-        abstract: "Load a fixture directory into an SQLite database file, in one transaction.",
+        abstract: "Load a fixture directory into an SQLite database file or a PostgreSQL database, in one transaction.",
         discussion: """
             Rows go in in foreign-key order with labels resolved; any problem leaves the database \
             as it was. The tables' existing rows are deleted first unless --keep-existing is given. \
@@ -14,12 +14,16 @@ struct LoadCommand: AsyncParsableCommand {
 
             When the database has no tables yet, the schema comes from --schema, or else from the \
             fixture directory's schema.sql. --reset empties the database first (same rule).
+
+            --database postgres://user@host:port/db loads into PostgreSQL (a build with the \
+            PostgreSQL trait: swift run --traits PostgreSQL sqltestkit load …); there a test \
+            database is one whose name has `test` in it or that SQLTestKit created.
             """)
 
     @Argument(help: "The fixture directory.")
     var fixtures: String = "Fixtures"
 
-    @Option(name: [.short, .long], help: "The SQLite database file to load into (created if missing).")
+    @Option(name: [.short, .long], help: "The SQLite database file to load into (created if missing), or a postgres:// URL.")
     var database: String
 
     @Option(help: "A SQL file that creates the schema, applied when the database has no tables.")
@@ -56,6 +60,10 @@ struct LoadCommand: AsyncParsableCommand {
             schemaToApply = fixtureSet.schemaSQL.map {
                 FixtureSchema(sql: $0, source: fixtures + "/" + FixtureSet.schemaFileName, onlyIfEmpty: true)
             }
+        }
+        if PostgresTarget.isURL(database) {
+            try await loadIntoPostgres(fixtureSet, schema: schemaToApply, start: start)
+            return
         }
         let existed = FileManager.default.fileExists(atPath: database)
         var loaded = false
@@ -104,6 +112,43 @@ struct LoadCommand: AsyncParsableCommand {
             Output.error("error: \(error)")
             throw ExitCode.unusable
         } catch let error as QueryError {
+            Output.error("error: \(error)")
+            throw ExitCode.unusable
+        }
+    }
+
+    /// The same load into PostgreSQL: no file to create or checkpoint.
+    private func loadIntoPostgres(_ fixtureSet: FixtureSet, schema: FixtureSchema?, start: ContinuousClock.Instant) async throws {
+        let db = try await PostgresTarget.connect(database)
+        do {
+            let summary = try await fixtureSet.load(into: db, clearingTables: !keepExisting, allowingNonTestDatabase: allowNonTestDatabase,
+                                                    resettingDatabase: reset, schema: schema)
+            await db.close()
+            if !quiet {
+                if let created = summary.schema { Output.print("created the schema from \(created)") }
+                var total = summary
+                total.duration = ContinuousClock.now - start
+                Output.print("loaded \(fixtures) into \(PostgresTarget.shown(database))\n" + total.description)
+            }
+        } catch {
+            await db.close()
+            try report(error)
+        }
+    }
+
+    /// Prints a failed load's error and exits with its code.
+    private func report(_ error: any Error) throws -> Never {
+        switch error {
+        case let error as FixtureError:
+            Output.error(error.description)
+            throw ExitCode.fixtureProblems
+        case let error as NotATestDatabaseError:
+            Output.error(error.description.replacingOccurrences(of: "pass allowingNonTestDatabase: true (or --allow-non-test-database to sqltestkit)", with: "pass --allow-non-test-database"))
+            throw ExitCode.unusable
+        case let error as FixtureSchemaError where error.reason == .databaseHasTables:
+            Output.error("error: \(PostgresTarget.shown(database)) already has tables, so the schema in \(error.source) was not applied\n  suggestion: add --reset to empty the database first, or leave out --schema to load into the tables it has")
+            throw ExitCode.unusable
+        default:
             Output.error("error: \(error)")
             throw ExitCode.unusable
         }

@@ -200,3 +200,17 @@ struct CommandLineTests {
         #expect(help.output.contains("Exit status: 0 on success, 1 when the fixtures have problems"))
     }
 }
+
+#if !PostgreSQL
+extension CommandLineTests {
+    /// Built without the PostgreSQL trait (the default), the command says how to get it.
+    @Test func aPostgresURLWithoutThePostgreSQLTraitSaysHowToBuildIt() throws {
+        let load = try run("load", ExampleFixtures.directory, "--database", "postgres://postgres@127.0.0.1:5432/app_test")
+        #expect(load.status == 2)
+        #expect(load.error == "error: postgres://postgres@127.0.0.1:5432/app_test is a PostgreSQL database, but this sqltestkit was built without PostgreSQL; build it with the PostgreSQL trait: swift run --traits PostgreSQL sqltestkit …\n")
+        let dump = try run("dump", "postgresql://u@h/db", "--output", "/tmp/unused")
+        #expect(dump.status == 2)
+        #expect(dump.error.contains("is a PostgreSQL database, but this sqltestkit was built without PostgreSQL"))
+    }
+}
+#endif
