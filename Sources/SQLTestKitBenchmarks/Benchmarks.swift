@@ -19,5 +19,8 @@ struct Benchmarks {
         try await FixtureBenchmarks.run(&harness)
         try await GRDBBenchmarks.run(&harness)
         try await FluentBenchmarks.run(&harness)
+        #if PostgreSQL
+        try await PostgresBenchmarks.run(&harness)
+        #endif
     }
 }

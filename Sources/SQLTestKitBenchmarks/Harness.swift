@@ -92,10 +92,10 @@ struct Harness {
 
     /// Prints and records one comparison line from alternated timings (see ``alternate(runs:_:)``),
     /// each divided by `per` (a per-item figure).
-    mutating func compare(_ name: String, ours: [Duration], raw: [Duration], per: Int = 1, target: Double) {
+    mutating func compare(_ name: String, ours: [Duration], raw: [Duration], per: Int = 1, target: Double, rawLabel: String = "raw C") {
         let ratio = Harness.pairedRatio(ours, raw)
         let verdict = ratio <= target ? "ok" : "OVER TARGET"
-        let line = "\(name.padding(toLength: 52, withPad: " ", startingAt: 0)) ours \(format(Harness.median(ours) / per))  raw C \(format(Harness.median(raw) / per))  ratio \(String(format: "%.2f", ratio))× (target ≤ \(target)×) \(verdict)"
+        let line = "\(name.padding(toLength: 52, withPad: " ", startingAt: 0)) ours \(format(Harness.median(ours) / per))  \(rawLabel) \(format(Harness.median(raw) / per))  ratio \(String(format: "%.2f", ratio))× (target ≤ \(target)×) \(verdict)"
         print(line)
         lines.append(line)
     }

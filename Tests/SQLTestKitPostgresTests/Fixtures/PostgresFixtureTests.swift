@@ -154,6 +154,26 @@ extension PostgreSQL {
             }
         }
 
+        @Test func hostileTextSurvivesTheCopyPath() async throws {
+            // Rows go in through COPY's text format: its escapes must not leak into the values.
+            try await PostgresTesting.withConnection { db in
+                try await db.execute("CREATE TABLE odd(id BIGINT PRIMARY KEY, body TEXT, raw BYTEA, note TEXT)")
+                let texts = ["tab\there", "line\nbreak\r\n", "back\\slash \\N", "\\N", "", "ünïcødé 🧪", "quote \" and ' both"]
+                var json = "["
+                for (index, text) in texts.enumerated() {
+                    let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                        .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\t", with: "\\t")
+                    json += (index == 0 ? "" : ",") + "{\"id\": \(index + 1), \"body\": \"\(escaped)\", \"note\": null}"
+                }
+                json += "]"
+                let directory = try Self.directory(["odd.json": json])
+                try await FixtureSet(directory: directory).load(into: db)
+                let read = try await db.fetchAll(String.self, "SELECT body FROM odd ORDER BY id")
+                #expect(read == texts)
+                #expect(try await db.fetchOne(Int.self, "SELECT count(*) FROM odd WHERE note IS NULL") == texts.count)
+            }
+        }
+
         @Test func checkAgainstALiveSchemaChangesNothing() async throws {
             try await Self.withBookstore { db in
                 try await db.execute("INSERT INTO tag(name) VALUES ('kept')")
