@@ -26,7 +26,7 @@ struct ReadmeExampleTests {
 
     @Test func everyExampleIsCompiledAsWritten() throws {
         // The core's examples, and the adapters' (each compiled in its own test target).
-        let sources = try ["Tests/SQLTestKitTests/ReadmeExamples", "Tests/SQLTestKitGRDBTests/ReadmeExamples", "Tests/SQLTestKitFluentTests/ReadmeExamples"].flatMap { path in
+        let sources = try ["Tests/SQLTestKitTests/ReadmeExamples", "Tests/SQLTestKitGRDBTests/ReadmeExamples", "Tests/SQLTestKitFluentTests/ReadmeExamples", "Tests/SQLTestKitPostgresTests/ReadmeExamples"].flatMap { path in
             let folder = Self.root.appendingPathComponent(path)
             return try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") && $0 != "ReadmeExampleTests.swift" }
                 .map { try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8) }
