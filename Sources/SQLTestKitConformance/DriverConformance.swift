@@ -221,6 +221,24 @@ public struct DriverConformance: Sendable {
                 if deleted.rowsAffected != 0 { return "a DELETE of no row reported \(deleted.rowsAffected)" }
                 return nil
             },
+            Check(name: "a failed statement of the code leaves its test transaction usable") { db in
+                // PostgreSQL aborts a transaction at its first failed statement; a driver for it
+                // must keep the test transaction going, as each statement would run on its own
+                // in production (SQLite does so by itself).
+                try await db.execute("CREATE TABLE conformance_s(x INTEGER UNIQUE)")
+                var count: Int?
+                try await db.testTransaction { db in
+                    try await db.execute("INSERT INTO conformance_s VALUES (1)")
+                    do {
+                        try await db.execute("INSERT INTO conformance_s VALUES (1)")
+                    } catch let error as QueryError where error.primaryCode == .constraint {}
+                    try await db.execute("INSERT INTO conformance_s VALUES (2)")
+                    count = try await db.fetchOne(Int.self, "SELECT count(*) FROM conformance_s")
+                }
+                if count != 2 { return "after a failed insert the test transaction saw \(count.map(String.init) ?? "no") rows, expected 2" }
+                let left = try await db.fetchOne(Int.self, "SELECT count(*) FROM conformance_s")
+                return left == 0 ? nil : "\(left.map(String.init) ?? "?") rows were left after the test transaction"
+            },
             Check(name: "a unique violation is recognised by its code") { db in
                 try await db.execute("CREATE TABLE conformance_u(x INTEGER UNIQUE)")
                 try await db.execute("INSERT INTO conformance_u VALUES (1)")

@@ -161,4 +161,22 @@ package protocol BatchRunning: DatabaseConnection {
     /// row; returns the failures by row position.
     nonisolated(nonsending)
     func runBatch(_ sql: String, rows: [ArraySlice<SQLValue?>]) async throws -> [(Int, QueryError)]
+
+    /// How many rows a batch should hold at most: a connection whose batches cost a round
+    /// trip each (PostgreSQL's COPY) wants larger ones than one that runs in process.
+    var preferredBatchSize: Int { get }
+}
+
+extension BatchRunning {
+    package var preferredBatchSize: Int { 1000 }
+}
+
+/// A connection whose database aborts a transaction at the first failed statement
+/// (PostgreSQL), and that can keep a statement independent where, outside the test, it would
+/// run on its own. A wrapper that keeps the test transaction's bookkeeping itself (the routed
+/// connection) runs such statements through here.
+package protocol FailedStatementRecovering: DatabaseConnection {
+    /// Runs `query` so that its failure rolls back only itself.
+    nonisolated(nonsending)
+    func runKeepingTestTransaction(_ query: SQLQuery) async throws -> QueryResult
 }

@@ -12,7 +12,7 @@ extension FixtureSet {
     nonisolated(nonsending)
     public func changes(in db: any DatabaseConnection) async throws -> FixtureChanges {
         // The baseline: the same schema, built empty, with the fixtures loaded.
-        return try await Self.withScratchDatabase(schema: try await DatabaseTemplate.schema(of: db)) { baseline in
+        return try await db.catalog.withEmptyCopy(of: db) { baseline in
             try await load(into: baseline)
             return try await changes(in: db, baseline: baseline)
         }

@@ -288,6 +288,7 @@ struct FixtureInserter {
         let quotedTable = dialect.quoteIdentifier(load.table.name)
         let quotedColumns = load.table.columns.map { dialect.quoteIdentifier($0.name) }
         var batch: [(row: Int, values: ArraySlice<SQLValue?>)] = []
+        let batchSize = (db as? any BatchRunning)?.preferredBatchSize ?? 1000
         var mask = [UInt64](repeating: 0, count: (quotedColumns.count + 63) / 64)
         for index in load.rows.indices {
             if skippingBrokenRows && load.rows[index].isBroken {
@@ -317,7 +318,7 @@ struct FixtureInserter {
             lastSQL = sql
             batch.append((index, values))
             progress.loaded += 1
-            if (index + 1) % 1000 == 0 || index + 1 == load.rows.count {
+            if (index + 1) % batchSize == 0 || index + 1 == load.rows.count {
                 if try await flush(&batch, sql: sql, load: load, on: db, problems: &problems, unloaded: &unloaded) { return true }
                 progress.handler?(FixtureLoadProgress(table: load.table.name, rowsLoaded: firstRow + index + 1, rowsInTable: load.file.rowCount,
                                                       totalRowsLoaded: progress.loaded, totalRows: progress.totalRows))

@@ -39,6 +39,11 @@ extension RoutedDriver {
             let (target, rewritten) = try route(query, kind: kind, context: context)
             let (connection, pending) = try await prepare(target, query: query)
             for statement in pending { try await connection.execute(statement) }
+            // At the top of this connection's test transaction, the database behind it may need
+            // to keep a failed statement from ending the test (PostgreSQL).
+            if transactionState.isAtTestTransactionTop, let keeping = connection as? any FailedStatementRecovering {
+                return try await keeping.runKeepingTestTransaction(rewritten)
+            }
             return try await connection.execute(rewritten)
         }
 

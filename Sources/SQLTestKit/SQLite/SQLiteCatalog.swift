@@ -107,6 +107,12 @@ package struct SQLiteCatalog: DatabaseCatalog {
     nonisolated(nonsending)
     package func advanceSequences(on db: any DatabaseConnection, tables: [SchemaInfo.Table]) async throws {}
 
+    /// A private in-memory database built from `db`'s creation SQL.
+    nonisolated(nonsending)
+    package func withEmptyCopy<Result>(of db: any DatabaseConnection, _ body: (any DatabaseConnection) async throws -> Result) async throws -> Result {
+        try await FixtureSet.withScratchDatabase(schema: try await DatabaseTemplate.schema(of: db), body)
+    }
+
     nonisolated(nonsending)
     package func creationScript(of db: any DatabaseConnection, tables: Set<String>?) async throws -> String {
         let objects = try await db.fetchAll(SQLQuery(sql: """

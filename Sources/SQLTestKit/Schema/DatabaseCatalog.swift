@@ -38,6 +38,11 @@ package protocol DatabaseCatalog: Sendable {
     /// The statements that create the schema of `tables` (all when `nil`), for `dump`.
     nonisolated(nonsending)
     func creationScript(of db: any DatabaseConnection, tables: Set<String>?) async throws -> String
+
+    /// Runs `body` on a new, private database with `db`'s schema and no rows, removed
+    /// afterwards (the baseline `changes(in:)` compares with).
+    nonisolated(nonsending)
+    func withEmptyCopy<Result>(of db: any DatabaseConnection, _ body: (any DatabaseConnection) async throws -> Result) async throws -> Result
 }
 
 /// The statement a ``DatabaseCatalog`` runs at the end of a load to restore deferral.

@@ -1,4 +1,5 @@
 #if PostgreSQL
+import Foundation
 import SQLTestKit
 
 /// PostgreSQL's catalog (`pg_catalog`), for fixtures, `check`, `dump` and the assertions: the
@@ -9,7 +10,12 @@ import SQLTestKit
 /// SQLTestKit's marker on a database it created is its comment,
 /// ``PostgresCatalog/testDatabaseMarker``.
 package struct PostgresCatalog: DatabaseCatalog {
-    package init() {}
+    /// The server, for databases of its own (`changes(in:)`'s baseline); `nil`: none.
+    let server: PostgresDriver.Configuration?
+
+    package init(server: PostgresDriver.Configuration? = nil) {
+        self.server = server
+    }
 
     /// The comment SQLTestKit puts on every database it creates (`COMMENT ON DATABASE`), so
     /// destructive operations know it is a test database whatever its name.
@@ -209,6 +215,38 @@ package struct PostgresCatalog: DatabaseCatalog {
     nonisolated(nonsending)
     package func creationScript(of db: any DatabaseConnection, tables: Set<String>?) async throws -> String {
         try await PostgresSchemaScript.script(of: db, tables: tables)
+    }
+
+    /// A new database on the same server (marked, dropped afterwards) with `db`'s tables
+    /// made from the catalog (``creationScript(of:tables:)``).
+    nonisolated(nonsending)
+    package func withEmptyCopy<Result>(of db: any DatabaseConnection, _ body: (any DatabaseConnection) async throws -> Result) async throws -> Result {
+        guard let server else {
+            throw TemplateError(message: "this PostgreSQL connection cannot make a database to compare with", suggestion: "use a connection opened by PostgresDriver")
+        }
+        let script = try await creationScript(of: db, tables: nil)
+        let name = "sqltestkit_scratch_\(UUID().uuidString.prefix(12).lowercased().replacing("-", with: ""))"
+        try await PostgresTemplate.onServer(server) { admin in
+            try await admin.execute(SQLQuery(sql: "CREATE DATABASE \(PostgresTemplate.quote(name))"))
+            try await admin.execute(SQLQuery(sql: "COMMENT ON DATABASE \(PostgresTemplate.quote(name)) IS '\(Self.testDatabaseMarker)'"))
+        }
+        do {
+            let copy = try await PostgresDriver(configuration: server.database(name)).open()
+            let result: Result
+            do {
+                try await copy.executeScript(script)
+                result = try await body(copy)
+            } catch {
+                await copy.close()
+                throw error
+            }
+            await copy.close()
+            try await PostgresTemplate.drop(name, on: server)
+            return result
+        } catch {
+            try? await PostgresTemplate.drop(name, on: server)
+            throw error
+        }
     }
 }
 #endif

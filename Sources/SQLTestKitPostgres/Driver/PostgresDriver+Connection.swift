@@ -15,7 +15,7 @@ extension PostgresDriver {
     /// result.rowsAffected   // 1, from the server's command tag
     /// await db.close()
     /// ```
-    public final class Connection: DatabaseConnection {
+    public final class Connection: DatabaseConnection, FailedStatementRecovering {
         /// postgres-nio's connection, for what SQLTestKit does not wrap (`COPY`, `LISTEN`).
         /// Statements sent on it directly bypass test-transaction interception and recording.
         public let underlying: PostgresConnection
@@ -118,7 +118,7 @@ extension PostgresDriver {
         /// Runs a statement of the code under test where, in production, it would run on its
         /// own: a failure rolls back that statement alone, so the test transaction survives it.
         nonisolated(nonsending)
-        private func runKeepingTestTransaction(_ query: SQLQuery) async throws -> QueryResult {
+        package func runKeepingTestTransaction(_ query: SQLQuery) async throws -> QueryResult {
             let kind = StatementKind(sql: query.sql)
             if case .transaction = kind {
                 let result = try await send(query)

@@ -175,7 +175,7 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
         }
     }
 
-    private func build(on server: PostgresDriver.Configuration) async throws {
+    func build(on server: PostgresDriver.Configuration) async throws {
         let name = templateName
         try await Self.onServer(server) { admin in
             // One builder at a time for this template, across processes.

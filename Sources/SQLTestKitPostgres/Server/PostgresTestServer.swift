@@ -64,6 +64,9 @@ public final class PostgresTestServer: Sendable {
         ProcessInfo.processInfo.environment[urlVariable] != nil || binaryDirectory() != nil
     }
 
+    /// Whether ``startPrivate()`` can start a cluster here: `initdb` and `pg_ctl` are installed.
+    public static var canStartPrivate: Bool { binaryDirectory() != nil }
+
     /// What to do when ``isAvailable`` is false: the one line a skipped test prints.
     public static let howToEnable = "PostgreSQL tests skipped: no initdb/pg_ctl found and \(urlVariable) is not set; install PostgreSQL (apt-get install postgresql) or set \(urlVariable)=postgres://user@host:port/db"
 
@@ -109,6 +112,17 @@ public final class PostgresTestServer: Sendable {
     }
 
     // MARK: - Starting and stopping
+
+    /// Starts a private cluster of its own, whatever `SQLTESTKIT_POSTGRES_URL` says: for a test
+    /// that needs a server nobody else uses. Stop it with ``stop()``.
+    ///
+    /// - Throws: ``PostgresTestServerError`` when the binaries are missing or a step fails.
+    public static func startPrivate() throws -> PostgresTestServer {
+        guard let binaries = binaryDirectory() else {
+            throw PostgresTestServerError(step: "finding initdb and pg_ctl", output: "", suggestion: howToEnable)
+        }
+        return try launch(binaries: binaries)
+    }
 
     private static func launch(binaries: String) throws -> PostgresTestServer {
         let user = geteuid() == 0 ? "postgres" : nil

@@ -99,6 +99,32 @@ extension PostgreSQL {
             }
         }
 
+        @Test func compositeKeysAreReadFromTheCatalog() async throws {
+            try await PostgresTesting.withConnection { db in
+                try await db.executeScript("""
+                    CREATE TABLE shelf(room TEXT, number INTEGER, PRIMARY KEY (room, number));
+                    CREATE TABLE slot(id BIGSERIAL PRIMARY KEY, room TEXT, number INTEGER,
+                        FOREIGN KEY (room, number) REFERENCES shelf(room, number) DEFERRABLE);
+                    """)
+                let good = try Self.directory([
+                    "shelf.yml": "- { room: A, number: 1 }\n- { room: B, number: 2 }\n",
+                    "slot.yml": "- { room: A, number: 1 }\n- { room: B, number: 2 }\n- { room: ~, number: 3 }\n",
+                ])
+                try await FixtureSet(directory: good).load(into: db)
+                #expect(try await db.fetchOne(Int.self, "SELECT count(*) FROM slot") == 3)
+                let bad = try Self.directory([
+                    "shelf.yml": "- { room: A, number: 1 }\n",
+                    "slot.yml": "- { id: 7, room: A, number: 1 }\n- { id: 8, room: A, number: 9 }\n",
+                ])
+                let error = try await #require(throws: FixtureError.self) { try await FixtureSet(directory: bad).load(into: db) }
+                #expect(error.problems.count == 1)
+                #expect(error.problems.first?.description.hasPrefix("\(bad)/slot.yml:2") == true)
+                #expect(error.problems.first?.message.contains("references a missing `shelf` row (room, number = 'A', 9)") == true)
+                // The good load is still there.
+                #expect(try await db.fetchOne(Int.self, "SELECT count(*) FROM slot") == 3)
+            }
+        }
+
         @Test func aNonTestDatabaseIsRefusedUntilOverridden() async throws {
             try await PostgresTesting.withDatabase(named: "bookstore_prod") { driver in
                 let db = try await driver.open()

@@ -1,7 +1,7 @@
 #if PostgreSQL
 import Foundation
 import SQLTestKit
-import SQLTestKitPostgres
+@testable import SQLTestKitPostgres
 import SQLTestKitTesting
 import Testing
 
@@ -103,6 +103,24 @@ extension PostgreSQL {
             let admin = try await server.driver().connect()
             #expect(try await admin.fetchOne(Int.self, "SELECT count(*) FROM pg_database WHERE datname LIKE \(changed.templateName + "%")") == 0)
             await admin.close()
+        }
+
+        @Test func buildersRacingForOneTemplateBuildItOnce() async throws {
+            // As from parallel processes: no process cache in between, only the advisory lock.
+            let base = try await PostgresIsolation.template(.transaction)
+            var template = base
+            template.schema += "\nCREATE TABLE race_\(UUID().uuidString.prefix(6).lowercased())(x INTEGER);"
+            let server = try await template.resolvedServer()
+            let racing = template
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 { group.addTask { try await racing.build(on: server) } }
+                try await group.waitForAll()
+            }
+            let admin = try await PostgresTestServer.shared().driver().connect()
+            let names = try await admin.fetchAll(String.self, "SELECT datname FROM pg_database WHERE datname LIKE \(template.templateName + "%") ORDER BY datname")
+            #expect(names == [template.templateName, template.templateName + "_tx"])
+            await admin.close()
+            try await template.dropTemplate()
         }
 
         @Test func aBrokenSchemaFailsWithTheStatementAndIsRetried() async throws {

@@ -36,7 +36,7 @@ struct DriverConformanceTests {
         mock.script(.predicate("every insert") { $0.kind == .insert }, answer: .affected(0), count: .always)
         let failures = await DriverConformance(driver: mock, level: .protocolOnly).run()
         #expect(failures.map(\.description) == ["an insert reports one row affected and a key: rowsAffected was 0"])
-        #expect(DriverConformance(driver: mock, level: .database).checkNames.count == 12)
+        #expect(DriverConformance(driver: mock, level: .database).checkNames.count == 13)
     }
 
     @Test func theSuiteCatchesAFetchThatSkipsTheInterception() async {
