@@ -259,11 +259,14 @@ struct FixtureInserter {
         }
         // Rows left out would show up as missing parents; their problems are already reported.
         if !planFailed && problems.count < Self.problemLimit { problems += try await foreignKeyProblems(on: db, plan: &plan, unloaded: unloaded) }
-        // With problems the load is rolled back, which ends the deferral too (and PostgreSQL
-        // would check the deferred keys again on restoring it, failing on what was just reported).
         if problems.isEmpty {
             try await catalog.advanceSequences(on: db, tables: plan.loads.map(\.table))
             if let restore = deferred.restore { try await db.execute(restore) }
+        } else if let restore = deferred.restore {
+            // With problems the load is rolled back (or, for `check`, only reported); restoring
+            // the deferral may fail then (PostgreSQL checks the deferred keys again, on what was
+            // just reported), which changes nothing.
+            _ = try? await db.execute(restore)
         }
         return Array(problems.prefix(Self.problemLimit))
     }
