@@ -64,13 +64,7 @@ struct CheckCommand: AsyncParsableCommand {
 
     /// Checks against a live database's schema, inside a rolled-back transaction.
     private func check(against database: String) async throws {
-        let fixtureSet: FixtureSet
-        do {
-            fixtureSet = try FixtureSet(directory: fixtures)
-        } catch let error as FixtureError {
-            Output.error(error.description)
-            throw ExitCode.fixtureProblems
-        }
+        let fixtureSet = try Output.readFixtures(fixtures)
         let db: any DatabaseConnection
         if PostgresTarget.isURL(database) {
             db = try await PostgresTarget.connect(database)

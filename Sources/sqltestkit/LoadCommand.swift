@@ -46,13 +46,7 @@ struct LoadCommand: AsyncParsableCommand {
         // Everything that can be read and checked is, before the database is touched: the
         // fixtures, then the schema file.
         try Output.requireFixtureDirectory(fixtures)
-        let fixtureSet: FixtureSet
-        do {
-            fixtureSet = try FixtureSet(directory: fixtures)
-        } catch let error as FixtureError {
-            Output.error(error.description)
-            throw ExitCode.fixtureProblems
-        }
+        let fixtureSet = try Output.readFixtures(fixtures)
         let schemaToApply: FixtureSchema?
         if let schema {
             schemaToApply = FixtureSchema(sql: try Self.readSchemaFile(schema), source: schema)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SQLTestKit
 
 /// Writes to standard error (problems, progress) and standard output (results).
 enum Output {
@@ -21,6 +22,16 @@ enum Output {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
             error("error: there is no fixture directory at \(path) (relative paths start at \(FileManager.default.currentDirectoryPath))")
             throw ExitCode.unusable
+        }
+    }
+
+    /// The fixture set of `path`, or its problems printed and exit status 1.
+    static func readFixtures(_ path: String) throws -> FixtureSet {
+        do {
+            return try FixtureSet(directory: path)
+        } catch let error as FixtureError {
+            Output.error(error.description)
+            throw ExitCode.fixtureProblems
         }
     }
 

@@ -180,3 +180,19 @@ package protocol FailedStatementRecovering: DatabaseConnection {
     nonisolated(nonsending)
     func runKeepingTestTransaction(_ query: SQLQuery) async throws -> QueryResult
 }
+
+extension DatabaseConnection {
+    /// Runs `body` with this connection, then closes it, whether `body` returns or throws.
+    nonisolated(nonsending)
+    package func closing<Result>(after body: (Self) async throws -> Result) async throws -> Result {
+        let result: Result
+        do {
+            result = try await body(self)
+        } catch {
+            await close()
+            throw error
+        }
+        await close()
+        return result
+    }
+}

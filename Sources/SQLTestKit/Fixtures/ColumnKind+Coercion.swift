@@ -273,22 +273,22 @@ extension FixtureValue {
         case .null: output += "null"
         case .bool(let flag): output += flag ? "true" : "false"
         case .number(let text): output += text
-        case .quoted(let text): FixtureValue.writeJSONString(text, to: &output)
-        case .binary(let bytes): FixtureValue.writeJSONString(Data(bytes).base64EncodedString(), to: &output)
+        case .quoted(let text): JSONString.write(text, to: &output)
+        case .binary(let bytes): JSONString.write(Data(bytes).base64EncodedString(), to: &output)
         case .exact(let value):
             switch value {
             case .null: output += "null"
             case .integer(let integer): output += String(integer)
             case .real(let real): output += DatabaseDialect.sqlite.literal(.real(real))
-            case .text(let text): FixtureValue.writeJSONString(text, to: &output)
-            case .blob(let bytes): FixtureValue.writeJSONString(Data(bytes).base64EncodedString(), to: &output)
+            case .text(let text): JSONString.write(text, to: &output)
+            case .blob(let bytes): JSONString.write(Data(bytes).base64EncodedString(), to: &output)
             }
         case .plain(let text):
             if isNull { output += "null" }
             else if text == "true" || text == "false" { output += text }
             else if Int64(text) != nil { output += text }
             else if let real = Double(text), real.isFinite, text.first != "+", text.first != "." { output += text }
-            else { FixtureValue.writeJSONString(text, to: &output) }
+            else { JSONString.write(text, to: &output) }
         case .list(let items):
             output += "["
             for (index, item) in items.enumerated() {
@@ -300,29 +300,11 @@ extension FixtureValue {
             output += "{"
             for (index, entry) in entries.enumerated() {
                 if index > 0 { output += "," }
-                FixtureValue.writeJSONString(entry.key, to: &output)
+                JSONString.write(entry.key, to: &output)
                 output += ":"
                 entry.value.writeJSON(to: &output)
             }
             output += "}"
         }
-    }
-
-    static func writeJSONString(_ text: String, to output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
     }
 }

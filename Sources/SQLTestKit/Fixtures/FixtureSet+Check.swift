@@ -25,20 +25,14 @@ extension FixtureSet {
     nonisolated(nonsending)
     static func withScratchDatabase<Result>(schema: String, failure: String? = nil,
                                             _ body: (any DatabaseConnection) async throws -> Result) async throws -> Result {
-        let db = try await SQLiteDriver.inMemory().connect()
-        do {
+        try await SQLiteDriver.inMemory().connect().closing { db in
             do {
                 try await db.executeScript(schema)
             } catch var error as QueryError where failure != nil {
                 error.suggestion = failure
                 throw error
             }
-            let result = try await body(db)
-            await db.close()
-            return result
-        } catch {
-            await db.close()
-            throw error
+            return try await body(db)
         }
     }
 

@@ -223,7 +223,7 @@ struct FixtureWriter {
 
     static func jsonString(_ text: String) -> String {
         var output = ""
-        FixtureValue.writeJSONString(text, to: &output)
+        JSONString.write(text, to: &output)
         return output
     }
 }

@@ -231,16 +231,10 @@ package struct PostgresCatalog: DatabaseCatalog {
             try await admin.execute(SQLQuery(sql: "COMMENT ON DATABASE \(PostgresTemplate.quote(name)) IS '\(Self.testDatabaseMarker)'"))
         }
         do {
-            let copy = try await PostgresDriver(configuration: server.database(name)).open()
-            let result: Result
-            do {
+            let result = try await PostgresDriver(configuration: server.database(name)).open().closing { copy in
                 try await copy.executeScript(script)
-                result = try await body(copy)
-            } catch {
-                await copy.close()
-                throw error
+                return try await body(copy)
             }
-            await copy.close()
             try await PostgresTemplate.drop(name, on: server)
             return result
         } catch {

@@ -256,15 +256,7 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
     /// Runs `body` on a connection to the server's maintenance database, closed afterwards.
     @discardableResult
     static func onServer<Result>(_ server: PostgresDriver.Configuration, _ body: (any DatabaseConnection) async throws -> Result) async throws -> Result {
-        let admin = try await PostgresDriver(configuration: server).open()
-        do {
-            let result = try await body(admin)
-            await admin.close()
-            return result
-        } catch {
-            await admin.close()
-            throw error
-        }
+        try await PostgresDriver(configuration: server).open().closing { try await body($0) }
     }
 }
 

@@ -80,7 +80,7 @@ public final class PostgresTestServer: Sendable {
         if let server = sharedServer.withLock({ $0 }) { return server }
         let task = starting.withLock { task in
             if let task { return task }
-            let started = Task { try start() }
+            let started = Task { try await offThePool(start) }
             task = started
             return started
         }
@@ -117,11 +117,19 @@ public final class PostgresTestServer: Sendable {
     /// that needs a server nobody else uses. Stop it with ``stop()``.
     ///
     /// - Throws: ``PostgresTestServerError`` when the binaries are missing or a step fails.
-    public static func startPrivate() throws -> PostgresTestServer {
+    public static func startPrivate() async throws -> PostgresTestServer {
         guard let binaries = binaryDirectory() else {
             throw PostgresTestServerError(step: "finding initdb and pg_ctl", output: "", suggestion: howToEnable)
         }
-        return try launch(binaries: binaries)
+        return try await offThePool { try launch(binaries: binaries) }
+    }
+
+    /// Runs blocking work (spawning and waiting for `initdb` and `pg_ctl`) on a thread of its
+    /// own, not on one of the few threads Swift's tasks share.
+    private static func offThePool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+        }
     }
 
     private static func launch(binaries: String) throws -> PostgresTestServer {
@@ -194,10 +202,17 @@ public final class PostgresTestServer: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        closeInheritedDescriptors(&actions)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        #if canImport(Darwin)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_CLOEXEC_DEFAULT))
+        #endif
         var pid = pid_t()
         let cArguments = argv.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
+        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, environ)
         guard spawned == 0 else {
             throw PostgresTestServerError(step: "running \(argv[0])", output: String(cString: strerror(spawned)), suggestion: "check that \(argv[0]) exists and is executable")
         }
@@ -207,6 +222,20 @@ public final class PostgresTestServer: Sendable {
         // Exited normally: the exit code; killed: 128 + the signal.
         let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return (code, output)
+    }
+
+    /// Makes the child close every descriptor above 2. Without it the server `pg_ctl` leaves
+    /// running inherits whatever the process has open at that moment — another task's pipe to
+    /// a child, say — and holds it open for as long as it runs, so a reader of that pipe waits
+    /// for an end that never comes (a test run hung on it). glibc's
+    /// `posix_spawn_file_actions_addclosefrom_np` is not in Swift's Glibc module, so it is looked
+    /// up by name; Darwin has a spawn flag for the same.
+    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        #if canImport(Glibc)
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return }
+        _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+        #endif
     }
 
     /// A port nothing listens on now.

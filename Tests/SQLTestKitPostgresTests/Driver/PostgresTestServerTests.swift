@@ -9,7 +9,14 @@ extension PostgreSQL {
     struct Server {
         @Test(.enabled(if: PostgresTestServer.canStartPrivate || ProcessInfo.processInfo.environment["SQLTESTKIT_REQUIRE_POSTGRES"] != nil))
         func aPrivateClusterStartsOnLoopbackAndIsGoneWhenStopped() async throws {
-            let server = try PostgresTestServer.startPrivate()
+            // A pipe open in this process while the server starts: the server must not inherit
+            // it, or a reader waits for its end as long as the server runs (a test run hung so).
+            let pipe = Pipe()
+            let server = try await PostgresTestServer.startPrivate()
+            try pipe.fileHandleForWriting.close()
+            var descriptor = pollfd(fd: pipe.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, 3000)
+            #expect(ready == 1, "the pipe's write end is still open somewhere: the server inherited it")
             let directory = try #require(server.directory)
             #expect(server.configuration.host == "127.0.0.1")
             #expect(FileManager.default.fileExists(atPath: directory + "/data/PG_VERSION"))

@@ -2,34 +2,18 @@
 import Foundation
 import SQLTestKit
 import SQLTestKitPostgres
+import SQLTestKitTestSupport
 import Testing
 
 extension PostgreSQL {
     /// `sqltestkit load | check | dump --database postgres://…`, run as a user runs them.
     @Suite("The sqltestkit command on PostgreSQL")
     struct CommandLine {
-        static var binary: URL {
-            get throws {
-                let candidates = [Bundle.main.bundleURL.deletingLastPathComponent(),
-                                  URL(fileURLWithPath: Swift.CommandLine.arguments[0]).deletingLastPathComponent(), Bundle.main.bundleURL]
-                for directory in candidates where FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("sqltestkit").path) {
-                    return directory.appendingPathComponent("sqltestkit")
-                }
+        func run(_ arguments: String...) throws -> BuiltBinary.Run {
+            guard let binary = BuiltBinary(named: "sqltestkit") else {
                 throw QueryError(code: .notFound, message: "the sqltestkit binary is not next to the tests; run `swift build --traits PostgreSQL` first")
             }
-        }
-
-        func run(_ arguments: String...) throws -> (status: Int32, output: String, error: String) {
-            let process = Process()
-            process.executableURL = try Self.binary
-            process.arguments = arguments
-            let output = Pipe(), error = Pipe()
-            process.standardOutput = output
-            process.standardError = error
-            try process.run()
-            let out = output.fileHandleForReading.readDataToEndOfFile(), err = error.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+            return try binary.run(arguments)
         }
 
         @Test func loadCheckAndDumpTakeAPostgresURL() async throws {

@@ -52,17 +52,7 @@ enum PostgresTesting {
 
     /// One connection to a new database, closed (and the database dropped) afterwards.
     static func withConnection<Result>(_ body: (PostgresDriver.Connection) async throws -> Result) async throws -> Result {
-        try await withDatabase { driver in
-            let db = try await driver.open()
-            do {
-                let result = try await body(db)
-                await db.close()
-                return result
-            } catch {
-                await db.close()
-                throw error
-            }
-        }
+        try await withDatabase { driver in try await driver.open().closing(after: body) }
     }
 }
 #endif

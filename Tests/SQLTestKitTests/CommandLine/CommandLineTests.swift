@@ -1,28 +1,25 @@
 import Foundation
 import Testing
 import SQLTestKit
+import SQLTestKitTestSupport
 
 /// End-to-end runs of the built `sqltestkit` binary: its output and exit status.
 @Suite("The sqltestkit command")
 struct CommandLineTests {
-    struct Run {
-        var status: Int32
-        var output: String
-        var error: String
-    }
+    typealias Run = BuiltBinary.Run
 
     /// The `sqltestkit` binary next to the test bundle (`swift test` builds it first).
-    static var binary: URL {
+    static var built: BuiltBinary {
         get throws {
-            let candidates = [Bundle.main.bundleURL.deletingLastPathComponent(),
-                              URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-                              Bundle.main.bundleURL]
-            for directory in candidates {
-                let url = directory.appendingPathComponent("sqltestkit")
-                if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+            guard let binary = BuiltBinary(named: "sqltestkit") else {
+                throw QueryError(code: .notFound, message: "the sqltestkit binary is not next to the tests; run `swift build` first")
             }
-            throw QueryError(code: .notFound, message: "the sqltestkit binary is not next to the tests; run `swift build` first")
+            return binary
         }
+    }
+
+    static var binary: URL {
+        get throws { try built.url }
     }
 
     func run(_ arguments: String...) throws -> Run {
@@ -30,17 +27,7 @@ struct CommandLineTests {
     }
 
     func run(_ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = try Self.binary
-        process.arguments = arguments
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        let errData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self), error: String(decoding: errData, as: UTF8.self))
+        try Self.built.run(arguments)
     }
 
     func temporaryDirectory() throws -> String {

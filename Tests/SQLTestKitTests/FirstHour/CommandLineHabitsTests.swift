@@ -1,5 +1,6 @@
 import Foundation
 import SQLTestKit
+import SQLTestKitTestSupport
 import Testing
 
 /// The command line speaks command line: the same mistake gets the same status and message

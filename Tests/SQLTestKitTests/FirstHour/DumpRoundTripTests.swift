@@ -1,5 +1,6 @@
 import Foundation
 import SQLTestKit
+import SQLTestKitTestSupport
 import Testing
 
 /// A dump, loaded into an empty database, gives back every cell with the same storage class and

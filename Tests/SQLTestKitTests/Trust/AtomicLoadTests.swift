@@ -1,5 +1,6 @@
 import Foundation
 import SQLTestKit
+import SQLTestKitTestSupport
 import Synchronization
 import Testing
 

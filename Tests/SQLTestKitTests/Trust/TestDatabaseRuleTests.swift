@@ -1,5 +1,6 @@
 import Foundation
 import SQLTestKit
+import SQLTestKitTestSupport
 import Testing
 
 /// The test-database rule judges the file SQLite really opens, and judging or refusing
