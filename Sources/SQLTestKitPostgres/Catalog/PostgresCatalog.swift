@@ -8,7 +8,7 @@ import SQLTestKit
 /// not).
 ///
 /// SQLTestKit's marker on a database it created is its comment,
-/// ``PostgresCatalog/testDatabaseMarker``.
+/// `PostgresCatalog.testDatabaseMarker`.
 package struct PostgresCatalog: DatabaseCatalog {
     /// The server, for databases of its own (`changes(in:)`'s baseline); `nil`: none.
     let server: PostgresDriver.Configuration?
@@ -218,7 +218,7 @@ package struct PostgresCatalog: DatabaseCatalog {
     }
 
     /// A new database on the same server (marked, dropped afterwards) with `db`'s tables
-    /// made from the catalog (``creationScript(of:tables:)``).
+    /// made from the catalog (`creationScript(of:tables:)`).
     nonisolated(nonsending)
     package func withEmptyCopy<Result>(of db: any DatabaseConnection, _ body: (any DatabaseConnection) async throws -> Result) async throws -> Result {
         guard let server else {

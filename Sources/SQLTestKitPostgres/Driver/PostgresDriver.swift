@@ -7,7 +7,7 @@ import PostgresNIO
 import SQLTestKit
 import Synchronization
 
-/// A PostgreSQL database, reached through postgres-nio: SQLTestKit's ``DatabaseDriver`` for a
+/// A PostgreSQL database, reached through postgres-nio: SQLTestKit's `DatabaseDriver` for a
 /// real server.
 ///
 /// ```swift
@@ -21,8 +21,8 @@ import Synchronization
 ///
 /// Statements are sent with the extended protocol, their arguments bound (never written into
 /// the SQL); `?` placeholders become `$1, $2, …`. Values bind and read as described in
-/// <doc:PostgresValues>. Errors are ``QueryError`` values with the codes the SQLite driver uses
-/// (`23505` is `.constraintUnique`), the SQLSTATE in ``QueryError/databaseCode``, and the
+/// <doc:PostgresValues>. Errors are `QueryError` values with the codes the SQLite driver uses
+/// (`23505` is `.constraintUnique`), the SQLSTATE in `QueryError.databaseCode`, and the
 /// server's detail and hint.
 ///
 /// A test transaction on PostgreSQL: PostgreSQL aborts a transaction at its first failed
@@ -44,7 +44,7 @@ public struct PostgresDriver: DatabaseDriver {
         public var password: String?
         /// The database to connect to.
         public var database: String
-        /// How many connections tests may hold at once (``DatabaseDriver/maxConnections``).
+        /// How many connections tests may hold at once (`DatabaseDriver.maxConnections`).
         public var maxConnections: Int = 10
         /// How long to wait for the server when connecting.
         public var connectTimeout: Duration = .seconds(10)
@@ -101,7 +101,7 @@ public struct PostgresDriver: DatabaseDriver {
 
     /// Opens a connection to the server.
     ///
-    /// - Throws: ``QueryError`` with `.cannotOpen` when the server cannot be reached, refuses
+    /// - Throws: `QueryError` with `.cannotOpen` when the server cannot be reached, refuses
     ///   the login, or has no such database.
     public func connect() async throws -> any DatabaseConnection {
         try await open()

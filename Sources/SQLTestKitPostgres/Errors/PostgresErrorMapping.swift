@@ -2,11 +2,11 @@
 import PostgresNIO
 import SQLTestKit
 
-/// PostgreSQL's errors as ``QueryError`` values: the SQLSTATE mapped onto the codes the SQLite
+/// PostgreSQL's errors as `QueryError` values: the SQLSTATE mapped onto the codes the SQLite
 /// driver and the mock use (so one `catch QueryError.Code.constraintUnique` works on all three),
 /// with the server's message, detail and hint, the SQL and its arguments.
 ///
-/// | SQLSTATE | ``QueryError/Code`` |
+/// | SQLSTATE | `QueryError.Code` |
 /// |---|---|
 /// | `23505` unique_violation | `.constraintUnique` (`.constraintPrimaryKey` when the constraint is a primary key) |
 /// | `23503` foreign_key_violation | `.constraintForeignKey` |
@@ -24,7 +24,7 @@ import SQLTestKit
 /// | `53…` out of resources | `.full` |
 /// | everything else (`42P01` no such table, `42601` syntax error, …) | `.error` |
 ///
-/// ``QueryError/databaseCode`` keeps the SQLSTATE itself.
+/// `QueryError.databaseCode` keeps the SQLSTATE itself.
 enum PostgresErrorMapping {
     static func code(forSQLState state: String, constraint: String? = nil) -> QueryError.Code {
         switch state {
@@ -50,7 +50,7 @@ enum PostgresErrorMapping {
         }
     }
 
-    /// The error postgres-nio threw for `query`, as a ``QueryError`` (without a suggestion
+    /// The error postgres-nio threw for `query`, as a `QueryError` (without a suggestion
     /// that needs the catalog: the connection adds those).
     static func queryError(from error: any Error, sql: String, arguments: [SQLValue]) -> QueryError {
         guard let error = error as? PSQLError else {

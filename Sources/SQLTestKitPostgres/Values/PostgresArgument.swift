@@ -3,7 +3,7 @@ import NIOCore
 import PostgresNIO
 import SQLTestKit
 
-/// How ``SQLValue`` arguments are bound:
+/// How `SQLValue` arguments are bound:
 ///
 /// - `.integer` as `int8`, `.real` as `float8` (NaN, ±Infinity and -0.0 kept), `.blob` as
 ///   `bytea`, `.null` as an untyped NULL;

@@ -4,7 +4,7 @@ import NIOCore
 import PostgresNIO
 import SQLTestKit
 
-/// How PostgreSQL's values read into ``SQLValue`` (the driver asks for binary results and
+/// How PostgreSQL's values read into `SQLValue` (the driver asks for binary results and
 /// decodes them here, so every type reads the same way whatever the query looks like):
 ///
 /// | PostgreSQL type | reads as |
