@@ -51,30 +51,14 @@ struct CheckCommand: AsyncParsableCommand {
             Output.error("error: the schema \(schema ?? fixtures + "/" + FixtureSet.schemaFileName) failed: \(error.message)")
             throw ExitCode.unusable
         }
-        guard problems.isEmpty else {
-            for problem in problems { Output.print(problem.description) }
-            let files = Set(problems.map(\.file)).count
-            Output.error("\(problems.count) problem\(problems.count == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s")")
-            throw ExitCode.fixtureProblems
-        }
-        let fixtureSet = try FixtureSet(directory: fixtures)
-        let rows = fixtureSet.files.reduce(0) { $0 + $1.rowCount }
-        Output.print("ok: \(fixtureSet.tables.count) tables, \(rows) rows, no problems")
+        try finish(problems, fixtureSet: try FixtureSet(directory: fixtures))
     }
 
     /// Checks against a live database's schema, inside a rolled-back transaction.
     private func check(against database: String) async throws {
         let fixtureSet = try Output.readFixtures(fixtures)
-        let db: any DatabaseConnection
-        if PostgresTarget.isURL(database) {
-            db = try await PostgresTarget.connect(database)
-        } else {
-            guard FileManager.default.fileExists(atPath: database) else {
-                Output.error("error: there is no database at \(database)")
-                throw ExitCode.unusable
-            }
-            db = try await SQLiteDriver(path: database).connect()
-        }
+        try PostgresTarget.requireExisting(database)
+        let db = try await PostgresTarget.open(database)
         let problems: [FixtureProblem]
         do {
             problems = try await fixtureSet.check(against: db)
@@ -84,6 +68,11 @@ struct CheckCommand: AsyncParsableCommand {
             throw ExitCode.unusable
         }
         await db.close()
+        try finish(problems, fixtureSet: fixtureSet, against: database)
+    }
+
+    /// Prints every problem with a count (exit status 1), or the ok line.
+    private func finish(_ problems: [FixtureProblem], fixtureSet: FixtureSet, against database: String? = nil) throws {
         guard problems.isEmpty else {
             for problem in problems { Output.print(problem.description) }
             let files = Set(problems.map(\.file)).count
@@ -91,6 +80,6 @@ struct CheckCommand: AsyncParsableCommand {
             throw ExitCode.fixtureProblems
         }
         let rows = fixtureSet.files.reduce(0) { $0 + $1.rowCount }
-        Output.print("ok: \(fixtureSet.tables.count) tables, \(rows) rows, no problems against \(PostgresTarget.shown(database))")
+        Output.print("ok: \(fixtureSet.tables.count) tables, \(rows) rows, no problems" + (database.map { " against \(PostgresTarget.shown($0))" } ?? ""))
     }
 }

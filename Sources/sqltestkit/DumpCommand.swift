@@ -34,10 +34,7 @@ struct DumpCommand: AsyncParsableCommand {
     var tables: [String] = []
 
     func run() async throws {
-        guard PostgresTarget.isURL(database) || FileManager.default.fileExists(atPath: database) else {
-            Output.error("error: there is no database at \(database)")
-            throw ExitCode.unusable
-        }
+        try PostgresTarget.requireExisting(database)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), !isDirectory.boolValue {
             Output.error("error: --output \(output) is a file; name a directory for the fixture files (it is created if missing)")
@@ -46,7 +43,7 @@ struct DumpCommand: AsyncParsableCommand {
         do {
             // Opened as it is (no switch to WAL, nothing written), and closed before the
             // process ends, so no -wal or -shm file is left beside it.
-            let db = PostgresTarget.isURL(database) ? try await PostgresTarget.connect(database) : try await SQLiteDriver(path: database).connect()
+            let db = try await PostgresTarget.open(database)
             let written: [String]
             do {
                 written = try await FixtureSet.dump(from: db, to: output, format: format, tables: tables.isEmpty ? nil : tables)

@@ -56,7 +56,12 @@ struct LoadCommand: AsyncParsableCommand {
             }
         }
         if PostgresTarget.isURL(database) {
-            try await loadIntoPostgres(fixtureSet, schema: schemaToApply, start: start)
+            let db = try await PostgresTarget.connect(database)
+            do {
+                try await load(fixtureSet, schema: schemaToApply, into: db, start: start) { await $0.close() }
+            } catch {
+                try report(error)
+            }
             return
         }
         let existed = FileManager.default.fileExists(atPath: database)
@@ -69,82 +74,58 @@ struct LoadCommand: AsyncParsableCommand {
         do {
             // Judged on the real file, before anything is opened for writing.
             try driver.refuseUnlessTestDatabase(operation: reset ? "reset" : "load fixtures into", allowingNonTestDatabase: allowNonTestDatabase)
-            let db = try await driver.connect()
-            let summary: FixtureLoadSummary
-            do {
-                let totalRows = fixtureSet.files.reduce(0) { $0 + $1.rowCount }
-                let showProgress = !quiet && Output.errorIsTerminal && totalRows >= 10_000
-                let report: (@Sendable (FixtureLoadProgress) -> Void)? = showProgress ? Self.reportProgress : nil
-                // Reset, schema and rows are one transaction: any failure leaves the database as it was.
-                summary = try await fixtureSet.load(into: db, clearingTables: !keepExisting, allowingNonTestDatabase: allowNonTestDatabase,
-                                                    resettingDatabase: reset, schema: schemaToApply, progress: report)
-                if showProgress { Output.progress("") }
-                if !quiet, let created = summary.schema { Output.print("created the schema from \(created)") }
-            } catch {
-                await Self.closeAndCheckpoint(db)
-                throw error
-            }
             // The file alone holds every row before the process exits: no -wal or -shm is left.
-            await Self.closeAndCheckpoint(db)
+            try await load(fixtureSet, schema: schemaToApply, into: try await driver.connect(), start: start, closing: Self.closeAndCheckpoint)
             loaded = true
-            if !quiet {
-                var total = summary
-                total.duration = ContinuousClock.now - start
-                Output.print("loaded \(fixtures) into \(database)\n" + total.description)
-            }
-        } catch let error as FixtureError {
-            Output.error(error.description)
-            throw ExitCode.fixtureProblems
-        } catch let error as NotATestDatabaseError {
-            Output.error(error.description.replacingOccurrences(of: "pass allowingNonTestDatabase: true (or --allow-non-test-database to sqltestkit)", with: "pass --allow-non-test-database")
-                .replacingOccurrences(of: "call resetDatabase(allowingNonTestDatabase: true)", with: "pass --allow-non-test-database"))
-            throw ExitCode.unusable
-        } catch let error as FixtureSchemaError where error.reason == .databaseHasTables {
-            Output.error("error: \(database) already has tables, so the schema in \(error.source) was not applied\n  suggestion: add --reset to empty the database first, or leave out --schema to load into the tables it has")
-            throw ExitCode.unusable
-        } catch let error as FixtureSchemaError {
-            Output.error("error: \(error)")
-            throw ExitCode.unusable
-        } catch let error as QueryError {
-            Output.error("error: \(error)")
-            throw ExitCode.unusable
-        }
-    }
-
-    /// The same load into PostgreSQL: no file to create or checkpoint.
-    private func loadIntoPostgres(_ fixtureSet: FixtureSet, schema: FixtureSchema?, start: ContinuousClock.Instant) async throws {
-        let db = try await PostgresTarget.connect(database)
-        do {
-            let summary = try await fixtureSet.load(into: db, clearingTables: !keepExisting, allowingNonTestDatabase: allowNonTestDatabase,
-                                                    resettingDatabase: reset, schema: schema)
-            await db.close()
-            if !quiet {
-                if let created = summary.schema { Output.print("created the schema from \(created)") }
-                var total = summary
-                total.duration = ContinuousClock.now - start
-                Output.print("loaded \(fixtures) into \(PostgresTarget.shown(database))\n" + total.description)
-            }
         } catch {
-            await db.close()
             try report(error)
         }
     }
 
-    /// Prints a failed load's error and exits with its code.
+    /// Loads into `db` (SQLite or PostgreSQL), closes it with `close` whatever happens, and
+    /// prints the summary.
+    private func load(_ fixtureSet: FixtureSet, schema: FixtureSchema?, into db: any DatabaseConnection, start: ContinuousClock.Instant,
+                      closing close: (any DatabaseConnection) async -> Void) async throws {
+        let summary: FixtureLoadSummary
+        do {
+            let totalRows = fixtureSet.files.reduce(0) { $0 + $1.rowCount }
+            let showProgress = !quiet && Output.errorIsTerminal && totalRows >= 10_000
+            let report: (@Sendable (FixtureLoadProgress) -> Void)? = showProgress ? Self.reportProgress : nil
+            // Reset, schema and rows are one transaction: any failure leaves the database as it was.
+            summary = try await fixtureSet.load(into: db, clearingTables: !keepExisting, allowingNonTestDatabase: allowNonTestDatabase,
+                                                resettingDatabase: reset, schema: schema, progress: report)
+            if showProgress { Output.progress("") }
+            if !quiet, let created = summary.schema { Output.print("created the schema from \(created)") }
+        } catch {
+            await close(db)
+            throw error
+        }
+        await close(db)
+        if !quiet {
+            var total = summary
+            total.duration = ContinuousClock.now - start
+            Output.print("loaded \(fixtures) into \(PostgresTarget.shown(database))\n" + total.description)
+        }
+    }
+
+    /// Prints a failed load's error and exits with its code; rethrows anything else.
     private func report(_ error: any Error) throws -> Never {
         switch error {
         case let error as FixtureError:
             Output.error(error.description)
             throw ExitCode.fixtureProblems
         case let error as NotATestDatabaseError:
-            Output.error(error.description.replacingOccurrences(of: "pass allowingNonTestDatabase: true (or --allow-non-test-database to sqltestkit)", with: "pass --allow-non-test-database"))
+            Output.error(error.description.replacingOccurrences(of: "pass allowingNonTestDatabase: true (or --allow-non-test-database to sqltestkit)", with: "pass --allow-non-test-database")
+                .replacingOccurrences(of: "call resetDatabase(allowingNonTestDatabase: true)", with: "pass --allow-non-test-database"))
             throw ExitCode.unusable
         case let error as FixtureSchemaError where error.reason == .databaseHasTables:
             Output.error("error: \(PostgresTarget.shown(database)) already has tables, so the schema in \(error.source) was not applied\n  suggestion: add --reset to empty the database first, or leave out --schema to load into the tables it has")
             throw ExitCode.unusable
-        default:
+        case is FixtureSchemaError, is QueryError:
             Output.error("error: \(error)")
             throw ExitCode.unusable
+        default:
+            throw error
         }
     }
 

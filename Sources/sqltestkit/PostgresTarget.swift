@@ -35,10 +35,22 @@ enum PostgresTarget {
         #endif
     }
 
+    /// Refuses a database argument that is neither a PostgreSQL URL nor an existing file.
+    static func requireExisting(_ database: String) throws {
+        guard isURL(database) || FileManager.default.fileExists(atPath: database) else {
+            Output.error("error: there is no database at \(database)")
+            throw ExitCode.unusable
+        }
+    }
+
+    /// A connection to the database an argument names: PostgreSQL, or an SQLite file opened
+    /// as it is (no switch to WAL, nothing written).
+    static func open(_ database: String) async throws -> any DatabaseConnection {
+        isURL(database) ? try await connect(database) : try await SQLiteDriver(path: database).connect()
+    }
+
     /// The URL without its password, for messages.
     static func shown(_ url: String) -> String {
-        guard let at = url.lastIndex(of: "@"), let scheme = url.range(of: "://"), scheme.upperBound < at,
-              let colon = url[scheme.upperBound..<at].firstIndex(of: ":") else { return url }
-        return String(url[..<url.index(after: colon)]) + "***" + String(url[at...])
+        DatabaseURL.hidingPassword(url)
     }
 }

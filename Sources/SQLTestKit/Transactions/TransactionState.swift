@@ -84,7 +84,11 @@ public final class TransactionState: Sendable {
     /// outside a test, the code's statements would run on their own (autocommit). A driver
     /// whose database aborts a transaction on the first failed statement (PostgreSQL) keeps
     /// such statements independent there, as they are in production.
-    package var isAtTestTransactionTop: Bool { state.withLock { $0.levels.last?.origin == .test } }
+    package var isAtTestTransactionTop: Bool {
+        // Outside a test transaction (most statements) this is one atomic read, no lock.
+        guard !runsStatementsUnchanged else { return false }
+        return state.withLock { $0.levels.last?.origin == .test }
+    }
 
     /// Puts the levels back as they were before an interception whose statements failed.
     func restore(_ levels: [Level]) {

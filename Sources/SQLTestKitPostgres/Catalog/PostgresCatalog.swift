@@ -34,7 +34,9 @@ package struct PostgresCatalog: DatabaseCatalog {
             """, arguments: tables.map { .text($0) })
     }
 
-    private static let tablesSQL = """
+    /// The tables fixtures and dumps work on: ordinary and partitioned (not partitions) of the
+    /// schemas on the search path, oldest first.
+    static let tablesSQL = """
         SELECT c.oid::int8, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY (pg_catalog.current_schemas(false))
         ORDER BY c.oid
@@ -226,10 +228,7 @@ package struct PostgresCatalog: DatabaseCatalog {
         }
         let script = try await creationScript(of: db, tables: nil)
         let name = "sqltestkit_scratch_\(UUID().uuidString.prefix(12).lowercased().replacing("-", with: ""))"
-        try await PostgresTemplate.onServer(server) { admin in
-            try await admin.execute(SQLQuery(sql: "CREATE DATABASE \(PostgresTemplate.quote(name))"))
-            try await admin.execute(SQLQuery(sql: "COMMENT ON DATABASE \(PostgresTemplate.quote(name)) IS '\(Self.testDatabaseMarker)'"))
-        }
+        try await PostgresTemplate.onServer(server) { try await PostgresTemplate.createMarkedDatabase(name, on: $0) }
         do {
             let result = try await PostgresDriver(configuration: server.database(name)).open().closing { copy in
                 try await copy.executeScript(script)

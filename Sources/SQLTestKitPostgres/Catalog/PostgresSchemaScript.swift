@@ -7,12 +7,6 @@ import SQLTestKit
 /// order and cycles do not matter); other indexes. Enough to load the dump into an empty
 /// database; not a replacement for `pg_dump` (no functions, triggers, views or grants).
 enum PostgresSchemaScript {
-    private static let tablesSQL = """
-        SELECT c.oid::int8, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY (pg_catalog.current_schemas(false))
-        ORDER BY c.oid
-        """
-
     private static let columnsSQL = """
         SELECT a.attrelid::int8, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
                pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text,
@@ -44,7 +38,7 @@ enum PostgresSchemaScript {
         let quote = DatabaseDialect.postgres.quoteIdentifier
         var names: [Int64: String] = [:]
         var order: [Int64] = []
-        for row in try await db.fetchAll(SQLQuery(sql: tablesSQL)) {
+        for row in try await db.fetchAll(SQLQuery(sql: PostgresCatalog.tablesSQL)) {
             guard let oid = row[0].integerValue, let name = row[1].textValue else { continue }
             if let wanted, !wanted.contains(name.lowercased()) { continue }
             names[oid] = name

@@ -1,5 +1,4 @@
 #if PostgreSQL
-import Foundation
 import PostgresNIO
 import SQLTestKit
 
@@ -7,69 +6,42 @@ extension PostgresDriver.Connection: CatalogProviding, BatchRunning {
     /// PostgreSQL's catalog, for fixtures, `check`, `dump` and the assertions.
     package var catalog: any DatabaseCatalog { PostgresCatalog(server: driver.configuration) }
 
-    /// Rows per multi-row `INSERT` of a fixture load (fewer when the table is wide: a
-    /// statement binds at most 65,535 values).
-    static let rowsPerInsert = 1000
-
     /// Rows per batch of a fixture load, each one `COPY` and two savepoint round trips: the
     /// 100k-row CSV benchmark went from 3.32× to 2.69× `COPY` of the same rows with 5,000.
     package var preferredBatchSize: Int { 5000 }
 
-    /// A fixture load's rows: a thousand rows at a time through `COPY … FROM STDIN` (text
-    /// format: the column decides each value's type, as for a literal), or, for a statement
-    /// COPY cannot take, many rows per `INSERT … VALUES (…), (…)` with untyped values. A chunk
-    /// the server refuses is rolled back to a savepoint and run row by row, each row in a
-    /// savepoint of its own, so every refused row is found and the others go in.
+    /// A fixture load's rows: the whole batch through one `COPY … FROM STDIN` (text format:
+    /// the column decides each value's type, as for a literal). A batch the server refuses, or
+    /// a statement COPY cannot take (`DEFAULT VALUES`, names with `"`), goes row by row, each
+    /// row in a savepoint of its own with untyped values, so every refused row is found and
+    /// the others go in.
     ///
     /// COPY, measured on the 100k-row CSV benchmark (release build): multi-row INSERTs took
     /// several times as long as `COPY` of the same rows, over the ≤ 3× target; COPY itself is
     /// the physical limit that target is set against.
     nonisolated(nonsending)
     package func runBatch(_ sql: String, rows: [ArraySlice<SQLValue?>]) async throws -> [(Int, QueryError)] {
-        guard !rows.isEmpty else { return [] }
-        let width = rows[0].count { $0 != nil }
-        let target = Self.copyTarget(of: sql)
-        // COPY takes any number of rows; an INSERT binds at most 65,535 values.
-        let perInsert = width == 0 ? 1 : target != nil ? rows.count : max(1, min(Self.rowsPerInsert, Int(UInt16.max) / width))
-        var failures: [(Int, QueryError)] = []
-        var start = 0
-        while start < rows.count {
-            let end = min(rows.count, start + perInsert)
-            let chunk = rows[start..<end]
-            if chunk.count > 1, let target, width > 0 {
-                _ = try await send(SQLQuery(sql: "SAVEPOINT sqltestkit_batch"))
-                do {
-                    try await copy(chunk, into: target)
-                    _ = try await send(SQLQuery(sql: "RELEASE SAVEPOINT sqltestkit_batch"))
-                    start = end
-                    continue
-                } catch {
-                    _ = try await send(SQLQuery(sql: "ROLLBACK TO SAVEPOINT sqltestkit_batch"))
-                    _ = try await send(SQLQuery(sql: "RELEASE SAVEPOINT sqltestkit_batch"))
-                }
-            } else if let statement = Self.multiRowInsert(sql, rows: chunk.count, width: width), chunk.count > 1 {
-                _ = try await send(SQLQuery(sql: "SAVEPOINT sqltestkit_batch"))
-                do {
-                    _ = try await send(SQLQuery(sql: statement), bindings: PostgresArgument.untypedBindings(for: chunk.flatMap { $0.compactMap { $0 } }))
-                    _ = try await send(SQLQuery(sql: "RELEASE SAVEPOINT sqltestkit_batch"))
-                    start = end
-                    continue
-                } catch is QueryError {
-                    _ = try await send(SQLQuery(sql: "ROLLBACK TO SAVEPOINT sqltestkit_batch"))
-                    _ = try await send(SQLQuery(sql: "RELEASE SAVEPOINT sqltestkit_batch"))
-                }
-            }
-            for index in start..<end {
-                _ = try await send(SQLQuery(sql: "SAVEPOINT sqltestkit_batch"))
-                do {
-                    _ = try await send(SQLQuery(sql: sql), bindings: PostgresArgument.untypedBindings(for: rows[index].compactMap { $0 }))
-                } catch let error as QueryError {
-                    failures.append((index, error))
-                    _ = try await send(SQLQuery(sql: "ROLLBACK TO SAVEPOINT sqltestkit_batch"))
-                }
+        if rows.count > 1, let target = Self.copyTarget(of: sql) {
+            _ = try await send(SQLQuery(sql: "SAVEPOINT sqltestkit_batch"))
+            do {
+                try await copy(rows[...], into: target)
+                _ = try await send(SQLQuery(sql: "RELEASE SAVEPOINT sqltestkit_batch"))
+                return []
+            } catch {
+                _ = try await send(SQLQuery(sql: "ROLLBACK TO SAVEPOINT sqltestkit_batch"))
                 _ = try await send(SQLQuery(sql: "RELEASE SAVEPOINT sqltestkit_batch"))
             }
-            start = end
+        }
+        var failures: [(Int, QueryError)] = []
+        for index in rows.indices {
+            _ = try await send(SQLQuery(sql: "SAVEPOINT sqltestkit_batch"))
+            do {
+                _ = try await send(SQLQuery(sql: sql), bindings: PostgresArgument.untypedBindings(for: rows[index].compactMap { $0 }))
+            } catch let error as QueryError {
+                failures.append((index, error))
+                _ = try await send(SQLQuery(sql: "ROLLBACK TO SAVEPOINT sqltestkit_batch"))
+            }
+            _ = try await send(SQLQuery(sql: "RELEASE SAVEPOINT sqltestkit_batch"))
         }
         return failures
     }
@@ -100,8 +72,7 @@ extension PostgresDriver.Connection: CatalogProviding, BatchRunning {
         switch value {
         case .null: buffer.writeString("\\N")
         case .integer(let integer): buffer.writeString(String(integer))
-        case .real(let real):
-            buffer.writeString(real.isNaN ? "NaN" : real.isInfinite ? (real < 0 ? "-Infinity" : "Infinity") : real.description)
+        case .real(let real): buffer.writeString(PostgresArgument.text(of: real))
         case .text(let text):
             for byte in text.utf8 {
                 switch byte {
@@ -137,24 +108,6 @@ extension PostgresDriver.Connection: CatalogProviding, BatchRunning {
         guard !columns.isEmpty, index + 1 < tokens.count, tokens[index + 1].text.uppercased() == "VALUES",
               !([table] + columns).contains(where: { $0.contains("\"") }) else { return nil }
         return (table, columns)
-    }
-
-    /// `INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4), …` from the loader's one-row
-    /// `INSERT INTO t (a, b) VALUES (?, ?)`; `nil` for any other statement.
-    static func multiRowInsert(_ sql: String, rows: Int, width: Int) -> String? {
-        guard width > 0, let values = sql.range(of: " VALUES (", options: .backwards), sql.hasSuffix(")") else { return nil }
-        var statement = String(sql[..<values.lowerBound]) + " VALUES "
-        statement.reserveCapacity(statement.utf8.count + rows * width * 7)
-        var number = 0
-        for row in 0..<rows {
-            statement += row == 0 ? "(" : ", ("
-            for column in 0..<width {
-                number += 1
-                statement += column == 0 ? "$\(number)" : ", $\(number)"
-            }
-            statement += ")"
-        }
-        return statement
     }
 }
 #endif

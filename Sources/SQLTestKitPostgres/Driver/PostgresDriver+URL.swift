@@ -24,7 +24,7 @@ extension PostgresDriver.Configuration {
     ///
     /// - Throws: ``PostgresURLError``.
     public init(url: String) throws {
-        let shown = Self.hidingPassword(url)
+        let shown = DatabaseURL.hidingPassword(url)
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased() else {
             throw PostgresURLError(url: shown, reason: "it does not parse as a URL")
         }
@@ -42,13 +42,6 @@ extension PostgresDriver.Configuration {
         self.init(host: host, port: components.port ?? 5432, username: user,
                   password: components.percentEncodedPassword.flatMap { $0.removingPercentEncoding },
                   database: database.isEmpty ? user : database)
-    }
-
-    /// The URL with its password (if any) replaced, for messages.
-    static func hidingPassword(_ url: String) -> String {
-        guard let at = url.lastIndex(of: "@"), let schemeEnd = url.range(of: "://"), schemeEnd.upperBound < at,
-              let colon = url[schemeEnd.upperBound..<at].firstIndex(of: ":") else { return url }
-        return String(url[..<url.index(after: colon)]) + "***" + String(url[at...])
     }
 }
 #endif

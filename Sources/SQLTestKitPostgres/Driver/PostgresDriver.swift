@@ -141,17 +141,12 @@ public struct PostgresDriver: DatabaseDriver {
     /// makes an empty `public`). Refuses a database that is not a test database (see
     /// <doc:PostgreSQL#Never-wiping-a-real-database>) unless told otherwise.
     public func resetDatabase(allowingNonTestDatabase: Bool) async throws {
-        let db = try await open()
-        do {
+        try await open().closing { db in
             if !allowingNonTestDatabase {
                 try await PostgresCatalog().checkIsTestDatabase(db, operation: "reset", overrideHint: "call resetDatabase(allowingNonTestDatabase: true)")
             }
             try await db.transaction { db in try await PostgresCatalog().dropEverything(on: db) }
-        } catch {
-            await db.close()
-            throw error
         }
-        await db.close()
     }
 
     // MARK: - Shared

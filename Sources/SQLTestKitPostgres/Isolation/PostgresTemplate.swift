@@ -124,8 +124,7 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
             case .database:
                 let name = "sqltestkit_\(contentHash.prefix(8))_\(UUID().uuidString.prefix(12).lowercased().replacing("-", with: ""))"
                 try await Self.onServer(server) { admin in
-                    try await admin.execute(SQLQuery(sql: "CREATE DATABASE \(Self.quote(name)) TEMPLATE \(Self.quote(templateName)) STRATEGY FILE_COPY"))
-                    try await admin.execute(SQLQuery(sql: "COMMENT ON DATABASE \(Self.quote(name)) IS '\(PostgresCatalog.testDatabaseMarker)'"))
+                    try await Self.createMarkedDatabase(name, copying: templateName, on: admin)
                 }
                 do {
                     return try await PostgresDriver(configuration: server.database(name)).open()
@@ -159,7 +158,7 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
     /// exists: once per process, and under an advisory lock across processes.
     public func prepare() async throws {
         let server = try await resolvedServer()
-        let key = server.host + ":" + String(server.port) + "/" + templateName
+        let key = preparedKey(on: server)
         let task = Self.prepared.withLock { prepared in
             if let task = prepared[key] { return task }
             let task = Task { try await build(on: server) }
@@ -185,25 +184,23 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
                     // Built under another name and renamed when complete: a crash mid-build
                     // leaves no half-made template behind under the real name.
                     let building = name + "_building"
-                    try await admin.execute(SQLQuery(sql: "DROP DATABASE IF EXISTS \(Self.quote(building)) WITH (FORCE)"))
-                    try await admin.execute(SQLQuery(sql: "CREATE DATABASE \(Self.quote(building))"))
-                    try await admin.execute(SQLQuery(sql: "COMMENT ON DATABASE \(Self.quote(building)) IS '\(PostgresCatalog.testDatabaseMarker)'"))
+                    try await Self.dropDatabase(building, on: admin)
+                    try await Self.createMarkedDatabase(building, on: admin)
                     let db = try await PostgresDriver(configuration: server.database(building)).open()
                     do {
-                        try await db.executeScript(schema)
-                        if let fixtures { try await fixtures.load(into: db) }
+                        try await db.closing { db in
+                            try await db.executeScript(schema)
+                            if let fixtures { try await fixtures.load(into: db) }
+                        }
                     } catch {
-                        await db.close()
-                        _ = try? await admin.execute(SQLQuery(sql: "DROP DATABASE IF EXISTS \(Self.quote(building)) WITH (FORCE)"))
+                        try? await Self.dropDatabase(building, on: admin)
                         throw TemplateError(message: "the PostgreSQL template could not be built: \(error)",
                                             suggestion: "fix the schema or fixtures; the template database is built again on the next run")
                     }
-                    await db.close()
                     try await admin.execute(SQLQuery(sql: "ALTER DATABASE \(Self.quote(building)) RENAME TO \(Self.quote(name))"))
                 }
                 if try await !Self.exists(name + "_tx", admin: admin) {
-                    try await admin.execute(SQLQuery(sql: "CREATE DATABASE \(Self.quote(name + "_tx")) TEMPLATE \(Self.quote(name)) STRATEGY FILE_COPY"))
-                    try await admin.execute(SQLQuery(sql: "COMMENT ON DATABASE \(Self.quote(name + "_tx")) IS '\(PostgresCatalog.testDatabaseMarker)'"))
+                    try await Self.createMarkedDatabase(name + "_tx", copying: name, on: admin)
                 }
             } catch {
                 _ = try? await admin.execute(SQLQuery(sql: "SELECT pg_advisory_unlock(hashtext(?))", arguments: [.text(name)]))
@@ -219,11 +216,10 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
         let server = try await resolvedServer()
         try await Self.onServer(server) { admin in
             for name in [templateName + "_tx", templateName] {
-                try await admin.execute(SQLQuery(sql: "DROP DATABASE IF EXISTS \(Self.quote(name)) WITH (FORCE)"))
+                try await Self.dropDatabase(name, on: admin)
             }
         }
-        let key = server.host + ":" + String(server.port) + "/" + templateName
-        _ = Self.prepared.withLock { $0.removeValue(forKey: key) }
+        _ = Self.prepared.withLock { $0.removeValue(forKey: preparedKey(on: server)) }
     }
 
     // MARK: - Helpers
@@ -232,13 +228,23 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
     private static let gates = Mutex<[String: AsyncGate]>([:])
 
     private static func gate(for server: PostgresDriver.Configuration, limit: Int) -> AsyncGate {
-        let key = server.host + ":" + String(server.port)
+        let key = serverKey(server)
         return gates.withLock { gates in
             if let gate = gates[key] { return gate }
             let gate = AsyncGate(limit: limit)
             gates[key] = gate
             return gate
         }
+    }
+
+    /// This template's entry in the process-wide cache of prepared templates.
+    private func preparedKey(on server: PostgresDriver.Configuration) -> String {
+        Self.serverKey(server) + "/" + templateName
+    }
+
+    /// Which server a process-wide cache entry is for.
+    private static func serverKey(_ server: PostgresDriver.Configuration) -> String {
+        server.host + ":" + String(server.port)
     }
 
     static func quote(_ name: String) -> String { DatabaseDialect.postgres.quoteIdentifier(name) }
@@ -248,9 +254,19 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
     }
 
     static func drop(_ name: String, on server: PostgresDriver.Configuration) async throws {
-        try await onServer(server) { admin in
-            try await admin.execute(SQLQuery(sql: "DROP DATABASE IF EXISTS \(quote(name)) WITH (FORCE)"))
-        }
+        try await onServer(server) { try await dropDatabase(name, on: $0) }
+    }
+
+    /// Creates a database that carries SQLTestKit's marker: empty, or a copy of `template`.
+    static func createMarkedDatabase(_ name: String, copying template: String? = nil, on admin: any DatabaseConnection) async throws {
+        let copy = template.map { " TEMPLATE \(quote($0)) STRATEGY FILE_COPY" } ?? ""
+        try await admin.execute(SQLQuery(sql: "CREATE DATABASE \(quote(name))\(copy)"))
+        try await admin.execute(SQLQuery(sql: "COMMENT ON DATABASE \(quote(name)) IS '\(PostgresCatalog.testDatabaseMarker)'"))
+    }
+
+    /// Drops a database, ending the sessions still on it.
+    static func dropDatabase(_ name: String, on admin: any DatabaseConnection) async throws {
+        try await admin.execute(SQLQuery(sql: "DROP DATABASE IF EXISTS \(quote(name)) WITH (FORCE)"))
     }
 
     /// Runs `body` on a connection to the server's maintenance database, closed afterwards.

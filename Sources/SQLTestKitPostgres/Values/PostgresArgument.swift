@@ -38,14 +38,19 @@ enum PostgresArgument {
             switch argument {
             case .null: bindings.appendNull()
             case .integer(let integer): bindings.append(UntypedText(text: String(integer)))
-            case .real(let real):
-                let text = real.isNaN ? "NaN" : real.isInfinite ? (real < 0 ? "-Infinity" : "Infinity") : real.description
-                bindings.append(UntypedText(text: text))
+            case .real(let real): bindings.append(UntypedText(text: text(of: real)))
             case .text(let text): bindings.append(UntypedText(text: text))
             case .blob(let bytes): bindings.append(ByteBuffer(bytes: bytes))
             }
         }
         return bindings
+    }
+}
+
+extension PostgresArgument {
+    /// A double as PostgreSQL's `float8` input reads it back exactly (`NaN`, `-Infinity`).
+    static func text(of real: Double) -> String {
+        real.isNaN ? "NaN" : real.isInfinite ? (real < 0 ? "-Infinity" : "Infinity") : real.description
     }
 }
 
