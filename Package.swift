@@ -54,6 +54,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.3"),
         // The PostgreSQL driver only (SQLTestKitPostgres, with the `PostgreSQL` trait).
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // TLS for `sslmode=require` and stricter (postgres-nio builds it anyway).
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         // Tests only: what the real driver sends, to compare with.
         .package(url: "https://github.com/vapor/fluent-sqlite-driver", from: "4.9.0"),
     ],
@@ -120,6 +122,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log", condition: .when(traits: ["PostgreSQL"])),
                 .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["PostgreSQL"])),
                 .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: ["PostgreSQL"])),
+                .product(name: "NIOSSL", package: "swift-nio-ssl", condition: .when(traits: ["PostgreSQL"])),
             ],
             swiftSettings: sharedSettings
         ),

@@ -66,7 +66,8 @@ struct LoadCommand: AsyncParsableCommand {
         }
         let existed = FileManager.default.fileExists(atPath: database)
         var loaded = false
-        let driver = SQLiteDriver(path: database)
+        // A file this command creates is made for tests and marked so; an existing one is not.
+        let driver = SQLiteDriver.testDatabase(path: database)
         defer {
             // A load that failed into a file it created leaves no empty database behind.
             if !loaded && !existed { Self.removeDatabaseFiles(database) }

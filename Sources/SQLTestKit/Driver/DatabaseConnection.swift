@@ -86,7 +86,7 @@ extension DatabaseConnection {
     /// rewritten inside a test transaction).
     nonisolated(nonsending)
     func executeStatements(of script: String) async throws {
-        for statement in SQLTokenizer.statements(in: script) {
+        for statement in SQLTokenizer.statements(in: script, dialect: capability.dialect) {
             _ = try await execute(SQLQuery(sql: statement))
         }
     }
@@ -105,7 +105,7 @@ extension DatabaseConnection {
     /// false.
     nonisolated(nonsending)
     func executeIntercepting(_ query: SQLQuery) async throws -> QueryResult {
-        switch try transactionState.intercept(query) {
+        switch try transactionState.intercept(query, dialect: capability.dialect) {
         case .run:
             return try await run(query)
         case .rewrite(let statements, let callbacksToRun, let previousLevels):
@@ -183,6 +183,7 @@ package protocol FailedStatementRecovering: DatabaseConnection {
 
 extension DatabaseConnection {
     /// Runs `body` with this connection, then closes it, whether `body` returns or throws.
+    @discardableResult
     nonisolated(nonsending)
     package func closing<Result>(after body: (Self) async throws -> Result) async throws -> Result {
         let result: Result

@@ -31,6 +31,9 @@ public struct QueryError: Error, Sendable, Hashable {
     /// The database's detail line, when it sent one (PostgreSQL's `DETAIL`:
     /// `Key (email)=(a@example.com) already exists.`).
     public var detail: String?
+    /// The name of ``databaseCode`` in the database's own terms (PostgreSQL's condition name,
+    /// `unique_violation`), when the driver knows it.
+    public var databaseCodeName: String?
 
     /// An error with its code, the database's message, the statement and arguments, and a suggestion.
     public init(code: Code, message: String, sql: String? = nil, arguments: [SQLValue] = [], suggestion: String? = nil,
@@ -53,8 +56,18 @@ public struct QueryError: Error, Sendable, Hashable {
 }
 
 extension QueryError: CustomStringConvertible {
+    /// The error in the database's own terms: SQLite's code name, or for a database with codes
+    /// of its own (PostgreSQL) its code and condition name, with the ``Code`` a `catch` matches.
+    ///
+    /// ```text
+    /// SQLITE_CONSTRAINT_UNIQUE (2067): UNIQUE constraint failed: author.email
+    /// SQLSTATE 23505 unique_violation (QueryError.Code.constraintUnique): duplicate key value …
+    /// ```
     public var description: String {
-        var lines = ["\(code.name) (\(code.rawValue)\(databaseCode.map { ", SQLSTATE \($0)" } ?? "")): \(message)"]
+        let heading = databaseCode.map { state in
+            "SQLSTATE \(state)\(databaseCodeName.map { " " + $0 } ?? "") (QueryError.Code.\(code.caseName))"
+        } ?? "\(code.name) (\(code.rawValue))"
+        var lines = ["\(heading): \(message)"]
         if let detail { lines.append("  detail: \(detail)") }
         if let sql {
             lines.append("  SQL: \(sql)")
@@ -166,6 +179,19 @@ extension QueryError {
             520: "SQLITE_READONLY_CANTLOCK", 776: "SQLITE_READONLY_ROLLBACK", 1032: "SQLITE_READONLY_DBMOVED",
             516: "SQLITE_ABORT_ROLLBACK", 257: "SQLITE_ERROR_MISSING_COLLSEQ", 513: "SQLITE_ERROR_RETRY",
         ]
+
+        private static let caseNames: [Int32: String] = [
+            1: "error", 2: "internal", 3: "permission", 4: "abort", 5: "busy", 6: "locked", 7: "noMemory", 8: "readOnly",
+            9: "interrupt", 10: "ioError", 11: "corrupt", 12: "notFound", 13: "full", 14: "cannotOpen", 15: "protocol",
+            17: "schema", 18: "tooBig", 19: "constraint", 20: "mismatch", 21: "misuse", 23: "authorization", 25: "range",
+            26: "notADatabase", 275: "constraintCheck", 531: "constraintCommitHook", 787: "constraintForeignKey",
+            1043: "constraintFunction", 1299: "constraintNotNull", 1555: "constraintPrimaryKey", 1811: "constraintTrigger",
+            2067: "constraintUnique", 2579: "constraintRowID", 3091: "constraintDataType",
+        ]
+
+        /// The name of the constant a `catch` matches, e.g. `constraintUnique`, or the C
+        /// constant's name where SQLTestKit declares none.
+        public var caseName: String { Code.caseNames[rawValue] ?? name }
 
         /// The C constant's name, e.g. `SQLITE_CONSTRAINT_UNIQUE`.
         public var name: String {

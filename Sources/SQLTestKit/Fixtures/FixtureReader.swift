@@ -31,17 +31,35 @@ enum FixtureReader {
     }
 
     /// Transaction control in a `.sql` fixture, one problem per statement: a load runs in one
-    /// transaction of its own, and a `COMMIT` or `ROLLBACK` in a file would end it half-way.
+    /// transaction of its own, and a `COMMIT`, `ROLLBACK` or `PREPARE TRANSACTION` in a file
+    /// would end it half-way. The file is read by every dialect's lexical rules (which database
+    /// it will load into is not known yet), so a statement that is transaction control for any
+    /// of them is refused.
     static func transactionControlProblems(in sql: String, path: String) -> [FixtureProblem] {
         let bytes = Array(sql.utf8)
-        return SQLTokenizer.statementsWithOffsets(in: sql).compactMap { statement in
-            guard case .transaction(let control) = StatementKind(sql: statement.text) else { return nil }
-            return FixtureProblem(
-                kind: .malformedFile,
-                message: "transaction control (\(control.sqlDescription)) is not allowed in a fixture file",
-                file: path, line: lineNumber(at: statement.offset, in: bytes),
-                suggestion: "remove it: the whole load runs in one transaction, committed only when every fixture went in, so a failed load leaves the database as it was")
+        var problems: [FixtureProblem] = []
+        var seen = Set<Int>()
+        for dialect in DatabaseDialect.allCases {
+            for statement in SQLTokenizer.statementsWithOffsets(in: sql, dialect: dialect) {
+                guard case .transaction(let control) = StatementKind(sql: statement.text, dialect: dialect) else { continue }
+                // The offset is the statement's first word's: its comments are not part of it.
+                let line = lineNumber(at: statement.offset, in: bytes)
+                guard seen.insert(line).inserted else { continue }
+                problems.append(transactionControlProblem(control, file: path, line: line))
+            }
         }
+        return problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) }
+    }
+
+    /// The problem for transaction control found in a fixture file.
+    static func transactionControlProblem(_ control: TransactionControl, file: String, line: Int) -> FixtureProblem {
+        FixtureProblem(
+            kind: .malformedFile,
+            message: "transaction control (\(control.sqlDescription)) is not allowed in a fixture file",
+            file: file, line: line,
+            suggestion: control.isTwoPhaseCommit
+                ? "remove it: PREPARE TRANSACTION would leave half a load prepared, for one COMMIT PREPARED to commit; the whole load runs in one transaction, committed only when every fixture went in"
+                : "remove it: the whole load runs in one transaction, committed only when every fixture went in, so a failed load leaves the database as it was")
     }
 
     /// The 1-based line of a UTF-8 offset.

@@ -421,7 +421,14 @@ struct FixtureInserter {
     private func run(script: FixtureFile, on db: any DatabaseConnection) async -> [FixtureProblem] {
         let text = script.sql ?? ""
         let bytes = Array(text.utf8)
-        for statement in SQLTokenizer.statementsWithOffsets(in: text) {
+        let dialect = db.capability.dialect
+        for statement in SQLTokenizer.statementsWithOffsets(in: text, dialect: dialect) {
+            // Checked again by the rules of the database it runs on: nothing may end the load's
+            // transaction half-way.
+            if case .transaction(let control) = StatementKind(sql: statement.text, dialect: dialect) {
+                return [FixtureReader.transactionControlProblem(control, file: script.path,
+                                                                line: FixtureReader.lineNumber(at: statement.offset, in: bytes))]
+            }
             do {
                 try await db.execute(SQLQuery(sql: statement.text))
             } catch {

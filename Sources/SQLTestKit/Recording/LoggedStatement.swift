@@ -26,7 +26,7 @@ public struct LoggedStatement: Sendable, Hashable {
     /// An entry for `query` as run on a connection of `dialect`, its kind read from its text.
     public init(sequence: Int, query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, transactionDepth: Int) {
         self.init(sequence: sequence, query: query, dialect: dialect, connectionID: connectionID, transactionDepth: transactionDepth,
-                  kind: StatementKind(sql: query.sql))
+                  kind: StatementKind(sql: query.sql, dialect: dialect))
     }
 
     /// An entry whose kind is already known (the mock takes it from the script that matched).

@@ -41,8 +41,10 @@ public final class StatementLog: Sendable {
                     if let index = levels.lastIndex(of: name.asciiLowercased) { levels.removeSubrange(index...) }
                 case .rollbackToSavepoint(let name):
                     if let index = levels.lastIndex(of: name.asciiLowercased) { levels.removeSubrange((index + 1)...) }
-                case .commit, .rollback:
+                case .commit, .rollback, .prepare:
                     levels.removeAll()
+                case .commitPrepared, .rollbackPrepared:
+                    break
                 }
                 openLevels[entry.connectionID] = levels.isEmpty ? nil : levels
                 entry.transactionDepth = max(entry.transactionDepth, levels.count)

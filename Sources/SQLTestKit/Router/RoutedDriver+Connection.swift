@@ -33,7 +33,7 @@ extension RoutedDriver {
                 throw QueryError(code: .misuse, message: "the connection is closed", sql: query.sql, arguments: query.arguments,
                                  suggestion: "open a new connection with driver.connect()")
             }
-            let kind = StatementKind(sql: query.sql)
+            let kind = StatementKind(sql: query.sql, dialect: capability.dialect)
             if case .transaction(let control) = kind { return try await runTransactionControl(query, control) }
             let context = RoutingContext.current
             let (target, rewritten) = try route(query, kind: kind, context: context)
@@ -148,8 +148,8 @@ extension RoutedDriver {
                 switch control {
                 case .begin, .savepoint: state.depth += 1
                 case .release: state.depth = max(0, state.depth - 1)
-                case .commit, .rollback: state.depth = 0
-                case .rollbackToSavepoint: break
+                case .commit, .rollback, .prepare: state.depth = 0
+                case .rollbackToSavepoint, .commitPrepared, .rollbackPrepared: break
                 }
                 if let pinned = state.pinned {
                     if state.depth == 0 { state.pinned = nil }

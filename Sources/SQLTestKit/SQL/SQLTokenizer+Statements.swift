@@ -7,13 +7,13 @@ extension SQLTokenizer {
     /// SQLTokenizer.statements(in: "CREATE TABLE t(x); INSERT INTO t VALUES (';');")
     /// // ["CREATE TABLE t(x)", "INSERT INTO t VALUES (';')"]
     /// ```
-    public static func statements(in script: String) -> [String] {
-        statementsWithOffsets(in: script).map(\.text)
+    public static func statements(in script: String, dialect: DatabaseDialect = .sqlite) -> [String] {
+        statementsWithOffsets(in: script, dialect: dialect).map(\.text)
     }
 
     /// The statements of a script with the UTF-8 offset where each starts, for messages that
     /// name the line of a failing statement.
-    package static func statementsWithOffsets(in script: String) -> [(text: String, offset: Int)] {
+    package static func statementsWithOffsets(in script: String, dialect: DatabaseDialect = .sqlite) -> [(text: String, offset: Int)] {
         var statements: [(text: String, offset: Int)] = []
         var current: [SQLToken] = []
         var blockDepth = 0
@@ -32,7 +32,7 @@ extension SQLTokenizer {
             isTrigger = false
         }
 
-        for token in tokenize(script) {
+        for token in tokenize(script, dialect: dialect) {
             if token.kind == .symbol && token.text == ";" && blockDepth == 0 {
                 flush()
                 continue

@@ -20,8 +20,8 @@ extension SQLTokenizer {
     /// SQLTokenizer.tableReferences(in: "SELECT * FROM book b JOIN main.author a ON a.id = b.author_id").map(\.name)
     /// // ["book", "author"]
     /// ```
-    public static func tableReferences(in sql: String) -> [TableReference] {
-        let tokens = tokenize(sql).filter(\.isSignificant)
+    public static func tableReferences(in sql: String, dialect: DatabaseDialect = .sqlite) -> [TableReference] {
+        let tokens = tokenize(sql, dialect: dialect).filter(\.isSignificant)
         let kind = StatementKind(tokens: tokens)
         let writes: Bool = switch kind {
         case .insert, .update, .delete, .schema: true

@@ -8,6 +8,13 @@
 /// It never fails: unterminated strings or comments run to the end of the text, and the
 /// database reports the syntax error when the statement runs.
 ///
+/// It reads SQL by the lexical rules of a dialect (SQLite's unless told otherwise), because
+/// where a comment or a string ends differs between databases, and with it what a statement
+/// is: PostgreSQL nests block comments and ends a `--` comment at a carriage return too, so
+/// `/* /* */ SELECT 1 */ COMMIT` is a `COMMIT` there and a `SELECT` in SQLite. Code that
+/// decides what a statement does (test transactions, fixture files) passes the dialect of
+/// the database that runs it.
+///
 /// ```swift
 /// SQLTokenizer.tokenize("SELECT 'a?b' FROM t WHERE x = ?")
 ///     .filter(\.isSignificant).map(\.kind)
@@ -16,8 +23,8 @@
 public enum SQLTokenizer {
     /// Splits `sql` into tokens, whitespace and comments included, so that concatenating the
     /// tokens' text gives back `sql` exactly.
-    public static func tokenize(_ sql: String) -> [SQLToken] {
-        withLexer(sql) { lexer in
+    public static func tokenize(_ sql: String, dialect: DatabaseDialect = .sqlite) -> [SQLToken] {
+        withLexer(sql, dialect: dialect) { lexer in
             var tokens: [SQLToken] = []
             tokens.reserveCapacity(16)
             while let token = lexer.next() {
@@ -31,8 +38,8 @@ public enum SQLTokenizer {
     /// enough to classify a statement without tokenizing all of it. Semicolons before the
     /// first other token are skipped: SQLite skips those empty statements too, so
     /// `"; COMMIT"` is a `COMMIT`.
-    public static func leadingTokens(_ sql: String, limit: Int) -> [SQLToken] {
-        withLexer(sql) { lexer in
+    public static func leadingTokens(_ sql: String, limit: Int, dialect: DatabaseDialect = .sqlite) -> [SQLToken] {
+        withLexer(sql, dialect: dialect) { lexer in
             var tokens: [SQLToken] = []
             while tokens.count < limit, let span = lexer.nextSpan() {
                 guard span.kind != .whitespace && span.kind != .comment else { continue }
@@ -47,8 +54,9 @@ public enum SQLTokenizer {
     /// comments, `(` and the semicolons of leading empty statements (which SQLite skips as
     /// well), or with `nil` when something else comes first. Builds nothing; the
     /// bytes are valid only during the call.
-    static func withLeadingWord<Result>(_ sql: String, _ body: (Slice<UnsafeBufferPointer<UInt8>>?) -> Result) -> Result {
-        withLexer(sql) { lexer in
+    static func withLeadingWord<Result>(_ sql: String, dialect: DatabaseDialect = .sqlite,
+                                        _ body: (Slice<UnsafeBufferPointer<UInt8>>?) -> Result) -> Result {
+        withLexer(sql, dialect: dialect) { lexer in
             while let span = lexer.nextSpan() {
                 switch span.kind {
                 case .whitespace, .comment:
@@ -68,8 +76,9 @@ public enum SQLTokenizer {
     /// Calls `body` with each token's kind and UTF-8 bytes, without making a `String` per
     /// token: for renderers that copy most tokens through unchanged. The bytes are `sql`'s own
     /// storage, valid only during the call: copy what must be kept.
-    static func forEachSpan(_ sql: String, _ body: (SQLToken.Kind, Slice<UnsafeBufferPointer<UInt8>>, Int) -> Void) {
-        withLexer(sql) { lexer in
+    static func forEachSpan(_ sql: String, dialect: DatabaseDialect = .sqlite,
+                            _ body: (SQLToken.Kind, Slice<UnsafeBufferPointer<UInt8>>, Int) -> Void) {
+        withLexer(sql, dialect: dialect) { lexer in
             while let span = lexer.nextSpan() {
                 body(span.kind, lexer.bytes[span.range], span.range.lowerBound)
             }
@@ -94,10 +103,10 @@ public enum SQLTokenizer {
 
     /// Runs `body` with a lexer over `sql`'s own UTF-8 storage: no copy of the text for a
     /// native string (a bridged one is made contiguous first).
-    private static func withLexer<Result>(_ sql: String, _ body: (inout Lexer) -> Result) -> Result {
+    private static func withLexer<Result>(_ sql: String, dialect: DatabaseDialect = .sqlite, _ body: (inout Lexer) -> Result) -> Result {
         var text = sql
         return text.withUTF8 { buffer in
-            var lexer = Lexer(buffer)
+            var lexer = Lexer(buffer, rules: LexicalRules(dialect))
             return body(&lexer)
         }
     }
@@ -118,13 +127,47 @@ struct TokenReader {
     }
 }
 
+/// Where the dialects' lexical rules differ (what the statement *means* is decided by the
+/// tokens these rules make, so they follow each database's own lexer).
+struct LexicalRules: Sendable, Hashable {
+    /// `/* /* */ */` is one comment (PostgreSQL); in SQLite the first `*/` ends it.
+    var nestedBlockComments = false
+    /// A `--` comment ends at `\r` as well as `\n` (PostgreSQL's lexer: its `newline` is
+    /// either); SQLite's ends at `\n` only.
+    var lineCommentEndsAtCarriageReturn = false
+    /// `#` starts a comment to the end of the line (MySQL).
+    var hashComments = false
+    /// A backslash escapes the next character in every string literal (MySQL's default).
+    var backslashEscapesInStrings = false
+    /// `U&'…'` strings and `U&"…"` identifiers (PostgreSQL).
+    var unicodeEscapeLiterals = false
+
+    init(_ dialect: DatabaseDialect) {
+        switch dialect {
+        case .sqlite:
+            break
+        case .postgres:
+            nestedBlockComments = true
+            lineCommentEndsAtCarriageReturn = true
+            unicodeEscapeLiterals = true
+        case .mysql:
+            hashComments = true
+            backslashEscapesInStrings = true
+        }
+    }
+}
+
 /// Byte-level scanner behind ``SQLTokenizer``.
-/// Scans UTF-8 bytes it does not own: valid only inside ``SQLTokenizer/withLexer(_:_:)``.
+/// Scans UTF-8 bytes it does not own: valid only inside ``SQLTokenizer/withLexer(_:dialect:_:)``.
 private struct Lexer {
     let bytes: UnsafeBufferPointer<UInt8>
+    let rules: LexicalRules
     var position = 0
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(_ bytes: UnsafeBufferPointer<UInt8>, rules: LexicalRules = LexicalRules(.sqlite)) {
+        self.bytes = bytes
+        self.rules = rules
+    }
 
     private func byte(at index: Int) -> UInt8? { index < bytes.count ? bytes[index] : nil }
 
@@ -152,19 +195,29 @@ private struct Lexer {
             while let byte = byte(at: position), byte.isWhitespace { position += 1 }
             return .whitespace
         case .hyphen where second == .hyphen:
-            while let byte = byte(at: position), byte != .newline { position += 1 }
+            scanLineComment()
+            return .comment
+        case .hash where rules.hashComments:
+            scanLineComment()
             return .comment
         case .slash where second == .asterisk:
-            position += 2
-            while position < bytes.count, !(bytes[position] == .asterisk && byte(at: position + 1) == .slash) { position += 1 }
-            position = min(position + 2, bytes.count)
+            scanBlockComment()
             return .comment
         case .singleQuote:
-            scanQuoted(closing: .singleQuote)
+            scanQuoted(closing: .singleQuote, backslashEscapes: rules.backslashEscapesInStrings)
             return .string
         case .doubleQuote, .backtick:
-            scanQuoted(closing: first)
+            scanQuoted(closing: first, backslashEscapes: first == .doubleQuote && rules.backslashEscapesInStrings)
             return .quotedIdentifier
+        case .upperU where rules.unicodeEscapeLiterals && second == .ampersand
+                && (byte(at: position + 2) == .singleQuote || byte(at: position + 2) == .doubleQuote),
+             .lowerU where rules.unicodeEscapeLiterals && second == .ampersand
+                && (byte(at: position + 2) == .singleQuote || byte(at: position + 2) == .doubleQuote):
+            // `U&'d\0061t'` and `U&"d\0061t"`: a doubled quote is the only way to go on.
+            position += 2
+            let quote = bytes[position]
+            scanQuoted(closing: quote)
+            return quote == .singleQuote ? .string : .quotedIdentifier
         case .openBracket:
             while position < bytes.count, bytes[position] != .closeBracket { position += 1 }
             position = min(position + 1, bytes.count)
@@ -199,6 +252,35 @@ private struct Lexer {
             scanSymbol()
             return .symbol
         }
+    }
+
+    /// Moves past a `--` (or `#`) comment, up to the end of its line, which the dialect's
+    /// lexer decides.
+    private mutating func scanLineComment() {
+        while let byte = byte(at: position), byte != .newline,
+              !(byte == .carriageReturn && rules.lineCommentEndsAtCarriageReturn) {
+            position += 1
+        }
+    }
+
+    /// Moves past a `/* … */` comment; where the dialect nests them, each `/*` inside needs
+    /// its own `*/`.
+    private mutating func scanBlockComment() {
+        position += 2
+        var depth = 1
+        while position < bytes.count {
+            if bytes[position] == .asterisk && byte(at: position + 1) == .slash {
+                position += 2
+                depth -= 1
+                if depth == 0 { return }
+            } else if rules.nestedBlockComments && bytes[position] == .slash && byte(at: position + 1) == .asterisk {
+                position += 2
+                depth += 1
+            } else {
+                position += 1
+            }
+        }
+        position = bytes.count
     }
 
     /// Moves past a quoted run whose opening quote is at `position`; a doubled closing quote
@@ -301,6 +383,10 @@ private struct Lexer {
 
 extension UInt8 {
     static var tab: UInt8 { 0x09 }
+    static var hash: UInt8 { 0x23 }
+    static var ampersand: UInt8 { 0x26 }
+    static var upperU: UInt8 { 0x55 }
+    static var lowerU: UInt8 { 0x75 }
     static var newline: UInt8 { 0x0A }
     static var carriageReturn: UInt8 { 0x0D }
     static var space: UInt8 { 0x20 }

@@ -21,16 +21,18 @@ public enum StatementKind: Sendable, Hashable {
     /// Anything else (`VACUUM`, `ANALYZE`, `EXPLAIN`, `ATTACH`, …), with its first keyword.
     case other(String)
 
-    /// Classifies the statement from its leading tokens (the whole statement only for `WITH`).
-    public init(sql: String) {
+    /// Classifies the statement from its leading tokens (the whole statement only for `WITH`),
+    /// read by the lexical rules of `dialect`: where comments end decides which word comes
+    /// first (`/* /* */ SELECT 1 */ COMMIT` is a `COMMIT` in PostgreSQL, a `SELECT` in SQLite).
+    public init(sql: String, dialect: DatabaseDialect = .sqlite) {
         // The common verbs are decided by the first word alone, compared in place.
-        if let common = SQLTokenizer.withLeadingWord(sql, StatementKind.commonVerb) {
+        if let common = SQLTokenizer.withLeadingWord(sql, dialect: dialect, StatementKind.commonVerb) {
             self = common
             return
         }
-        let leading = SQLTokenizer.leadingTokens(sql, limit: 6)
+        let leading = SQLTokenizer.leadingTokens(sql, limit: 6, dialect: dialect)
         let first = leading.first { $0.text != "(" }?.keyword
-        self.init(tokens: first == "WITH" ? SQLTokenizer.tokenize(sql) : leading)
+        self.init(tokens: first == "WITH" ? SQLTokenizer.tokenize(sql, dialect: dialect) : leading)
     }
 
     /// The kind a common first word decides alone (`SELECT`, `INSERT`, …), in any case.
@@ -91,6 +93,14 @@ public enum StatementKind: Sendable, Hashable {
         case "WITH": self = StatementKind.mainVerb(afterWithIn: tokens)
         case "CREATE", "DROP", "ALTER", "REINDEX", "TRUNCATE", "RENAME", "COMMENT": self = .schema
         case "BEGIN", "START": self = .transaction(.begin)
+        case "COMMIT" where word(at: 1) == "PREPARED":
+            self = .transaction(.commitPrepared(Self.literal(at: 2, in: words)))
+        case "ROLLBACK" where word(at: 1) == "PREPARED":
+            self = .transaction(.rollbackPrepared(Self.literal(at: 2, in: words)))
+        case "PREPARE" where word(at: 1) == "TRANSACTION" && words.dropFirst(2).first?.kind == .string:
+            // `PREPARE TRANSACTION 'id'` ends the transaction (a prepared statement named
+            // `transaction` is `PREPARE transaction AS …`).
+            self = .transaction(.prepare(Self.literal(at: 2, in: words)))
         case "COMMIT", "END": self = .transaction(.commit)
         case "ROLLBACK", "ABORT":
             // ROLLBACK [TRANSACTION|WORK] [TO [SAVEPOINT] name]
@@ -109,6 +119,15 @@ public enum StatementKind: Sendable, Hashable {
         case "PRAGMA", "SET", "SHOW": self = .setting
         default: self = .other(keyword)
         }
+    }
+
+    /// The text of the string literal `offset` tokens after the first (a prepared
+    /// transaction's id), without its quotes, or `""`.
+    private static func literal(at offset: Int, in words: ArraySlice<SQLToken>) -> String {
+        guard offset < words.count else { return "" }
+        let token = words[words.startIndex + offset]
+        guard token.kind == .string, token.text.count >= 2 else { return token.text }
+        return String(token.text.dropFirst().dropLast()).replacing("''", with: "'")
     }
 
     /// After `WITH name AS (…), …`, the first keyword at parenthesis depth zero that is a verb.
@@ -160,4 +179,20 @@ public enum TransactionControl: Sendable, Hashable {
     case release(String)
     /// `ROLLBACK TO [SAVEPOINT] name`.
     case rollbackToSavepoint(String)
+    /// `PREPARE TRANSACTION 'id'` (PostgreSQL's two-phase commit): ends the transaction,
+    /// keeping it prepared, with its locks, until a `COMMIT PREPARED` or `ROLLBACK PREPARED`.
+    case prepare(String)
+    /// `COMMIT PREPARED 'id'`.
+    case commitPrepared(String)
+    /// `ROLLBACK PREPARED 'id'`.
+    case rollbackPrepared(String)
+
+    /// Whether the statement is part of two-phase commit (`PREPARE TRANSACTION`,
+    /// `COMMIT PREPARED`, `ROLLBACK PREPARED`), which test transactions and fixture loads refuse.
+    public var isTwoPhaseCommit: Bool {
+        switch self {
+        case .prepare, .commitPrepared, .rollbackPrepared: true
+        default: false
+        }
+    }
 }

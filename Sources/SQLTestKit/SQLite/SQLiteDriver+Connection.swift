@@ -77,7 +77,7 @@ extension SQLiteDriver {
                 // Transaction control in the script must be rewritten statement by statement.
                 return try await executeStatements(of: sql)
             }
-            _ = try transactionState.intercept(SQLQuery(sql: sql))
+            _ = try transactionState.intercept(SQLQuery(sql: sql), dialect: .sqlite)
             try core.withLock { core in try core.runScript(sql) }
         }
 
@@ -96,7 +96,7 @@ extension SQLiteDriver {
         /// no argument arrays, no result rows, one lock per thousand rows.
         nonisolated(nonsending)
         package func runBatch(_ sql: String, rows: [ArraySlice<SQLValue?>]) async throws -> [(Int, QueryError)] {
-            _ = try transactionState.intercept(SQLQuery(sql: sql))
+            _ = try transactionState.intercept(SQLQuery(sql: sql), dialect: .sqlite)
             return try core.withLock { core in try core.runBatch(sql, rows: rows) }
         }
 

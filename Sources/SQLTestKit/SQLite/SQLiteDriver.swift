@@ -3,13 +3,21 @@ import Synchronization
 import SQLTestKitSQLite
 
 /// A driver for SQLite through the system `libsqlite3`: in-memory databases for tests, file
-/// databases for everything else.
+/// databases for everything else — including an app's own production database.
 ///
 /// ```swift
-/// let driver = SQLiteDriver.inMemory()                 // private to this driver
-/// let files = SQLiteDriver(path: "build/test.sqlite")  // created if missing, WAL mode
+/// let driver = SQLiteDriver.inMemory()                         // private to this driver
+/// let app = SQLiteDriver(path: "/var/lib/shop/shop.sqlite")    // the app's database, created if missing
+/// let scratch = SQLiteDriver.testDatabase(path: "build/scratch.sqlite")   // a file made for tests
 /// let db = try await driver.connect()
 /// ```
+///
+/// `SQLiteDriver(path:)` never marks a file as a test database, even one it creates: an app
+/// opens its production database with it, and SQLTestKit's destructive operations (reset,
+/// fixture loads that clear tables) keep refusing that file unless its name says `test`.
+/// Only ``testDatabase(path:configuration:)`` (and the templates, copies and isolated
+/// databases SQLTestKit makes, and the `sqltestkit load` command's new files) mark what they
+/// create.
 ///
 /// Every connection has foreign keys on, a busy timeout, extended result codes, and a cache
 /// of prepared statements keyed by SQL. All connections of one in-memory driver share its
@@ -42,6 +50,12 @@ public final class SQLiteDriver: DatabaseDriver {
         /// With `.deferred`, a transaction that reads before it writes cannot wait for the lock
         /// when it upgrades and fails at once with `database is locked`.
         public var transactionBehavior: TransactionBehavior = .immediate
+        /// Whether a file this driver creates is marked as a test database (SQLTestKit's marker
+        /// in `PRAGMA application_id`), which reset and fixture loads then accept whatever its
+        /// name. `false` by default, so a database an app creates is never taken for a test
+        /// database; ``SQLiteDriver/testDatabase(path:configuration:)`` sets it. An existing
+        /// file is never marked.
+        public var marksCreatedFileAsTestDatabase: Bool = false
 
         /// The defaults: 5 s busy timeout, 256 cached statements, WAL for files SQLTestKit
         /// creates, 8 connections, `BEGIN IMMEDIATE`.
@@ -75,11 +89,26 @@ public final class SQLiteDriver: DatabaseDriver {
         SQLiteDriver(location: .memory(name: "sqltestkit-\(UUID().uuidString)"), configuration: configuration)
     }
 
-    /// A driver for a database file, created on first connection if it does not exist.
-    /// A file SQLTestKit creates carries a marker that makes it a test database, and uses
-    /// write-ahead logging; an existing file is opened as it is. `path` may be a `file:` URI.
+    /// A driver for a database file, created on first connection if it does not exist (in
+    /// write-ahead logging mode); an existing file is opened as it is. `path` may be a `file:`
+    /// URI. This is how an app opens its own database: nothing it creates counts as a test
+    /// database.
     public convenience init(path: String, configuration: Configuration = Configuration()) {
         self.init(location: .file(path: path), configuration: configuration)
+    }
+
+    /// A driver for a file made for tests: if the first connection creates it, it carries
+    /// SQLTestKit's marker, so ``resetDatabase(allowingNonTestDatabase:)`` and fixture loads
+    /// accept it whatever its name. An existing file is opened as it is and not marked.
+    ///
+    /// ```swift
+    /// let driver = SQLiteDriver.testDatabase(path: "build/scratch.sqlite")
+    /// try await fixtures.load(into: driver.connect())
+    /// ```
+    public static func testDatabase(path: String, configuration: Configuration = Configuration()) -> SQLiteDriver {
+        var configuration = configuration
+        configuration.marksCreatedFileAsTestDatabase = true
+        return SQLiteDriver(location: .file(path: path), configuration: configuration)
     }
 
     /// A driver for `location` with `configuration`.
@@ -103,8 +132,9 @@ public final class SQLiteDriver: DatabaseDriver {
 
     public var maxConnections: Int { configuration.maxConnections }
 
-    /// Opens a connection. For a file, creates the file when it is missing, marked as a test
-    /// database and in WAL mode (see ``Configuration/writeAheadLogging``).
+    /// Opens a connection. For a file, creates the file when it is missing, in WAL mode (see
+    /// ``Configuration/writeAheadLogging``), marked as a test database only when
+    /// ``Configuration/marksCreatedFileAsTestDatabase`` says so.
     public func connect() async throws -> any DatabaseConnection {
         try Connection(handle: openHandle(), cacheCapacity: configuration.statementCacheCapacity, capability: capability)
     }
@@ -139,9 +169,11 @@ public final class SQLiteDriver: DatabaseDriver {
             // URIs resolved), never of the name as written.
             let wasMissing = SQLiteFileTarget.resolve(path) == .missing
             let handle = try SQLiteHandle.open(path, configuration: configuration)
-            // The marker goes only on a database SQLTestKit has just created, still empty.
+            // The marker goes only on a database just created for tests, still empty.
             let created = try wasMissing && handle.integer("PRAGMA page_count") == 0
-            if created { try handle.execute("PRAGMA application_id = \(SQLiteHandle.testDatabaseMarker)") }
+            if created && configuration.marksCreatedFileAsTestDatabase {
+                try handle.execute("PRAGMA application_id = \(SQLiteHandle.testDatabaseMarker)")
+            }
             switch configuration.writeAheadLogging {
             case .always: try handle.execute("PRAGMA journal_mode = WAL")
             case .forNewFiles where created: try handle.execute("PRAGMA journal_mode = WAL")

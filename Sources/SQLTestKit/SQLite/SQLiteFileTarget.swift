@@ -14,26 +14,51 @@ enum SQLiteFileTarget: Equatable {
     case existing(path: String)
     /// No database exists under the name yet: opening it creates one.
     case missing
+    /// SQLite could not say which file the name opens: destructive operations refuse it.
+    case unknown(reason: String)
 
     /// Finds what `name` opens. Opens it read-only without creating or reading anything, and
-    /// asks SQLite for the file it opened; a name SQLite cannot open read-only (a URI whose
-    /// `mode` asks for more) is opened read-write, still without creating it.
+    /// asks SQLite for the file it opened. In a `file:` URI every parameter is kept as SQLite
+    /// reads it but `mode`, which is made `ro` (`mode=rwc` or `rw` would refuse a read-only
+    /// open, and `mode=memory` is no file at all).
     static func resolve(_ name: String) -> SQLiteFileTarget {
-        for flags in [SQLITE_OPEN_READONLY, SQLITE_OPEN_READWRITE] {
-            var db: OpaquePointer?
-            let code = sqlite3_open_v2(name, &db, flags | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nil)
-            defer { sqlite3_close_v2(db) }
-            if code == SQLITE_CANTOPEN { return .missing }
-            guard code == SQLITE_OK, let db else { continue }
-            let path = sqlite3_db_filename(db, "main").map { String(cString: $0) } ?? ""
-            var isDirectory: ObjCBool = false
-            // A `memdb` URI reports its name, which is no file on disk.
-            guard !path.isEmpty, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-                return .memory
-            }
-            return .existing(path: path)
+        guard let readOnlyName = readOnlySpelling(of: name) else { return .memory }
+        var db: OpaquePointer?
+        let code = sqlite3_open_v2(readOnlyName, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nil)
+        defer { sqlite3_close_v2(db) }
+        if code == SQLITE_CANTOPEN { return .missing }
+        guard code == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
+            return .unknown(reason: "SQLite could not open it read-only to see which file it is (\(message))")
         }
-        return .missing
+        let path = sqlite3_db_filename(db, "main").map { String(cString: $0) } ?? ""
+        var isDirectory: ObjCBool = false
+        // A `memdb` URI reports its name, which is no file on disk.
+        guard !path.isEmpty, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            return .memory
+        }
+        return .existing(path: path)
+    }
+
+    /// `name` with a URI's `mode` parameter set to `ro` (every other parameter kept, in order),
+    /// or `nil` when the URI asks for `mode=memory`. A plain file name is returned as it is.
+    static func readOnlySpelling(of name: String) -> String? {
+        guard name.hasPrefix("file:"), let question = name.firstIndex(of: "?") else { return name }
+        let fragment = name[question...].firstIndex(of: "#").map { String(name[$0...]) } ?? ""
+        let query = name[name.index(after: question)...].prefix { $0 != "#" }
+        var parameters: [String] = []
+        for parameter in query.split(separator: "&", omittingEmptySubsequences: false) {
+            let key = parameter.prefix { $0 != "=" }
+            guard key.removingPercentEncoding?.lowercased() == "mode" else {
+                parameters.append(String(parameter))
+                continue
+            }
+            let value = parameter.dropFirst(key.count + 1)
+            // SQLite reads the last `mode` it finds; each one is checked anyway.
+            if value.removingPercentEncoding?.lowercased() == "memory" { return nil }
+        }
+        parameters.append("mode=ro")
+        return String(name[..<question]) + "?" + parameters.joined(separator: "&") + fragment
     }
 
     /// Whether the database file at `path` carries SQLTestKit's marker, read from the file's
@@ -52,8 +77,17 @@ enum SQLiteFileTarget: Equatable {
     /// memory, missing (SQLTestKit would create it), marked, or with a test name (judged on
     /// the real file), or `override`.
     static func checkIsTestDatabase(_ name: String, operation: String, override: Bool, overrideHint: String) throws {
-        guard !override, case .existing(let path) = resolve(name) else { return }
-        try TestDatabasePolicy.check(operation: operation, path: path, hasMarker: hasTestDatabaseMarker(at: path),
-                                     override: false, overrideHint: overrideHint, givenName: name)
+        guard !override else { return }
+        switch resolve(name) {
+        case .memory, .missing:
+            return
+        case .existing(let path):
+            try TestDatabasePolicy.check(operation: operation, path: path, hasMarker: hasTestDatabaseMarker(at: path),
+                                         override: false, overrideHint: overrideHint, givenName: name)
+        case .unknown(let reason):
+            throw NotATestDatabaseError(
+                operation: operation, location: name, reason: reason,
+                howToOverride: "Nothing was changed. To go ahead anyway, \(overrideHint); or name the file plainly (a path, or a file: URI SQLite can open read-only).")
+        }
     }
 }

@@ -153,6 +153,9 @@ extension TransactionControl {
         case (.savepoint(let a), .savepoint(let b)), (.release(let a), .release(let b)),
              (.rollbackToSavepoint(let a), .rollbackToSavepoint(let b)):
             a.asciiLowercased == b.asciiLowercased
+        case (.prepare(let a), .prepare(let b)), (.commitPrepared(let a), .commitPrepared(let b)),
+             (.rollbackPrepared(let a), .rollbackPrepared(let b)):
+            a == b
         default: false
         }
     }
@@ -166,6 +169,9 @@ extension TransactionControl {
         case .savepoint(let name): "SAVEPOINT \(name)"
         case .release(let name): "RELEASE \(name)"
         case .rollbackToSavepoint(let name): "ROLLBACK TO \(name)"
+        case .prepare(let id): "PREPARE TRANSACTION '\(id)'"
+        case .commitPrepared(let id): "COMMIT PREPARED '\(id)'"
+        case .rollbackPrepared(let id): "ROLLBACK PREPARED '\(id)'"
         }
     }
 }

@@ -100,9 +100,11 @@ public final class TransactionState: Sendable {
         withState { $0.brokenReason = reason }
     }
 
-    /// Decides what `execute` does with `query`. Outside a test transaction this is one lock
-    /// and a check; inside one, transaction control is turned into savepoint operations.
-    func intercept(_ query: SQLQuery) throws -> Interception {
+    /// Decides what `execute` does with `query`, read by the lexical rules of `dialect` (the
+    /// connection's: where a comment ends decides whether a statement is a `COMMIT`). Outside
+    /// a test transaction this is one atomic load; inside one, transaction control is turned
+    /// into savepoint operations.
+    func intercept(_ query: SQLQuery, dialect: DatabaseDialect) throws -> Interception {
         guard !runsStatementsUnchanged else { return .run }
         let (broken, inTest) = state.withLock { ($0.brokenReason, $0.testLevel != nil) }
         if let broken {
@@ -111,12 +113,12 @@ public final class TransactionState: Sendable {
                              suggestion: "close it and open a new connection")
         }
         guard inTest else { return .run }
-        return try interceptInTestTransaction(query)
+        return try interceptInTestTransaction(query, dialect: dialect)
     }
 
-    private func interceptInTestTransaction(_ query: SQLQuery) throws -> Interception {
+    private func interceptInTestTransaction(_ query: SQLQuery, dialect: DatabaseDialect) throws -> Interception {
         // Most statements are decided by their first word; only settings need all their tokens.
-        let kind = StatementKind(sql: query.sql)
+        let kind = StatementKind(sql: query.sql, dialect: dialect)
         func refuse(_ message: String, _ suggestion: String) -> QueryError {
             QueryError(code: .error, message: message, sql: query.sql, arguments: query.arguments, suggestion: suggestion)
         }
@@ -179,6 +181,9 @@ public final class TransactionState: Sendable {
                 state.levels[index].afterCommit = []
                 return .rewrite([query], callbacks: [], previousLevels: previous)
             }
+        case .transaction(let control) where control.isTwoPhaseCommit:
+            throw refuse("\(control.sqlDescription) is refused inside a test transaction",
+                         Self.twoPhaseCommitSuggestion)
         case .other("VACUUM"):
             throw refuse("cannot VACUUM from within a transaction",
                          "VACUUM cannot run inside the test transaction that isolates this test; run it on a connection without one")
@@ -192,6 +197,15 @@ public final class TransactionState: Sendable {
             return .run
         }
     }
+
+    /// Why two-phase commit cannot run in a test, and what to do instead.
+    package static let twoPhaseCommitSuggestion = """
+        PREPARE TRANSACTION would end the test transaction and leave it prepared, holding its locks \
+        after the test (the next test blocks on them), and what ran after it would be committed; \
+        COMMIT PREPARED and ROLLBACK PREPARED act on transactions outside this test. Test two-phase \
+        commit in PostgresTemplate's database mode, on a database of the test's own, and end every \
+        prepared transaction before the test ends
+        """
 
     /// `PRAGMA foreign_keys = …` is silently ignored inside a transaction and
     /// `PRAGMA journal_mode = …` cannot change there; refusing them beats losing them.

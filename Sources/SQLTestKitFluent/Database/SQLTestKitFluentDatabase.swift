@@ -18,10 +18,21 @@ import SQLiteKit
 /// turns into savepoints, so nothing escapes.
 ///
 /// Make one with `.sqlTestKit(…)` where Fluent databases are configured.
+///
+/// Concurrent requests share one connection, so they take turns on it through the source's
+/// gate: a plain statement holds it while it runs, a `transaction { }` or `withConnection { }`
+/// for as long as its closure runs. So no statement of one request ever lands inside another
+/// request's transaction. Transaction control sent as raw SQL outside those closures
+/// (`sql.raw("BEGIN")`) is refused: on a shared connection it would take every other request's
+/// statements into its transaction until its `COMMIT` or `ROLLBACK`.
 struct SQLTestKitFluentDatabase: Database, SQLDatabase {
     let source: ConnectionSource
     let context: DatabaseContext
+    /// Inside a Fluent `transaction { }`: a nested one runs in it, as FluentKit's drivers do.
     let inTransaction: Bool
+    /// Holds the source's gate (a transaction or `withConnection` closure): statements run
+    /// without taking turns, and raw transaction control is the closure's own business.
+    var holdsGate: Bool = false
     let encoder = SQLiteDataEncoder()
     let decoder = SQLiteDataDecoder()
 
@@ -73,8 +84,24 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
         eventLoop.makeSucceededFuture(())
     }
 
+    /// The closure gets the connection to itself until its future completes: what it sends,
+    /// raw `BEGIN … COMMIT` included, runs with no other request's statement in between.
     func withConnection<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
-        closure(self)
+        guard !holdsGate else { return closure(self) }
+        var db = self
+        db.holdsGate = true
+        let gate = source.gate
+        let promise = eventLoop.makePromise(of: T.self)
+        let finished = eventLoop.makeFutureWithTask { await gate.acquire() }
+            .flatMap { closure(db).map { UncheckedResult(value: $0) } }
+        finished.whenComplete { outcome in
+            gate.release()
+            switch outcome {
+            case .success(let result): promise.assumeIsolated().succeed(result.value)
+            case .failure(let error): promise.fail(error)
+            }
+        }
+        return promise.futureResult
     }
 
     func transaction<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
@@ -82,22 +109,24 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
         // Fluent's `transaction { }` (async or not) arrives here. Its results need not be
         // Sendable: they travel boxed from one future to the next on the database's event
         // loop, as FluentKit's drivers pass them.
-        let db = SQLTestKitFluentDatabase(source: source, context: context, inTransaction: true)
+        var db = SQLTestKitFluentDatabase(source: source, context: context, inTransaction: true)
+        db.holdsGate = true
         let gate = source.gate
+        let takesGate = !holdsGate
         let promise = eventLoop.makePromise(of: T.self)
-        let finished = eventLoop.makeFutureWithTask { await gate.acquire() }
+        let finished = eventLoop.makeFutureWithTask { if takesGate { await gate.acquire() } }
             .flatMap { db.raw("BEGIN TRANSACTION").run() }
             .flatMap { closure(db).map { UncheckedResult(value: $0) } }
             .flatMap { result in db.raw("COMMIT TRANSACTION").run().map { result } }
         finished.whenComplete { outcome in
             switch outcome {
             case .success(let result):
-                gate.release()
+                if takesGate { gate.release() }
                 // On the promise's own event loop: the future chain above runs there.
                 promise.assumeIsolated().succeed(result.value)
             case .failure(let error):
                 db.raw("ROLLBACK TRANSACTION").run().whenComplete { _ in
-                    gate.release()
+                    if takesGate { gate.release() }
                     promise.fail(error)
                 }
             }
@@ -107,9 +136,11 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
 
     func transaction<T: Sendable>(_ closure: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         guard !inTransaction else { return try await closure(self) }
-        let db = SQLTestKitFluentDatabase(source: source, context: context, inTransaction: true)
-        await source.gate.acquire()
-        defer { source.gate.release() }
+        var db = SQLTestKitFluentDatabase(source: source, context: context, inTransaction: true)
+        db.holdsGate = true
+        let takesGate = !holdsGate
+        if takesGate { await source.gate.acquire() }
+        defer { if takesGate { source.gate.release() } }
         do {
             try await db.raw("BEGIN TRANSACTION").run()
             let result = try await closure(db)
@@ -140,15 +171,21 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
     private func run(_ query: any SQLExpression) async throws -> [FluentRow] {
         let (sql, binds) = serialize(query)
         let arguments = try binds.map { try SQLValue(encoder.encode($0)) }
-        // Outside a transaction, a statement waits for another task's transaction to end
-        // rather than landing inside it.
-        if !inTransaction { await source.gate.waitUntilOpen() }
         let connection = try await source.connection()
         guard connection.capability.dialect == .sqlite else {
             throw FluentUnsupportedError(feature: "queries on a \(connection.capability.dialect) database",
                                          reason: "the adapter sends what fluent-sqlite-driver sends, so it needs a database or mock in the SQLite dialect; fluent-postgres-driver's SQL comes with the PostgreSQL adapter")
         }
-        return try await connection.execute(SQLQuery(sql: sql, arguments: arguments)).rows.map { FluentRow(row: $0, decoder: decoder) }
+        let statement = SQLQuery(sql: sql, arguments: arguments)
+        if holdsGate { return try await connection.execute(statement).rows.map { FluentRow(row: $0, decoder: decoder) } }
+        if case .transaction(let control) = StatementKind(sql: sql, dialect: connection.capability.dialect) {
+            throw FluentRawTransactionError(sql: sql, control: control)
+        }
+        // Outside a transaction, a statement takes its turn: it never runs while another
+        // request's transaction is open, so it cannot land inside it.
+        await source.gate.acquire()
+        defer { source.gate.release() }
+        return try await connection.execute(statement).rows.map { FluentRow(row: $0, decoder: decoder) }
     }
 }
 
@@ -167,6 +204,26 @@ public struct FluentMissingRowError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         "creating a `\(model)` returned no row, so Fluent has no key for it: \(sql)\n  suggestion: answer the INSERT with its key (`.rows([[\"id\": 1]])`) or leave it unscripted: the mock then returns a generated key"
+    }
+}
+
+/// Transaction control sent as raw SQL on the shared database, outside `transaction { }` and
+/// `withConnection { }`: concurrent requests share the connection, so everything they sent
+/// until the `COMMIT` or `ROLLBACK` would land in this transaction (and a `ROLLBACK` would
+/// undo their writes). Refused before anything is sent.
+public struct FluentRawTransactionError: Error, Sendable, CustomStringConvertible {
+    /// The statement that was refused.
+    public var sql: String
+    /// What it is.
+    public var control: TransactionControl
+
+    public var description: String {
+        """
+        refused `\(sql)`: transaction control sent as raw SQL outside db.transaction { } would take every \
+        concurrent request's statements into its transaction on the shared connection
+          suggestion: use `try await db.transaction { db in … }`, or send the raw statements inside \
+        `db.withConnection { db in … }`, which gets the connection to itself until it returns
+        """
     }
 }
 

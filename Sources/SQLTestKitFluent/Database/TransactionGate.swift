@@ -1,9 +1,10 @@
 import Synchronization
 
-/// Lets one Fluent transaction at a time run on a shared connection: a second `BEGIN` there
-/// would fail ("cannot start a transaction within a transaction"), and a plain statement of
-/// another task would land inside the open transaction. Waiting suspends the task (it never
-/// blocks a thread), and waiters go in the order they came.
+/// Lets one holder at a time use a shared connection — a Fluent transaction, a
+/// `withConnection` closure, or one plain statement: a second `BEGIN` there would fail
+/// ("cannot start a transaction within a transaction"), and a plain statement of another task
+/// would land inside the open transaction. Waiting suspends the task (it never blocks a
+/// thread), and waiters go in the order they came.
 final class TransactionGate: Sendable {
     private struct State {
         var held = false
@@ -39,11 +40,4 @@ final class TransactionGate: Sendable {
         next?.resume()
     }
 
-    /// Waits until no transaction holds the gate (without holding it): for statements outside
-    /// any transaction.
-    func waitUntilOpen() async {
-        guard state.withLock({ $0.held }) else { return }
-        await acquire()
-        release()
-    }
 }

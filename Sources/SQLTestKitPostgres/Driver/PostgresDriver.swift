@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import PostgresNIO
 import SQLTestKit
 import Synchronization
@@ -46,8 +47,19 @@ public struct PostgresDriver: DatabaseDriver {
         public var database: String
         /// How many connections tests may hold at once (`DatabaseDriver.maxConnections`).
         public var maxConnections: Int = 10
-        /// How long to wait for the server when connecting.
+        /// How long to wait for the server when connecting (the URL's `connect_timeout`, in seconds).
         public var connectTimeout: Duration = .seconds(10)
+        /// Whether and how the connection is encrypted (the URL's `sslmode`). `.disable` unless
+        /// the URL asks: test servers rarely have TLS.
+        public var tls: TLSMode = .disable
+        /// A PEM file of the certificate authorities to trust with ``TLSMode/verifyCA`` and
+        /// ``TLSMode/verifyFull`` (the URL's `sslrootcert`); the system's when `nil`.
+        public var rootCertificatePath: String?
+        /// Command-line options for the server session, `-c name=value …` (the URL's `options`):
+        /// `-c search_path=staging`.
+        public var options: String?
+        /// The name the session reports in `pg_stat_activity` (the URL's `application_name`).
+        public var applicationName: String?
 
         /// A configuration from its parts.
         public init(host: String = "127.0.0.1", port: Int = 5432, username: String = "postgres", password: String? = nil, database: String) {
@@ -64,6 +76,20 @@ public struct PostgresDriver: DatabaseDriver {
             copy.database = name
             return copy
         }
+    }
+
+    /// How a connection is encrypted, as libpq's `sslmode` says it.
+    public enum TLSMode: String, Sendable, Hashable, CaseIterable {
+        /// Plain TCP.
+        case disable
+        /// TLS when the server offers it, plain TCP otherwise.
+        case prefer
+        /// TLS or no connection; the certificate is not checked (libpq's `require`).
+        case require
+        /// TLS or no connection, with a certificate signed by a trusted authority.
+        case verifyCA = "verify-ca"
+        /// As ``verifyCA``, and the certificate must name the host.
+        case verifyFull = "verify-full"
     }
 
     /// Where the driver connects.
@@ -109,17 +135,38 @@ public struct PostgresDriver: DatabaseDriver {
 
     /// Opens a connection, typed (with ``Connection/underlying``, postgres-nio's connection).
     public func open() async throws -> Connection {
+        try await open(onTestTransactionLoss: nil)
+    }
+
+    /// Opens a connection that calls `onTestTransactionLoss` if a statement ends its test
+    /// transaction behind SQLTestKit's back.
+    ///
+    /// Every session runs with `TimeZone` set to UTC (a startup parameter, so it costs no round
+    /// trip): a `Date` is bound as text without an offset, which `timestamptz` reads in the
+    /// session's zone, so on a server whose zone is not UTC it would move. A statement may still
+    /// `SET TIME ZONE` for its own session.
+    func open(onTestTransactionLoss: (@Sendable (QueryError) -> Void)?) async throws -> Connection {
         var options = PostgresConnection.Configuration.Options()
         options.connectTimeout = .nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000
                                               + configuration.connectTimeout.components.attoseconds / 1_000_000_000)
+        options.additionalStartupParameters = [("TimeZone", "UTC")]
+        if let sessionOptions = configuration.options { options.additionalStartupParameters.append(("options", sessionOptions)) }
+        if let name = configuration.applicationName { options.additionalStartupParameters.append(("application_name", name)) }
+        let tls: PostgresConnection.Configuration.TLS
+        do {
+            tls = try configuration.nioTLS()
+        } catch {
+            throw QueryError(code: .cannotOpen, message: "cannot set up TLS for \(url) (sslmode=\(configuration.tls.rawValue)): \(error)",
+                             suggestion: "check sslrootcert (a PEM file of trusted certificate authorities)")
+        }
         var nioConfiguration = PostgresConnection.Configuration(host: configuration.host, port: configuration.port,
                                                                 username: configuration.username, password: configuration.password,
-                                                                database: configuration.database, tls: .disable)
+                                                                database: configuration.database, tls: tls)
         nioConfiguration.options = options
         do {
             let connection = try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: nioConfiguration,
                                                                   id: PostgresDriver.nextConnectionID(), logger: PostgresDriver.logger)
-            return Connection(connection: connection, driver: self)
+            return Connection(connection: connection, driver: self, onTestTransactionLoss: onTestTransactionLoss)
         } catch {
             throw connectError(error)
         }
@@ -129,6 +176,11 @@ public struct PostgresDriver: DatabaseDriver {
         let mapped = PostgresErrorMapping.queryError(from: error, sql: "", arguments: [])
         var failure = QueryError(code: .cannotOpen, message: "cannot connect to \(url): \(mapped.databaseCode == nil ? String(describing: error) : mapped.message)",
                                  databaseCode: mapped.databaseCode, detail: mapped.detail)
+        if configuration.tls != .disable, case .some(.sslUnsupported) = (error as? PSQLError)?.code {
+            failure.message = "cannot connect to \(url): the server does not offer TLS, and sslmode=\(configuration.tls.rawValue) does not allow a plain connection"
+            failure.suggestion = "enable ssl on the server, or use sslmode=prefer or sslmode=disable for a server without TLS"
+            return failure
+        }
         switch mapped.databaseCode {
         case "3D000": failure.suggestion = "create the database first (createdb \(configuration.database)), or use a PostgresTemplate, which creates a database per test"
         case "28P01", "28000": failure.suggestion = "check the user name and password in the URL (postgres://user:password@host:port/db)"
@@ -163,4 +215,22 @@ public struct PostgresDriver: DatabaseDriver {
     }
 }
 
+#endif
+
+#if PostgreSQL
+extension PostgresDriver.Configuration {
+    /// postgres-nio's TLS setting for ``tls``.
+    func nioTLS() throws -> PostgresConnection.Configuration.TLS {
+        var settings = TLSConfiguration.makeClientConfiguration()
+        switch tls {
+        case .disable: return .disable
+        case .prefer, .require: settings.certificateVerification = .none
+        case .verifyCA: settings.certificateVerification = .noHostnameVerification
+        case .verifyFull: settings.certificateVerification = .fullVerification
+        }
+        if let rootCertificatePath { settings.trustRoots = .file(rootCertificatePath) }
+        let context = try NIOSSLContext(configuration: settings)
+        return tls == .prefer ? .prefer(context) : .require(context)
+    }
+}
 #endif

@@ -30,6 +30,13 @@ import Synchronization
 ///
 /// Every database it creates carries SQLTestKit's marker (its comment), so destructive
 /// operations know it is a test database.
+///
+/// Nothing a test does survives into another run. Transaction mode runs on a copy of the
+/// template made for this process (`…_tx_r<run>_<n>`), never on one a previous run used; if a
+/// statement ends a test transaction behind SQLTestKit's back (the server's command tag says
+/// so after every statement), that test fails naming the statement, and the tests after it
+/// get a fresh copy. Databases of runs that are gone (crashed, or ended) are dropped by the
+/// next run on the server (see <doc:PostgreSQL#Leftovers-of-earlier-runs>).
 public struct PostgresTemplate: IsolatedDatabaseSource {
     /// How a test is isolated.
     public enum Mode: String, Sendable, Hashable {
@@ -113,7 +120,12 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
         do {
             switch mode {
             case .transaction:
-                let db = try await PostgresDriver(configuration: server.database(templateName + "_tx")).open()
+                let name = try await transactionDatabase(on: server)
+                let key = preparedKey(on: server)
+                let db = try await PostgresDriver(configuration: server.database(name)).open(onTestTransactionLoss: { _ in
+                    // What the lost transaction did may be committed there: later tests get a new copy.
+                    Self.retireTransactionDatabase(name, key: key)
+                })
                 do {
                     try await db.beginTestTransaction()
                 } catch {
@@ -122,7 +134,8 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
                 }
                 return db
             case .database:
-                let name = "sqltestkit_\(contentHash.prefix(8))_\(UUID().uuidString.prefix(12).lowercased().replacing("-", with: ""))"
+                let unique = UUID().uuidString.prefix(12).lowercased().replacing("-", with: "")
+                let name = "sqltestkit_\(contentHash.prefix(8))_\(PostgresRun.tag)_\(unique)"
                 try await Self.onServer(server) { admin in
                     try await Self.createMarkedDatabase(name, copying: templateName, on: admin)
                 }
@@ -144,7 +157,16 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
         defer { Self.gate(for: server, limit: maxConcurrentTests).release() }
         switch mode {
         case .transaction:
-            try await IsolatedDatabase.close(db)
+            let loss = (db as? PostgresDriver.Connection)?.testTransactionLoss
+            do {
+                try await IsolatedDatabase.close(db)
+            } catch {
+                // The loss says what happened; the failed rollback after it says less.
+                if let loss { throw loss }
+                throw error
+            }
+            // Thrown even when the code under test caught the statement's error: the test must fail.
+            if let loss { throw loss }
         case .database:
             let name = (db as? PostgresDriver.Connection)?.driver.configuration.database
             await db.close()
@@ -158,6 +180,7 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
     /// exists: once per process, and under an advisory lock across processes.
     public func prepare() async throws {
         let server = try await resolvedServer()
+        try await PostgresRun.register(on: server)
         let key = preparedKey(on: server)
         let task = Self.prepared.withLock { prepared in
             if let task = prepared[key] { return task }
@@ -199,9 +222,6 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
                     }
                     try await admin.execute(SQLQuery(sql: "ALTER DATABASE \(Self.quote(building)) RENAME TO \(Self.quote(name))"))
                 }
-                if try await !Self.exists(name + "_tx", admin: admin) {
-                    try await Self.createMarkedDatabase(name + "_tx", copying: name, on: admin)
-                }
             } catch {
                 _ = try? await admin.execute(SQLQuery(sql: "SELECT pg_advisory_unlock(hashtext(?))", arguments: [.text(name)]))
                 throw error
@@ -214,12 +234,67 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
     /// them again (after changing what a migration does without changing its text, say).
     public func dropTemplate() async throws {
         let server = try await resolvedServer()
+        let key = preparedKey(on: server)
+        let copy = Self.transactionDatabases.withLock { $0.removeValue(forKey: key) }
+        let copyName = try? await copy?.task.value
         try await Self.onServer(server) { admin in
-            for name in [templateName + "_tx", templateName] {
+            for name in [copyName, templateName].compactMap({ $0 }) {
                 try await Self.dropDatabase(name, on: admin)
             }
         }
-        _ = Self.prepared.withLock { $0.removeValue(forKey: preparedKey(on: server)) }
+        _ = Self.prepared.withLock { $0.removeValue(forKey: key) }
+    }
+
+    // MARK: - Transaction mode's database
+
+    /// This process's copy of the template that transaction mode runs in, made on first use.
+    private struct TransactionDatabase {
+        var generation: Int
+        var task: Task<String, any Error>
+    }
+
+    private static let transactionDatabases = Mutex<[String: TransactionDatabase]>([:])
+
+    /// The name of the copy transaction-mode tests of this run use, made when first asked for
+    /// (or after the last one was retired).
+    func transactionDatabase(on server: PostgresDriver.Configuration) async throws -> String {
+        let key = preparedKey(on: server)
+        let template = templateName
+        let entry = Self.transactionDatabases.withLock { databases in
+            if let entry = databases[key] { return entry }
+            let generation = Self.usedGenerations.withLock { used in
+                used[key, default: 0] += 1
+                return used[key]!
+            }
+            let name = "\(template)_tx_\(PostgresRun.tag)_\(generation)"
+            let entry = TransactionDatabase(generation: generation, task: Task {
+                try await Self.onServer(server) { admin in try await Self.createMarkedDatabase(name, copying: template, on: admin) }
+                return name
+            })
+            databases[key] = entry
+            return entry
+        }
+        do {
+            return try await entry.task.value
+        } catch {
+            Self.transactionDatabases.withLock { databases in
+                if databases[key]?.generation == entry.generation { databases[key] = nil }
+            }
+            throw error
+        }
+    }
+
+    /// How many copies this run has made of each template, so a retired copy's name is never
+    /// made again.
+    private static let usedGenerations = Mutex<[String: Int]>([:])
+
+    /// Stops handing out `name` to new tests (it may hold what a lost test transaction
+    /// committed); the next test makes a new copy. The old one is dropped by the next run.
+    static func retireTransactionDatabase(_ name: String, key: String) {
+        transactionDatabases.withLock { databases in
+            guard let entry = databases[key], name.hasSuffix("_\(entry.generation)") else { return }
+            databases[key] = nil
+        }
     }
 
     // MARK: - Helpers

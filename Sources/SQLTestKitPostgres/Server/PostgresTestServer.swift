@@ -25,7 +25,10 @@ import Darwin
 /// ```
 ///
 /// The private cluster trades durability for speed (`fsync`, `synchronous_commit` and
-/// `full_page_writes` off): it is thrown away anyway.
+/// `full_page_writes` off): it is thrown away anyway. Its directory is named after the
+/// process that started it (`sqltestkit-postgres-<pid>-…`): a run that crashed leaves its
+/// server running, and the next run that starts one stops it and removes its directory (see
+/// ``stopLeftoverServers()``).
 public final class PostgresTestServer: Sendable {
     /// Where the server is; its database is `postgres`.
     public let configuration: PostgresDriver.Configuration
@@ -101,6 +104,7 @@ public final class PostgresTestServer: Sendable {
         guard let binaries = binaryDirectory() else {
             throw PostgresTestServerError(step: "finding initdb and pg_ctl", output: "", suggestion: howToEnable)
         }
+        stopLeftoverServers()
         let server = try launch(binaries: binaries)
         atexit { PostgresTestServer.stopShared() }
         return server
@@ -118,10 +122,54 @@ public final class PostgresTestServer: Sendable {
     ///
     /// - Throws: ``PostgresTestServerError`` when the binaries are missing or a step fails.
     public static func startPrivate() async throws -> PostgresTestServer {
+        try await startPrivate(ownerPID: getpid())
+    }
+
+    /// ``startPrivate()`` with the directory named after another process (tests of the
+    /// leftover clean-up start a server "of" a process that has exited).
+    static func startPrivate(ownerPID: pid_t) async throws -> PostgresTestServer {
         guard let binaries = binaryDirectory() else {
             throw PostgresTestServerError(step: "finding initdb and pg_ctl", output: "", suggestion: howToEnable)
         }
-        return try await offThePool { try launch(binaries: binaries) }
+        return try await offThePool {
+            if ownerPID == getpid() {
+                stopLeftoverServers()
+                return try launch(binaries: binaries, ownerPID: ownerPID)
+            }
+            // A directory named after a process that is gone must not be cleaned up while it is made.
+            return try directories.withLock { _ in try launch(binaries: binaries, ownerPID: ownerPID) }
+        }
+    }
+
+    /// Held while leftovers are cleaned up (and while a server is made for a process that is gone).
+    private static let directories = Mutex(())
+
+    /// The prefix of a private cluster's directory, before the owning process's id.
+    static let directoryPrefix = "sqltestkit-postgres-"
+
+    /// Stops the private servers of processes that are gone (a run that crashed, or was
+    /// killed, before it could stop its server) and removes their directories; returns the
+    /// directories removed. A server whose process still runs is never touched.
+    @discardableResult
+    public static func stopLeftoverServers() -> [String] {
+        directories.withLock { _ in stopLeftoverServersNow() }
+    }
+
+    private static func stopLeftoverServersNow() -> [String] {
+        let temporary = FileManager.default.temporaryDirectory.path
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: temporary) else { return [] }
+        var removed: [String] = []
+        for entry in entries.sorted() where entry.hasPrefix(directoryPrefix) {
+            guard let pid = pid_t(entry.dropFirst(directoryPrefix.count).prefix { $0 != "-" }), pid > 0, pid != getpid(),
+                  kill(pid, 0) == -1, errno == ESRCH else { continue }
+            let directory = temporary + "/" + entry
+            if let binaries = binaryDirectory(), FileManager.default.fileExists(atPath: directory + "/data/postmaster.pid") {
+                let user = geteuid() == 0 ? "postgres" : nil
+                _ = try? run(binaries + "/pg_ctl", ["-D", directory + "/data", "-m", "immediate", "-w", "stop"], as: user)
+            }
+            if (try? FileManager.default.removeItem(atPath: directory)) != nil { removed.append(directory) }
+        }
+        return removed
     }
 
     /// Runs blocking work (spawning and waiting for `initdb` and `pg_ctl`) on a thread of its
@@ -132,9 +180,9 @@ public final class PostgresTestServer: Sendable {
         }
     }
 
-    private static func launch(binaries: String) throws -> PostgresTestServer {
+    private static func launch(binaries: String, ownerPID: pid_t = getpid()) throws -> PostgresTestServer {
         let user = geteuid() == 0 ? "postgres" : nil
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sqltestkit-postgres-\(getpid())-\(UUID().uuidString.prefix(8))").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(directoryPrefix)\(ownerPID)-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         if let user {
             let chown = try run("/bin/chown", [user, directory], as: nil)
@@ -151,7 +199,7 @@ public final class PostgresTestServer: Sendable {
         var lastOutput = ""
         for _ in 0..<5 {
             let port = freePort()
-            let options = "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+            let options = "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c max_prepared_transactions=20"
             let start = try run(binaries + "/pg_ctl", ["-D", data, "-o", options, "-l", directory + "/server.log", "-w", "-t", "30", "start"], as: user)
             if start.status == 0 {
                 return PostgresTestServer(configuration: PostgresDriver.Configuration(port: port, username: "postgres", database: "postgres"),
