@@ -88,8 +88,7 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
     /// raw `BEGIN … COMMIT` included, runs with no other request's statement in between.
     func withConnection<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
         guard !holdsGate else { return closure(self) }
-        var db = self
-        db.holdsGate = true
+        let db = holdingGate()
         let gate = source.gate
         let promise = eventLoop.makePromise(of: T.self)
         let finished = eventLoop.makeFutureWithTask { await gate.acquire() }
@@ -104,13 +103,28 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
         return promise.futureResult
     }
 
+    /// This database, holding the gate: what the closure of a transaction or session gets.
+    private func holdingGate() -> SQLTestKitFluentDatabase {
+        var copy = self
+        copy.holdsGate = true
+        return copy
+    }
+
+    /// SQLKit's session: like `withConnection`, the closure has the connection to itself.
+    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        guard !holdsGate else { return try await closure(self) }
+        let db = holdingGate()
+        await source.gate.acquire()
+        defer { source.gate.release() }
+        return try await closure(db)
+    }
+
     func transaction<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
         guard !inTransaction else { return closure(self) }
         // Fluent's `transaction { }` (async or not) arrives here. Its results need not be
         // Sendable: they travel boxed from one future to the next on the database's event
         // loop, as FluentKit's drivers pass them.
-        var db = SQLTestKitFluentDatabase(source: source, context: context, inTransaction: true)
-        db.holdsGate = true
+        let db = SQLTestKitFluentDatabase(source: source, context: context, inTransaction: true).holdingGate()
         let gate = source.gate
         let takesGate = !holdsGate
         let promise = eventLoop.makePromise(of: T.self)
@@ -136,8 +150,7 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
 
     func transaction<T: Sendable>(_ closure: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         guard !inTransaction else { return try await closure(self) }
-        var db = SQLTestKitFluentDatabase(source: source, context: context, inTransaction: true)
-        db.holdsGate = true
+        let db = SQLTestKitFluentDatabase(source: source, context: context, inTransaction: true).holdingGate()
         let takesGate = !holdsGate
         if takesGate { await source.gate.acquire() }
         defer { if takesGate { source.gate.release() } }
@@ -222,7 +235,8 @@ public struct FluentRawTransactionError: Error, Sendable, CustomStringConvertibl
         refused `\(sql)`: transaction control sent as raw SQL outside db.transaction { } would take every \
         concurrent request's statements into its transaction on the shared connection
           suggestion: use `try await db.transaction { db in … }`, or send the raw statements inside \
-        `db.withConnection { db in … }`, which gets the connection to itself until it returns
+        SQLKit's `sql.withSession { sql in … }` or Fluent's `db.withConnection { db in … }`, which get the \
+        connection to themselves until they return
         """
     }
 }

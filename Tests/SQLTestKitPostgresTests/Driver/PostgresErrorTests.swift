@@ -33,7 +33,7 @@ extension PostgreSQL {
                 }
                 #expect(duplicate.message == "duplicate key value violates unique constraint \"author_email_key\"")
                 #expect(duplicate.detail == "Key (email)=(a@example.com) already exists.")
-                #expect(duplicate.description.hasPrefix("SQLITE_CONSTRAINT_UNIQUE (2067, SQLSTATE 23505): duplicate key value"))
+                #expect(duplicate.description.hasPrefix("SQLSTATE 23505 unique_violation (QueryError.Code.constraintUnique): duplicate key value"))
                 #expect(duplicate.description.contains("  detail: Key (email)=(a@example.com) already exists."))
                 // The same catch works as for SQLite and the mock.
                 do {

@@ -241,9 +241,9 @@ extension PostgreSQL {
             exited.waitUntilExit()
             let orphan = try await PostgresTestServer.startPrivate(ownerPID: exited.processIdentifier)
             let directory = try #require(orphan.directory)
-            try await orphan.driver().open().closing { (db) async throws in #expect(try await db.fetchOne(Int.self, "SELECT 1") == 1) }
+            // Another test starting a server may clean it up first: either way it must be gone.
             let stopped = PostgresTestServer.stopLeftoverServers()
-            #expect(stopped.contains(directory), "\(stopped)")
+            #expect(stopped.contains(directory) || !FileManager.default.fileExists(atPath: directory), "\(stopped)")
             #expect(!FileManager.default.fileExists(atPath: directory))
             await #expect(throws: QueryError.self) { _ = try await orphan.driver().open() }
             // A live run's server (this process's shared one) is left alone.

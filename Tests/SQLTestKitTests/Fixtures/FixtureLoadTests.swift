@@ -84,7 +84,7 @@ struct FixtureLoadTests {
         let testDB = try await SQLiteDriver(path: named).connect()
         try await fixtures.load(into: testDB)
         await testDB.close()
-        let ours = try await SQLiteDriver(path: directory + "/scratch.sqlite").connect()
+        let ours = try await SQLiteDriver.testDatabase(path: directory + "/scratch.sqlite").connect()
         try await ours.executeScript(Self.schema)
         try await fixtures.load(into: ours)
         #expect(try await ours.fetchOne("SELECT count(*) FROM author")?[0] == 1)

@@ -229,7 +229,7 @@ struct SQLiteFileTests {
     }
 
     @Test func aFileSQLTestKitCreatedIsResetEvenWithAPlainName() async throws {
-        let driver = SQLiteDriver(path: temporaryPath("app.sqlite"))
+        let driver = SQLiteDriver.testDatabase(path: temporaryPath("app.sqlite"))
         let db = try await driver.connect()
         try await db.execute("CREATE TABLE t(x)")
         try await driver.resetDatabase()

@@ -73,17 +73,17 @@ struct TestDatabaseRuleTests {
         #expect(DatabaseFile.bytes(empty)?.isEmpty == true)
     }
 
-    @Test func onlyADatabaseSQLTestKitJustCreatedCarriesTheMarker() async throws {
+    @Test func onlyADatabaseJustCreatedForTestsCarriesTheMarker() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let created = scratch.file("fresh.sqlite")
-        let db = try await SQLiteDriver(path: created).connect()
+        let db = try await SQLiteDriver.testDatabase(path: created).connect()
         #expect(try await db.fetchOne("PRAGMA application_id")?[0] == 0x5351_4C54)
         #expect(try await db.fetchOne("PRAGMA journal_mode")?[0] == "wal")
         await db.close()
         // A URI naming a new file creates and marks it too.
         let viaURI = scratch.file("fresh2.sqlite")
-        await SQLiteDriver(path: "file:" + viaURI).connectAndClose()
+        await SQLiteDriver.testDatabase(path: "file:" + viaURI).connectAndClose()
         try await SQLiteDriver(path: viaURI).resetDatabase()
         // In-memory names are never files, whatever they look like.
         for memory in [":memory:", "file::memory:", "file:whatever.db?mode=memory", "file:/sqltestkit-x?vfs=memdb"] {
