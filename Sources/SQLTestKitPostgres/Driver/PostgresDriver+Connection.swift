@@ -200,6 +200,12 @@ extension PostgresDriver {
             // must never happen while the test transaction is in force (SQLTestKit's own final
             // ROLLBACK runs after the test level is gone).
             let endsTestTransaction: Bool = if case .rollbackToSavepoint? = readAs { false } else { transactionState.isInTestTransaction }
+            if expected, !endsTestTransaction, ended == .rollback, readAs == .commit {
+                // PostgreSQL answers COMMIT of a failed transaction with ROLLBACK, and no error.
+                throw QueryError(code: .abort, message: "COMMIT rolled the transaction back: an earlier statement of it failed, so PostgreSQL committed nothing",
+                                 sql: query.sql, arguments: query.arguments,
+                                 suggestion: "find the statement that failed inside the transaction (its error was caught and ignored); roll back to a savepoint after a failure you mean to survive")
+            }
             guard !expected || endsTestTransaction else { return }
             let database = driver.configuration.database
             let what = ended == .prepare("") ? "prepared (PREPARE TRANSACTION) and left" : tag == "COMMIT" ? "committed" : "rolled back"

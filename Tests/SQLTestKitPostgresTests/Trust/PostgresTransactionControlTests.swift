@@ -143,3 +143,26 @@ extension PostgreSQL {
     }
 }
 #endif
+
+#if PostgreSQL
+extension PostgreSQL.TransactionControl {
+    @Test func aCommitThatPostgresTurnsIntoARollbackIsAnError() async throws {
+        try await PostgresTesting.withDatabase { driver in
+            try await driver.open().closing { try await $0.execute("CREATE TABLE note(x INTEGER PRIMARY KEY)") }
+            let db = try await driver.open()
+            let error = await #expect(throws: QueryError.self) {
+                try await db.transaction { tx in
+                    try await tx.execute("INSERT INTO note VALUES (1)")
+                    // Careless code: the failure is swallowed, so PostgreSQL aborts the transaction.
+                    _ = try? await tx.execute("INSERT INTO note VALUES (1)")
+                }
+            }
+            #expect(error?.message.contains("COMMIT rolled the transaction back") == true, "\(String(describing: error))")
+            await db.close()
+            try await driver.open().closing { (check) async throws in
+                #expect(try await check.fetchOne(Int.self, "SELECT count(*) FROM note") == 0)
+            }
+        }
+    }
+}
+#endif
