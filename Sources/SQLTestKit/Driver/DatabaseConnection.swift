@@ -62,7 +62,7 @@ public protocol DatabaseConnection: AnyObject, Sendable {
 
     /// Runs several `;`-separated statements without arguments.
     ///
-    /// The default splits the script with ``SQLTokenizer/statements(in:)`` and passes each
+    /// The default splits the script with ``SQLTokenizer/statements(in:dialect:)`` (by the connection's dialect) and passes each
     /// statement to ``execute(_:)``; drivers with a native script runner may do better.
     nonisolated(nonsending)
     func executeScript(_ sql: String) async throws
