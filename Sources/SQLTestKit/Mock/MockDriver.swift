@@ -103,7 +103,7 @@ public final class MockDriver: DatabaseDriver {
                        fileID: String = #fileID, filePath: String = #filePath, line: Int = #line, column: Int = #column) -> MockExpectation {
         let expectation = MockExpectation(matcher, arguments: arguments, answers: answers, count: count,
                                           fileID: fileID, filePath: filePath, line: line, column: column)
-        withEngine { $0.add(expectation) }
+        withEngine { $0.add(expectation, dialect: dialect) }
         return expectation
     }
 
@@ -125,7 +125,7 @@ public final class MockDriver: DatabaseDriver {
 
     /// Adds an expectation built beforehand.
     public func expect(_ expectation: MockExpectation) {
-        withEngine { $0.add(expectation) }
+        withEngine { $0.add(expectation, dialect: dialect) }
     }
 
     /// Expects these statements in this order: a statement matching a later one before the
@@ -143,7 +143,7 @@ public final class MockDriver: DatabaseDriver {
         let list = try expectations()
         withEngine { engine in
             let group = engine.newGroup()
-            for expectation in list { engine.add(expectation, group: group) }
+            for expectation in list { engine.add(expectation, group: group, dialect: dialect) }
         }
     }
 
@@ -151,7 +151,7 @@ public final class MockDriver: DatabaseDriver {
     public func expectInAnyOrder(@MockExpectationBuilder _ expectations: () throws -> [MockExpectation]) rethrows {
         let list = try expectations()
         withEngine { engine in
-            for expectation in list { engine.add(expectation) }
+            for expectation in list { engine.add(expectation, dialect: dialect) }
         }
     }
 

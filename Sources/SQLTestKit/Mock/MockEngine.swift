@@ -58,13 +58,15 @@ struct MockEngine: Sendable {
     private static let templateLimit = 10_000
     private var lastKeys: [String: Int64] = [:]
 
-    mutating func add(_ expectation: MockExpectation, group: Int? = nil) {
+    /// Adds a rule; an exact rule's statement kind is read by `dialect`'s lexical rules, as the
+    /// statements it answers are.
+    mutating func add(_ expectation: MockExpectation, group: Int? = nil, dialect: DatabaseDialect) {
         let id = rules.count
         rules.append(Rule(expectation: expectation, group: group, maximumUses: expectation.count.maximum))
         switch expectation.matcher.rule {
         case .exact(let sql):
             if expectation.arguments == nil, group == nil, expectation.count != .never, !expectation.answers.contains(where: { $0.error != nil }) {
-                rules[id].plainKind = StatementKind(sql: sql)
+                rules[id].plainKind = StatementKind(sql: sql, dialect: dialect)
             }
             exactIndex[sql] = exactIndex[sql]?.appending(id) ?? .one(id)
             if sql.utf8.contains(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "@") }) {

@@ -87,36 +87,12 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
     /// The closure gets the connection to itself until its future completes: what it sends,
     /// raw `BEGIN … COMMIT` included, runs with no other request's statement in between.
     func withConnection<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
-        guard !holdsGate else { return closure(self) }
-        let db = holdingGate()
-        let gate = source.gate
-        let promise = eventLoop.makePromise(of: T.self)
-        let finished = eventLoop.makeFutureWithTask { await gate.acquire() }
-            .flatMap { closure(db).map { UncheckedResult(value: $0) } }
-        finished.whenComplete { outcome in
-            gate.release()
-            switch outcome {
-            case .success(let result): promise.assumeIsolated().succeed(result.value)
-            case .failure(let error): promise.fail(error)
-            }
-        }
-        return promise.futureResult
-    }
-
-    /// This database, holding the gate: what the closure of a transaction or session gets.
-    private func holdingGate() -> SQLTestKitFluentDatabase {
-        var copy = self
-        copy.holdsGate = true
-        return copy
+        takingTurn(as: self) { db in closure(db).map { UncheckedResult(value: $0) } }
     }
 
     /// SQLKit's session: like `withConnection`, the closure has the connection to itself.
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        guard !holdsGate else { return try await closure(self) }
-        let db = holdingGate()
-        await source.gate.acquire()
-        defer { source.gate.release() }
-        return try await closure(db)
+        try await takingTurn(as: self) { db in try await closure(db) }
     }
 
     func transaction<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
@@ -124,45 +100,64 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
         // Fluent's `transaction { }` (async or not) arrives here. Its results need not be
         // Sendable: they travel boxed from one future to the next on the database's event
         // loop, as FluentKit's drivers pass them.
-        let db = SQLTestKitFluentDatabase(source: source, context: context, inTransaction: true).holdingGate()
-        let gate = source.gate
-        let takesGate = !holdsGate
-        let promise = eventLoop.makePromise(of: T.self)
-        let finished = eventLoop.makeFutureWithTask { if takesGate { await gate.acquire() } }
-            .flatMap { db.raw("BEGIN TRANSACTION").run() }
-            .flatMap { closure(db).map { UncheckedResult(value: $0) } }
-            .flatMap { result in db.raw("COMMIT TRANSACTION").run().map { result } }
-        finished.whenComplete { outcome in
-            switch outcome {
-            case .success(let result):
-                if takesGate { gate.release() }
-                // On the promise's own event loop: the future chain above runs there.
-                promise.assumeIsolated().succeed(result.value)
-            case .failure(let error):
-                db.raw("ROLLBACK TRANSACTION").run().whenComplete { _ in
-                    if takesGate { gate.release() }
-                    promise.fail(error)
+        return takingTurn(as: SQLTestKitFluentDatabase(source: source, context: context, inTransaction: true)) { db in
+            db.raw("BEGIN TRANSACTION").run()
+                .flatMap { closure(db).map { UncheckedResult(value: $0) } }
+                .flatMap { result in db.raw("COMMIT TRANSACTION").run().map { result } }
+                .flatMapError { error in
+                    // Rolled back before the turn ends; the closure's error is what the caller gets.
+                    db.raw("ROLLBACK TRANSACTION").run().recover { _ in }.flatMapThrowing { throw error }
                 }
-            }
         }
-        return promise.futureResult
     }
 
     func transaction<T: Sendable>(_ closure: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         guard !inTransaction else { return try await closure(self) }
-        let db = SQLTestKitFluentDatabase(source: source, context: context, inTransaction: true).holdingGate()
-        let takesGate = !holdsGate
-        if takesGate { await source.gate.acquire() }
-        defer { if takesGate { source.gate.release() } }
-        do {
-            try await db.raw("BEGIN TRANSACTION").run()
-            let result = try await closure(db)
-            try await db.raw("COMMIT TRANSACTION").run()
-            return result
-        } catch {
-            try? await db.raw("ROLLBACK TRANSACTION").run()
-            throw error
+        return try await takingTurn(as: SQLTestKitFluentDatabase(source: source, context: context, inTransaction: true)) { db in
+            do {
+                try await db.raw("BEGIN TRANSACTION").run()
+                let result = try await closure(db)
+                try await db.raw("COMMIT TRANSACTION").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK TRANSACTION").run()
+                throw error
+            }
         }
+    }
+
+    // MARK: Taking turns on the shared connection
+
+    /// Runs `body` with `db` holding the source's gate: taken first unless this database holds
+    /// it already (a transaction or session inside another), released when `body` ends.
+    private func takingTurn<Result>(as db: SQLTestKitFluentDatabase,
+                                    _ body: (SQLTestKitFluentDatabase) async throws -> Result) async throws -> Result {
+        var holder = db
+        holder.holdsGate = true
+        guard !holdsGate else { return try await body(holder) }
+        await source.gate.acquire()
+        defer { source.gate.release() }
+        return try await body(holder)
+    }
+
+    /// ``takingTurn(as:_:)`` for futures: the gate is released when `body`'s future completes.
+    private func takingTurn<T>(as db: SQLTestKitFluentDatabase,
+                               _ body: @escaping @Sendable (SQLTestKitFluentDatabase) -> EventLoopFuture<UncheckedResult<T>>) -> EventLoopFuture<T> {
+        var holder = db
+        holder.holdsGate = true
+        let gate = source.gate
+        let takesGate = !holdsGate
+        let promise = eventLoop.makePromise(of: T.self)
+        let finished = eventLoop.makeFutureWithTask { if takesGate { await gate.acquire() } }.flatMap { [holder] in body(holder) }
+        finished.whenComplete { outcome in
+            if takesGate { gate.release() }
+            switch outcome {
+            // On the promise's own event loop: the future chain above runs there.
+            case .success(let result): promise.assumeIsolated().succeed(result.value)
+            case .failure(let error): promise.fail(error)
+            }
+        }
+        return promise.futureResult
     }
 
     // MARK: SQLKit
@@ -190,15 +185,13 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
                                          reason: "the adapter sends what fluent-sqlite-driver sends, so it needs a database or mock in the SQLite dialect; fluent-postgres-driver's SQL comes with the PostgreSQL adapter")
         }
         let statement = SQLQuery(sql: sql, arguments: arguments)
-        if holdsGate { return try await connection.execute(statement).rows.map { FluentRow(row: $0, decoder: decoder) } }
-        if case .transaction(let control) = StatementKind(sql: sql, dialect: connection.capability.dialect) {
+        if !holdsGate, case .transaction(let control) = StatementKind(sql: sql, dialect: connection.capability.dialect) {
             throw FluentRawTransactionError(sql: sql, control: control)
         }
-        // Outside a transaction, a statement takes its turn: it never runs while another
-        // request's transaction is open, so it cannot land inside it.
-        await source.gate.acquire()
-        defer { source.gate.release() }
-        return try await connection.execute(statement).rows.map { FluentRow(row: $0, decoder: decoder) }
+        // Outside a transaction or session, a statement takes its turn: it never runs while
+        // another request's transaction is open, so it cannot land inside it.
+        let result = try await takingTurn(as: self) { _ in try await connection.execute(statement) }
+        return result.rows.map { FluentRow(row: $0, decoder: decoder) }
     }
 }
 

@@ -235,7 +235,7 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
     public func dropTemplate() async throws {
         let server = try await resolvedServer()
         let key = preparedKey(on: server)
-        let copy = Self.transactionDatabases.withLock { $0.removeValue(forKey: key) }
+        let copy = Self.transactionDatabases.withLock { $0.current.removeValue(forKey: key) }
         let copyName = try? await copy?.task.value
         try await Self.onServer(server) { admin in
             for name in [copyName, templateName].compactMap({ $0 }) {
@@ -247,13 +247,16 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
 
     // MARK: - Transaction mode's database
 
-    /// This process's copy of the template that transaction mode runs in, made on first use.
-    private struct TransactionDatabase {
-        var generation: Int
-        var task: Task<String, any Error>
+    /// This process's copies of templates that transaction mode runs in, by template and server.
+    private struct TransactionDatabases {
+        /// The copy each template hands out now (being made, or made).
+        var current: [String: (name: String, task: Task<String, any Error>)] = [:]
+        /// How many copies this run has made of each template, so a retired copy's name is
+        /// never made again.
+        var made: [String: Int] = [:]
     }
 
-    private static let transactionDatabases = Mutex<[String: TransactionDatabase]>([:])
+    private static let transactionDatabases = Mutex(TransactionDatabases())
 
     /// The name of the copy transaction-mode tests of this run use, made when first asked for
     /// (or after the last one was retired).
@@ -261,39 +264,30 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
         let key = preparedKey(on: server)
         let template = templateName
         let entry = Self.transactionDatabases.withLock { databases in
-            if let entry = databases[key] { return entry }
-            let generation = Self.usedGenerations.withLock { used in
-                used[key, default: 0] += 1
-                return used[key]!
-            }
-            let name = "\(template)_tx_\(PostgresRun.tag)_\(generation)"
-            let entry = TransactionDatabase(generation: generation, task: Task {
+            if let entry = databases.current[key] { return entry }
+            databases.made[key, default: 0] += 1
+            let name = "\(template)_tx_\(PostgresRun.tag)_\(databases.made[key]!)"
+            let entry = (name: name, task: Task {
                 try await Self.onServer(server) { admin in try await Self.createMarkedDatabase(name, copying: template, on: admin) }
                 return name
             })
-            databases[key] = entry
+            databases.current[key] = entry
             return entry
         }
         do {
             return try await entry.task.value
         } catch {
-            Self.transactionDatabases.withLock { databases in
-                if databases[key]?.generation == entry.generation { databases[key] = nil }
-            }
+            // Not made: the next test tries again (under a new name).
+            Self.retireTransactionDatabase(entry.name, key: key)
             throw error
         }
     }
-
-    /// How many copies this run has made of each template, so a retired copy's name is never
-    /// made again.
-    private static let usedGenerations = Mutex<[String: Int]>([:])
 
     /// Stops handing out `name` to new tests (it may hold what a lost test transaction
     /// committed); the next test makes a new copy. The old one is dropped by the next run.
     static func retireTransactionDatabase(_ name: String, key: String) {
         transactionDatabases.withLock { databases in
-            guard let entry = databases[key], name.hasSuffix("_\(entry.generation)") else { return }
-            databases[key] = nil
+            if databases.current[key]?.name == name { databases.current[key] = nil }
         }
     }
 

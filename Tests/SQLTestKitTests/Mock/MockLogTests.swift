@@ -154,4 +154,16 @@ struct MockLogTests {
         #expect(statements.map(\.sequence) == Array(1...400))
         #expect(Set(statements.map(\.connectionID)).count == 8)
     }
+
+    @Test func aScriptedStatementIsClassifiedByTheMocksDialectOnEveryPath() async throws {
+        // PostgreSQL nests comments: this is a SELECT there, and no statement at all for SQLite.
+        let sql = "/* x /* y */ */ SELECT 1"
+        for scripted in [true, false] {
+            let mock = MockDriver(dialect: .postgres)
+            if scripted { mock.script(.exact(sql), rows: [["?column?": 1]]) }
+            let db = try await mock.connect()
+            try await db.execute(SQLQuery(sql: sql))
+            #expect(mock.log.statements.last?.kind == .select, "scripted: \(scripted)")
+        }
+    }
 }
