@@ -17,9 +17,15 @@ extension ColumnKind {
     /// - JSON: nested lists and maps → JSON text; text must already be valid JSON.
     /// - Blobs: YAML `!!binary`, or base64 text.
     /// - Plain `null`, `~`, an empty plain scalar and JSON `null` → NULL in every kind.
-    /// - An exact value (``FixtureValue/exact(_:)``, as dumps write) is stored as it is.
+    /// - Arrays (PostgreSQL): a list, or a JSON array as text (the form the driver reads arrays
+    ///   in), → the array literal `{1,2,"x y"}`; text already in that form is kept.
+    /// - An exact value (``FixtureValue/exact(_:)``, as dumps write) is stored as it is (in an
+    ///   array column, a JSON array is written as the array literal).
     func coerce(_ value: FixtureValue) -> Result<SQLValue, CoercionFailure> {
-        if case .exact(let exact) = value { return .success(exact) }
+        if case .exact(let exact) = value {
+            if self == .array, case .text(let text) = exact { return array(.quoted(text)) }
+            return .success(exact)
+        }
         if value.isNull { return .success(.null) }
         switch self {
         case .integer: return integer(value)
@@ -32,6 +38,7 @@ extension ColumnKind {
         case .date, .dateTime: return date(value)
         case .time: return time(value)
         case .json: return json(value)
+        case .array: return array(value)
         case .uuid: return uuid(value)
         case .blob: return blob(value)
         case .any: return inferred(value)
@@ -221,6 +228,42 @@ extension ColumnKind {
         default:
             return failure(value, "write a list, a map or JSON text")
         }
+    }
+
+    /// A list, or JSON array text, as PostgreSQL's array literal; literal text as it is.
+    private func array(_ value: FixtureValue) -> Result<SQLValue, CoercionFailure> {
+        let text: String
+        switch value {
+        case .list: text = value.jsonText
+        case .plain(let written), .quoted(let written): text = written
+        default: return failure(value, "write a list, or an array as JSON (`[1, 2]`) or as PostgreSQL writes it (`{1,2}`)")
+        }
+        if text.hasPrefix("{") { return .success(.text(text)) }
+        guard let list = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Any] else {
+            return .failure(CoercionFailure(message: "`\(value.excerpt)` is not an array",
+                                            suggestion: "write a list, or an array as JSON (`[1, 2]`) or as PostgreSQL writes it (`{1,2}`)"))
+        }
+        return .success(.text(Self.arrayLiteral(list)))
+    }
+
+    /// PostgreSQL's array input form of a JSON array: nested arrays in braces, NULL, numbers
+    /// and booleans as written, strings (and objects, as JSON text) double-quoted.
+    static func arrayLiteral(_ elements: [Any]) -> String {
+        func quoted(_ text: String) -> String {
+            "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
+        }
+        let parts = elements.map { element -> String in
+            switch element {
+            case let nested as [Any]: return arrayLiteral(nested)
+            case is NSNull: return "NULL"
+            case let text as String: return quoted(text)
+            case let number as NSNumber: return number.description
+            default:
+                let data = (try? JSONSerialization.data(withJSONObject: element, options: [.sortedKeys])) ?? Data()
+                return quoted(String(decoding: data, as: UTF8.self))
+            }
+        }
+        return "{" + parts.joined(separator: ",") + "}"
     }
 
     private func blob(_ value: FixtureValue) -> Result<SQLValue, CoercionFailure> {

@@ -332,7 +332,10 @@ struct FixturePlan: Sendable {
                !references[referencesBefore...].contains(where: { $0.foreignKey.columns.contains(table.columns[position].name) }) {
                 switch table.columns[position].kind {
                 case .text: load.values[base + position] = .text(label); derivedKeyRows.insert(rowIndex)
-                case .integer, .numeric, .any: load.values[base + position] = .integer(FixtureSet.derivedID(for: label)); derivedKeyRows.insert(rowIndex)
+                case .integer, .numeric, .any:
+                    let maximum = table.columns[position].integerMaximum ?? FixtureSet.maximumDerivedID
+                    load.values[base + position] = .integer(FixtureSet.derivedID(for: label, maximum: maximum))
+                    derivedKeyRows.insert(rowIndex)
                 case .uuid: load.values[base + position] = .text(FixtureSet.derivedUUID(for: label).uuidString); derivedKeyRows.insert(rowIndex)
                 default: break
                 }

@@ -216,9 +216,10 @@ struct FixtureWriter {
 
     /// A real as SQLite's literal writes it (``DatabaseDialect/literal(_:)``): the shortest text
     /// that reads back as the same `Double`, always with a decimal point or exponent, so it
-    /// loads back as a real (`30.0`, `1e-05`).
+    /// loads back as a real (`30.0`, `1e-05`). NaN, which SQLite cannot store but PostgreSQL
+    /// can, is `NaN` (SQLite's literal would be `NULL`, another value).
     static func realText(_ real: Double) -> String {
-        DatabaseDialect.sqlite.literal(.real(real))
+        real.isNaN ? "NaN" : DatabaseDialect.sqlite.literal(.real(real))
     }
 
     static func jsonString(_ text: String) -> String {

@@ -2,6 +2,8 @@
 /// names people use for booleans, dates, times and JSON (which SQLite stores as numbers or text).
 package enum ColumnKind: String, Sendable, Hashable {
     case integer, real, numeric, text, blob, any, boolean, date, dateTime, time, json, uuid
+    /// A PostgreSQL array column (SQLite has none): its values are read as JSON arrays.
+    case array
 
     /// The kind for a declared type, following SQLite's affinity rules (§3.1 of "Datatypes In
     /// SQLite": `INT` → integer; `CHAR`, `CLOB`, `TEXT` → text; `BLOB` → blob; `REAL`, `FLOA`,
@@ -40,6 +42,7 @@ package enum ColumnKind: String, Sendable, Hashable {
         case .time: "a time"
         case .json: "JSON"
         case .uuid: "a UUID"
+        case .array: "an array"
         }
     }
 }

@@ -17,6 +17,9 @@ package struct SchemaInfo: Sendable {
         /// The sequence that numbers the column (PostgreSQL's serial and identity columns),
         /// moved past the largest value after a fixture load.
         package var sequence: String?
+        /// The largest integer the column holds, when its type is narrower than 64 bits
+        /// (PostgreSQL's `smallint` and `integer`): keys derived from labels are kept below it.
+        package var integerMaximum: Int64?
 
         package init(name: String, declaredType: String, kind: ColumnKind, notNull: Bool, hasDefault: Bool, primaryKeyPosition: Int,
                      isGenerated: Bool, sequence: String? = nil) {

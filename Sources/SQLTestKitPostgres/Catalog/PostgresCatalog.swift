@@ -97,6 +97,7 @@ package struct PostgresCatalog: DatabaseCatalog {
                 notNull: row[5].integerValue == 1, hasDefault: row[6].integerValue == 1,
                 primaryKeyPosition: keyPositions[oid]?[name] ?? 0, isGenerated: row[7].integerValue == 1,
                 sequence: row[8].textValue))
+            columns[oid]![columns[oid]!.count - 1].integerMaximum = Self.integerMaximum(typeName: row[3].textValue ?? "")
         }
         var foreignKeys: [Int64: [SchemaInfo.ForeignKey]] = [:]
         var lastConstraint: Int64?
@@ -119,6 +120,15 @@ package struct PostgresCatalog: DatabaseCatalog {
         return SchemaInfo(tables: tables)
     }
 
+    /// The largest value of PostgreSQL's integer types narrower than `bigint`.
+    static func integerMaximum(typeName: String) -> Int64? {
+        switch typeName {
+        case "int2": Int64(Int16.max)
+        case "int4": Int64(Int32.max)
+        default: nil
+        }
+    }
+
     /// A column's kind from its type, for fixture values (`true` into `boolean`, dates into
     /// `date` and `timestamptz`, labels into `uuid`).
     static func kind(typeName: String, category: String) -> ColumnKind {
@@ -133,7 +143,7 @@ package struct PostgresCatalog: DatabaseCatalog {
         case "json", "jsonb": return .json
         case "uuid": return .uuid
         case "bytea": return .blob
-        default: return category == "S" || category == "E" ? .text : .any
+        default: return category == "A" ? .array : category == "S" || category == "E" ? .text : .any
         }
     }
 

@@ -1,12 +1,85 @@
 #if PostgreSQL
 import SQLTestKit
 
-/// The `CREATE TABLE` statements of a PostgreSQL schema, read back from the catalog for
-/// `sqltestkit dump`: columns with their types, defaults, identity and serial numbering, NOT
-/// NULL; primary keys, unique and check constraints; foreign keys (after every table, so
-/// order and cycles do not matter); other indexes. Enough to load the dump into an empty
-/// database; not a replacement for `pg_dump` (no functions, triggers, views or grants).
+/// The statements that make a PostgreSQL schema, read back from the catalog for
+/// `sqltestkit dump`: first what the tables need — the extensions installed, enum types,
+/// domains, and sequences no column owns (with their current value) — then the tables:
+/// columns with their types, defaults, identity and serial numbering, NOT NULL; primary keys,
+/// unique and check constraints; foreign keys (after every table, so order and cycles do not
+/// matter); other indexes. Enough to load the dump into an empty database; not a replacement
+/// for `pg_dump` (no functions, triggers, views, composite types or grants).
 enum PostgresSchemaScript {
+    /// Objects an extension made are left to its `CREATE EXTENSION`.
+    private static let notFromAnExtension = """
+        NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep WHERE dep.objid = t.oid AND dep.deptype = 'e')
+        """
+
+    private static let extensionsSQL = "SELECT extname FROM pg_catalog.pg_extension WHERE extname <> 'plpgsql' ORDER BY extname"
+
+    private static let enumsSQL = """
+        SELECT t.typname, string_agg(pg_catalog.quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)
+        FROM pg_catalog.pg_type t
+        JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid
+        JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+        WHERE n.nspname = ANY (pg_catalog.current_schemas(false)) AND \(notFromAnExtension)
+        GROUP BY t.oid, t.typname ORDER BY t.oid
+        """
+
+    private static let domainsSQL = """
+        SELECT t.typname, pg_catalog.format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault,
+               (SELECT string_agg(pg_catalog.pg_get_constraintdef(c.oid), ' ' ORDER BY c.conname)
+                FROM pg_catalog.pg_constraint c WHERE c.contypid = t.oid AND c.contype = 'c')
+        FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+        WHERE t.typtype = 'd' AND n.nspname = ANY (pg_catalog.current_schemas(false)) AND \(notFromAnExtension)
+        ORDER BY t.oid
+        """
+
+    /// Sequences no column owns (serial and identity columns make their own).
+    private static let sequencesSQL = """
+        SELECT t.relname, pg_catalog.format_type(s.seqtypid, NULL), s.seqincrement, s.seqmin, s.seqmax, s.seqstart, s.seqcycle,
+               ps.last_value
+        FROM pg_catalog.pg_class t
+        JOIN pg_catalog.pg_sequence s ON s.seqrelid = t.oid
+        JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+        LEFT JOIN pg_catalog.pg_sequences ps ON ps.schemaname = n.nspname AND ps.sequencename = t.relname
+        WHERE t.relkind = 'S' AND n.nspname = ANY (pg_catalog.current_schemas(false))
+          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep WHERE dep.objid = t.oid AND dep.deptype IN ('a', 'i', 'e'))
+        ORDER BY t.oid
+        """
+
+    /// What the tables need, in the order it must be made.
+    nonisolated(nonsending)
+    private static func prerequisites(of db: any DatabaseConnection) async throws -> [String] {
+        let quote = DatabaseDialect.postgres.quoteIdentifier
+        var statements: [String] = []
+        for row in try await db.fetchAll(SQLQuery(sql: extensionsSQL)) {
+            guard let name = row[0].textValue else { continue }
+            statements.append("CREATE EXTENSION IF NOT EXISTS \(quote(name));")
+        }
+        for row in try await db.fetchAll(SQLQuery(sql: enumsSQL)) {
+            guard let name = row[0].textValue else { continue }
+            statements.append("CREATE TYPE \(quote(name)) AS ENUM (\(row[1].textValue ?? ""));")
+        }
+        for row in try await db.fetchAll(SQLQuery(sql: domainsSQL)) {
+            guard let name = row[0].textValue, let base = row[1].textValue else { continue }
+            var line = "CREATE DOMAIN \(quote(name)) AS \(base)"
+            if let value = row[3].textValue { line += " DEFAULT \(value)" }
+            if row[2].integerValue == 1 { line += " NOT NULL" }
+            if let checks = row[4].textValue { line += " " + checks }
+            statements.append(line + ";")
+        }
+        for row in try await db.fetchAll(SQLQuery(sql: sequencesSQL)) {
+            guard let name = row[0].textValue, let type = row[1].textValue, let increment = row[2].integerValue,
+                  let minimum = row[3].integerValue, let maximum = row[4].integerValue, let start = row[5].integerValue else { continue }
+            let cycle = row[6].integerValue == 1 ? " CYCLE" : ""
+            statements.append("CREATE SEQUENCE \(quote(name)) AS \(type) INCREMENT BY \(increment) MINVALUE \(minimum) MAXVALUE \(maximum) START WITH \(start)\(cycle);")
+            if let last = row[7].integerValue {
+                statements.append("SELECT pg_catalog.setval(\(DatabaseDialect.postgres.literal(.text(quote(name)))), \(last), true);")
+            }
+        }
+        return statements
+    }
+
     private static let columnsSQL = """
         SELECT a.attrelid::int8, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
                pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text,
@@ -75,7 +148,8 @@ enum PostgresSchemaScript {
                 definitions[oid, default: []].append("CONSTRAINT \(quote(name)) \(definition)")
             }
         }
-        var statements = order.map { oid in
+        var statements = try await prerequisites(of: db)
+        statements += order.map { oid in
             "CREATE TABLE \(quote(names[oid]!)) (\n    " + (definitions[oid] ?? []).joined(separator: ",\n    ") + "\n);"
         }
         statements += foreignKeys

@@ -21,7 +21,8 @@ extension PostgresDriver.Connection: CatalogProviding, BatchRunning {
     /// the physical limit that target is set against.
     nonisolated(nonsending)
     package func runBatch(_ sql: String, rows: [ArraySlice<SQLValue?>]) async throws -> [(Int, QueryError)] {
-        if rows.count > 1, let target = Self.copyTarget(of: sql) {
+        let shape = Self.insertShape(of: sql)
+        if rows.count > 1, let target = shape?.copyTarget {
             _ = try await send(SQLQuery(sql: "SAVEPOINT sqltestkit_batch"))
             do {
                 try await copy(rows[...], into: target)
@@ -32,11 +33,18 @@ extension PostgresDriver.Connection: CatalogProviding, BatchRunning {
                 _ = try await send(SQLQuery(sql: "RELEASE SAVEPOINT sqltestkit_batch"))
             }
         }
+        // A fixture sets keys itself, `GENERATED ALWAYS` identity columns included (COPY
+        // writes them as given; an INSERT must say so, and saying so changes nothing elsewhere).
+        let bytes = Array(sql.utf8)
+        let insert = shape.map { shape in
+            String(decoding: bytes[..<shape.valuesOffset], as: UTF8.self) + "OVERRIDING SYSTEM VALUE "
+                + String(decoding: bytes[shape.valuesOffset...], as: UTF8.self)
+        } ?? sql
         var failures: [(Int, QueryError)] = []
         for index in rows.indices {
             _ = try await send(SQLQuery(sql: "SAVEPOINT sqltestkit_batch"))
             do {
-                _ = try await send(SQLQuery(sql: sql), bindings: PostgresArgument.untypedBindings(for: rows[index].compactMap { $0 }))
+                _ = try await send(SQLQuery(sql: insert), bindings: PostgresArgument.untypedBindings(for: rows[index].compactMap { $0 }))
             } catch let error as QueryError {
                 failures.append((index, error))
                 _ = try await send(SQLQuery(sql: "ROLLBACK TO SAVEPOINT sqltestkit_batch"))
@@ -93,10 +101,11 @@ extension PostgresDriver.Connection: CatalogProviding, BatchRunning {
         }
     }
 
-    /// The table and columns of the loader's `INSERT INTO "t" ("a", "b") VALUES (…)`, for COPY;
-    /// `nil` for any other statement, or names COPY's quoting cannot take.
-    static func copyTarget(of sql: String) -> (table: String, columns: [String])? {
-        let tokens = SQLTokenizer.tokenize(sql).filter { $0.kind != .whitespace && $0.kind != .comment }
+    /// The table and columns of the loader's `INSERT INTO "t" ("a", "b") VALUES (…)` and where
+    /// its `VALUES` starts; the target is `nil` for names COPY's quoting cannot take, and the
+    /// whole shape for any other statement.
+    static func insertShape(of sql: String) -> (copyTarget: (table: String, columns: [String])?, valuesOffset: Int)? {
+        let tokens = SQLTokenizer.tokenize(sql, dialect: .postgres).filter(\.isSignificant)
         guard tokens.count > 4, tokens[0].text.uppercased() == "INSERT", tokens[1].text.uppercased() == "INTO",
               let table = tokens[2].identifierName, tokens[3].text == "(" else { return nil }
         var columns: [String] = []
@@ -105,9 +114,9 @@ extension PostgresDriver.Connection: CatalogProviding, BatchRunning {
             if let name = tokens[index].identifierName, tokens[index].kind == .quotedIdentifier || tokens[index].kind == .word { columns.append(name) }
             index += 1
         }
-        guard !columns.isEmpty, index + 1 < tokens.count, tokens[index + 1].text.uppercased() == "VALUES",
-              !([table] + columns).contains(where: { $0.contains("\"") }) else { return nil }
-        return (table, columns)
+        guard !columns.isEmpty, index + 1 < tokens.count, tokens[index + 1].text.uppercased() == "VALUES" else { return nil }
+        let copyable = !([table] + columns).contains(where: { $0.contains("\"") })
+        return (copyable ? (table, columns) : nil, tokens[index + 1].offset)
     }
 }
 #endif
