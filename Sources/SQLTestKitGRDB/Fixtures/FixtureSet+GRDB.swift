@@ -15,11 +15,13 @@ extension FixtureSet {
     /// let alice = fixtures.id(of: "alice", in: "player")   // the id GRDB records see
     /// ```
     ///
-    /// A database file is loaded through a connection of SQLTestKit's own, in one SQLite
-    /// transaction, while GRDB waits. An in-memory `DatabaseQueue` is copied, loaded and
-    /// copied back in one GRDB access; if the queue changed in between, the load throws
-    /// ``GRDBFixtureLoadError`` and the queue keeps what it had. GRDB's own transaction
-    /// observers do not see rows loaded this way.
+    /// A database file (a `DatabasePool`, or a queue on a file) is loaded through a connection
+    /// of SQLTestKit's own, in one SQLite transaction, while the load holds GRDB's writer: the
+    /// app's writes wait in GRDB's queue until it is done (readers go on), instead of failing
+    /// with `database is locked`. An in-memory `DatabaseQueue` is copied, loaded and copied back
+    /// in one GRDB access; if the queue changed in between, the load throws
+    /// ``GRDBFixtureLoadError`` and the queue keeps what it had. Either way GRDB's observers
+    /// (`ValueObservation`, `DatabaseRegionObservation`) are told the whole database changed.
     @discardableResult
     public func load(into writer: some DatabaseWriter, clearingTables: Bool = true, allowingNonTestDatabase: Bool = false,
                      resettingDatabase: Bool = false, schema: FixtureSchema? = nil) async throws -> FixtureLoadSummary {
@@ -46,19 +48,31 @@ extension FixtureSet {
                 try loaded.1.deserialize(into: try db.requireHandle())
                 db.clearSchemaCache()
             }
+            try await writer.notifyWholeDatabaseChanged()
             return loaded.0
         }
-        let connection = try await SQLiteDriver(path: path).connect()
-        do {
-            let summary = try await load(into: connection, clearingTables: clearingTables, allowingNonTestDatabase: allowingNonTestDatabase,
-                                         resettingDatabase: resettingDatabase, schema: schema)
-            await connection.close()
-            try await writer.writeWithoutTransaction { db in db.clearSchemaCache() }
+        let fixtures = self
+        let summary = try await writer.writeWithoutTransaction { db in
+            // GRDB's writer is held, doing nothing, while SQLTestKit's connection loads.
+            let summary = try waitingFor {
+                try await SQLiteDriver(path: path).connect().closing { connection in
+                    try await fixtures.load(into: connection, clearingTables: clearingTables, allowingNonTestDatabase: allowingNonTestDatabase,
+                                            resettingDatabase: resettingDatabase, schema: schema)
+                }
+            }
+            db.clearSchemaCache()
             return summary
-        } catch {
-            await connection.close()
-            throw error
         }
+        try await writer.notifyWholeDatabaseChanged()
+        return summary
+    }
+}
+
+extension DatabaseWriter {
+    /// Tells GRDB's observers that every table may have changed: rows that arrived without
+    /// going through GRDB (a fixture load, a copied template).
+    func notifyWholeDatabaseChanged() async throws {
+        try await write { db in try db.notifyChanges(in: DatabaseRegion.fullDatabase) }
     }
 }
 

@@ -4,7 +4,9 @@ import SQLTestKit
 import XCTest
 
 /// An XCTest base class that gives every test its own in-memory copy of a ``GRDBTemplate``,
-/// made before the test and dropped after it, with the statements it ran in ``log``.
+/// made before the test and dropped after it, with the statements it ran in ``log``. The code
+/// under test reaches the same database through ``GRDBTestDatabase/current`` (and its log
+/// through ``GRDBTestDatabase/currentLog``), as under the Swift Testing trait.
 ///
 /// ```swift
 /// final class PlayerTests: GRDBTestCase {
@@ -34,8 +36,32 @@ open class GRDBTestCase: XCTestCase {
         return statements
     }
 
+    /// Makes the test's database before the test runs, so it can be bound as
+    /// ``GRDBTestDatabase/current`` for everything the test runs (XCTest has no other scope a
+    /// task-local can be bound in). If making it fails here, `setUp` tries again and throws.
+    open override func invokeTest() {
+        let template = self.template
+        let made = try? waitingFor { () -> Made in
+            let log = StatementLog()
+            return Made(queue: try await GRDBTestDatabase.makeQueue(template, recordingInto: log), log: log)
+        }
+        guard let made else { return super.invokeTest() }
+        queue = made.queue
+        statements = made.log
+        GRDBTestDatabase.$current.withValue(made.queue) {
+            GRDBTestDatabase.$currentLog.withValue(made.log) { super.invokeTest() }
+        }
+    }
+
+    /// A queue and its log, handed from the task that made them.
+    private struct Made: Sendable {
+        var queue: DatabaseQueue
+        var log: StatementLog
+    }
+
     open override func setUp() async throws {
         try await super.setUp()
+        guard queue == nil else { return }
         let log = StatementLog()
         queue = try await GRDBTestDatabase.makeQueue(template, recordingInto: log)
         statements = log

@@ -52,14 +52,15 @@ public enum GRDBTestDatabase {
     }
 
     /// Makes `queue`'s database a fresh copy of `template` again: what it held before is gone
-    /// (GRDB's schema cache is cleared with it). The queue's connection, its settings and its
-    /// recording stay.
+    /// (GRDB's schema cache is cleared with it), and GRDB's observers are told every table
+    /// changed. The queue's connection, its settings and its recording stay.
     ///
     /// ```swift
     /// try await GRDBTestDatabase.reset(queue, to: template)
     /// ```
     public static func reset(_ queue: DatabaseQueue, to template: GRDBTemplate) async throws {
         try copy(try await GRDBTemplateStore.shared.image(for: template), into: queue, recordingInto: nil)
+        try await queue.notifyWholeDatabaseChanged()
     }
 
     /// Deserializes `image` into the queue's connection. A synchronous access: the queue is
