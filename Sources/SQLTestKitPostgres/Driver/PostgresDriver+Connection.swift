@@ -123,6 +123,9 @@ extension PostgresDriver {
             } catch {
                 var failure = PostgresErrorMapping.queryError(from: error, sql: query.sql, arguments: query.arguments)
                 if failure.sql == nil { (failure.sql, failure.arguments) = (query.sql, query.arguments) }
+                if PostgresCommitGuard.refused(failure) {
+                    throw noteCommitRefused(failure, query: query)
+                }
                 if Self.connectionIsGone(failure) {
                     // The server ended the session (pg_terminate_backend, a restart, a lost
                     // network): nothing more can run on it, and no rollback is needed there.
@@ -222,6 +225,28 @@ extension PostgresDriver {
             throw error
         }
 
+        /// Makes the server refuse to commit the test transaction just begun (see
+        /// ``PostgresCommitGuard``).
+        nonisolated(nonsending)
+        private func armCommitGuard() async throws {
+            _ = try await send(SQLQuery(sql: PostgresCommitGuard.armSQL), checkingTransactionEnd: false)
+        }
+
+        /// Records the loss when the commit guard made the server refuse a statement: nothing
+        /// was committed, but the test transaction is over (or aborted), so the connection
+        /// refuses what follows and closing the isolated database fails the test.
+        private func noteCommitRefused(_ failure: QueryError, query: SQLQuery) -> QueryError {
+            let error = QueryError(
+                code: .abort,
+                message: "this statement would have committed the test transaction: SQLTestKit's commit guard made PostgreSQL refuse it, so nothing the test did was committed, and the test transaction can run nothing more",
+                sql: query.sql, arguments: query.arguments,
+                suggestion: "inside a test transaction, send COMMIT, END and PREPARE TRANSACTION through execute (they become savepoint releases) or use transaction { }; `run` and `underlying` send statements unchanged. `SET CONSTRAINTS ALL IMMEDIATE` fires the guard too: name the constraints instead. This connection refuses every further statement",
+                databaseCode: failure.databaseCode)
+            loss.withLock { $0 = $0 ?? error }
+            transactionState.markBroken("the commit guard refused a statement: \(error.message)")
+            return error
+        }
+
         /// The rollback that ends a test transaction or a `transaction { }` still goes through
         /// after a loss (it is harmless, and the bookkeeping expects it).
         private static func isFinalRollback(_ query: SQLQuery) -> Bool {
@@ -281,6 +306,7 @@ extension PostgresDriver {
             let kind = StatementKind(sql: query.sql, dialect: .postgres)
             if case .transaction = kind {
                 let result = try await send(query)
+                if kind == .transaction(.begin) { try await armCommitGuard() }
                 mark.withLock { $0 = kind == .transaction(.begin) ? .start : .changed }
                 return result
             }
@@ -311,6 +337,7 @@ extension PostgresDriver {
                     // Nothing happened since BEGIN: a new transaction is the same state.
                     _ = try await send(SQLQuery(sql: "ROLLBACK"), checkingTransactionEnd: false)
                     _ = try await send(SQLQuery(sql: capability.beginTransactionSQL))
+                    try await armCommitGuard()
                 case .changed:
                     throw QueryError(code: .internal, message: "no savepoint marks the state before the failed statement")
                 }

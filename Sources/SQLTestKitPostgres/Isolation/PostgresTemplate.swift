@@ -31,11 +31,13 @@ import Synchronization
 /// Every database it creates carries SQLTestKit's marker (its comment), so destructive
 /// operations know it is a test database.
 ///
-/// Nothing a test does survives into another run. Transaction mode runs on a copy of the
-/// template made for this process (`…_tx_r<run>_<n>`), never on one a previous run used; if a
-/// statement ends a test transaction behind SQLTestKit's back (the server's command tag says
-/// so after every statement), that test fails naming the statement, and the tests after it
-/// get a fresh copy. Databases of runs that are gone (crashed, or ended) are dropped by the
+/// Nothing a test does survives into another test or another run. Transaction mode runs on a
+/// copy of the template made for this process (`…_tx_r<run>_<n>`), never on one a previous run
+/// used, and the server itself refuses to commit a test transaction (see
+/// <doc:PostgreSQL#The-commit-guard>): a `COMMIT` sent past SQLTestKit fails that test, naming
+/// the statement, with nothing committed. If a statement still ends a test transaction (the
+/// server's command tag says so after every statement), that test fails the same way and the
+/// tests after it get a fresh copy. Databases of runs that are gone (crashed, or ended) are dropped by the
 /// next run on the server (see <doc:PostgreSQL#Leftovers-of-earlier-runs>).
 public struct PostgresTemplate: IsolatedDatabaseSource {
     /// How a test is isolated.
@@ -269,6 +271,10 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
             let name = "\(template)_tx_\(PostgresRun.tag)_\(databases.made[key]!)"
             let entry = (name: name, task: Task {
                 try await Self.onServer(server) { admin in try await Self.createMarkedDatabase(name, copying: template, on: admin) }
+                // Every test transaction on it arms the guard, so the server refuses to commit one.
+                try await Self.onServer(server.database(name)) { db in
+                    for statement in PostgresCommitGuard.installStatements { try await db.execute(SQLQuery(sql: statement)) }
+                }
                 return name
             })
             databases.current[key] = entry

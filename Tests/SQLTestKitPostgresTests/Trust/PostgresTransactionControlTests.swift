@@ -63,19 +63,50 @@ extension PostgreSQL {
             }
         }
 
-        @Test func theServersCommandTagCatchesATransactionEndTheTextHides() async throws {
+        @Test func theServerRefusesToCommitATestTransactionWhateverSendsTheCommit() async throws {
+            try await PostgresTesting.withDatabase { driver in
+                try await driver.open().closing { try await $0.execute("CREATE TABLE note(x INTEGER)") }
+                for commit in ["COMMIT", "END", "COMMIT AND CHAIN", "PREPARE TRANSACTION 'held'", "SET CONSTRAINTS ALL IMMEDIATE"] {
+                    let db = try await driver.open()
+                    try await db.beginTestTransaction()
+                    try await db.execute("INSERT INTO note VALUES (1)")
+                    // Savepoints, as the code's own transactions become, leave the guard armed.
+                    try await db.execute("BEGIN")
+                    try await db.execute("INSERT INTO note VALUES (2)")
+                    try await db.execute("COMMIT")
+                    // `run` sends a statement unchanged: the interception never sees it.
+                    let refused = await #expect(throws: QueryError.self) { _ = try await db.run(SQLQuery(sql: commit)) }
+                    #expect(refused?.code == .abort, "\(commit)")
+                    #expect(refused?.databaseCode == "STK01", "\(commit)")
+                    #expect(refused?.message.contains("would have committed the test transaction") == true, "\(commit): \(String(describing: refused))")
+                    #expect(refused?.sql == commit)
+                    #expect(db.testTransactionLoss?.sql == commit)
+                    // Nothing after it runs either: it would commit on its own.
+                    let after = await #expect(throws: QueryError.self) { try await db.execute("INSERT INTO note VALUES (3)") }
+                    #expect(after?.message.contains("cannot be used any more") == true)
+                    try? await db.endTestTransaction()
+                    await db.close()
+                    try await driver.open().closing { (check) async throws in
+                        #expect(try await check.fetchAll(Int.self, "SELECT x FROM note") == [], "\(commit)")
+                        #expect(try await check.fetchOne(Int.self, "SELECT count(*) FROM pg_prepared_xacts") == 0)
+                    }
+                }
+            }
+        }
+
+        @Test func theServersCommandTagCatchesACommitWhenTheGuardIsDefeated() async throws {
             try await PostgresTesting.withDatabase { driver in
                 try await driver.open().closing { try await $0.execute("CREATE TABLE note(x INTEGER)") }
                 let db = try await driver.open()
                 try await db.beginTestTransaction()
                 try await db.execute("INSERT INTO note VALUES (1)")
-                // `run` sends a statement unchanged: the interception never sees it.
+                // Hostile code removes the guard first: the command tag is what is left.
+                _ = try await db.run("DROP TRIGGER sqltestkit_refuse_commit ON pg_temp.sqltestkit_commit_guard")
                 let loss = await #expect(throws: QueryError.self) { _ = try await db.run("COMMIT") }
                 #expect(loss?.code == .abort)
                 #expect(loss?.message.contains("ended the test transaction: PostgreSQL reported `COMMIT`") == true, "\(String(describing: loss))")
                 #expect(loss?.sql == "COMMIT")
                 #expect(db.testTransactionLoss?.sql == "COMMIT")
-                // Nothing after it runs, so nothing after it is committed.
                 let refused = await #expect(throws: QueryError.self) { try await db.execute("INSERT INTO note VALUES (2)") }
                 #expect(refused?.message.contains("cannot be used any more") == true)
                 try? await db.endTestTransaction()
@@ -86,15 +117,64 @@ extension PostgreSQL {
             }
         }
 
-        @Test func aLostTestTransactionFailsTheTestAndLaterTestsGetAFreshDatabase() async throws {
+        @Test func aCommitInATransactionModeTestReachesNoOtherTestAndFailsIt() async throws {
             let template = try await PostgresIsolation.template(.transaction)
             let fixtures = try PostgresTesting.bookstoreFixtures
             let tags = try #require(fixtures.files.first { $0.table == "tag" }?.rowCount)
-            let first = try await IsolatedDatabase.with(template) { db in try await db.fetchOne(String.self, "SELECT current_database()") }
+            let marker = "leaked-\(UUID().uuidString)"
+            // Tests running at the same time on the same database watch for the row.
+            let (error, seen) = await withTaskGroup(of: (QueryError?, Int).self) { group in
+                group.addTask {
+                    let error = await #expect(throws: QueryError.self) {
+                        try await IsolatedDatabase.with(template) { db in
+                            try await db.execute("INSERT INTO tag(name) VALUES (\(marker))")
+                            // The code under test swallows the error: closing still fails the test.
+                            _ = try? await db.run("COMMIT")
+                        }
+                    }
+                    return (error, 0)
+                }
+                for _ in 0..<8 {
+                    group.addTask {
+                        let seen = try? await IsolatedDatabase.with(template) { db in
+                            var seen = 0
+                            for _ in 0..<20 { seen += try await db.fetchOne(Int.self, "SELECT count(*) FROM tag WHERE name = \(marker)") ?? 0 }
+                            return seen
+                        }
+                        return (nil, seen ?? -1)
+                    }
+                }
+                var error: QueryError?
+                var seen = 0
+                for await (failure, count) in group {
+                    error = error ?? failure
+                    seen += count
+                }
+                return (error, seen)
+            }
+            #expect(error?.message.contains("would have committed the test transaction") == true, "\(String(describing: error))")
+            #expect(seen == 0, "other tests saw the row (or failed: -1)")
+            let (name, count, leaked) = try await IsolatedDatabase.with(template) { db in
+                (try await db.fetchOne(String.self, "SELECT current_database()"),
+                 try await db.fetchOne(Int.self, "SELECT count(*) FROM tag"),
+                 try await db.fetchOne(Int.self, "SELECT count(*) FROM tag WHERE name = \(marker)"))
+            }
+            #expect(count == tags)
+            #expect(leaked == 0)
+            #expect(name?.contains("_tx_\(PostgresRun.tag)_") == true)
+        }
+
+        @Test func aCommitPastADefeatedGuardFailsTheTestAndLaterTestsGetAFreshDatabase() async throws {
+            // A template of its own: what this test commits on purpose reaches no other test.
+            let template = PostgresTemplate.onTestServer(schema: "CREATE TABLE tag (id serial PRIMARY KEY, name text); INSERT INTO tag(name) VALUES ('kept'); -- defeated guard")
+            let tags = 1
+            let marker = "defeated-\(UUID().uuidString)"
+            var first: String?
             let error = await #expect(throws: QueryError.self) {
                 try await IsolatedDatabase.with(template) { db in
-                    try await db.execute("INSERT INTO tag(name) VALUES ('leaked')")
-                    // The code under test swallows the error: closing still fails the test.
+                    first = try await db.fetchOne(String.self, "SELECT current_database()")
+                    _ = try await db.run("DROP TRIGGER refuse_commit ON sqltestkit.commit_guard")
+                    try await db.execute("INSERT INTO tag(name) VALUES (\(marker))")
                     _ = try? await db.run("COMMIT")
                 }
             }
@@ -103,7 +183,7 @@ extension PostgreSQL {
                 (try await db.fetchOne(String.self, "SELECT current_database()"),
                  try await db.fetchOne(Int.self, "SELECT count(*) FROM tag"))
             }
-            #expect(first != second, "the database the lost transaction committed to is not handed out again")
+            #expect(first != nil && first != second, "the database the lost transaction committed to is not handed out again")
             #expect(count == tags)
             #expect(second?.contains("_tx_\(PostgresRun.tag)_") == true)
         }

@@ -1,0 +1,70 @@
+#if PostgreSQL
+import SQLTestKit
+
+/// Makes the server itself refuse to commit a test transaction.
+///
+/// Reading transaction control in the SQL text, and the command tag after each statement,
+/// both learn of a `COMMIT` sent past SQLTestKit (through ``PostgresDriver/Connection/run(_:)``,
+/// `underlying`, or a spelling no lexer reads the way the server does) only once the server
+/// has committed it, and other tests on the same database may already have seen the rows. So
+/// every test transaction on PostgreSQL starts by inserting one row into a table with a
+/// deferred constraint trigger that always raises: PostgreSQL runs it at `COMMIT`,
+/// `COMMIT AND CHAIN`, `END` and `PREPARE TRANSACTION`, fails them, and rolls back. Savepoints
+/// do not fire it, so the code's own transactions (savepoints inside a test transaction) work
+/// as before.
+///
+/// Databases transaction mode makes from a template carry the table and its trigger in the
+/// schema `sqltestkit` (outside the search path, so schema reads, dumps and resets never see
+/// it); on any other database the test transaction makes them as temporary objects, which
+/// vanish with its rollback. Code that drops the guard's trigger or replaces its function
+/// defeats it; the command-tag check still fails that test.
+enum PostgresCommitGuard {
+    /// The SQLSTATE the guard raises (a code of SQLTestKit's own).
+    static let errorCode = "STK01"
+
+    static let message = "SQLTestKit: a test transaction may not commit"
+
+    /// Sent right after a test transaction's `BEGIN`: arms the guard (one row inserted).
+    static let armSQL = """
+        DO $sqltestkit$ BEGIN
+          IF to_regclass('sqltestkit.commit_guard') IS NOT NULL THEN
+            INSERT INTO sqltestkit.commit_guard VALUES (true);
+          ELSE
+            BEGIN
+              CREATE FUNCTION pg_temp.sqltestkit_refuse_commit() RETURNS trigger LANGUAGE plpgsql
+                AS $body$ BEGIN RAISE EXCEPTION USING ERRCODE = '\(errorCode)', MESSAGE = '\(message)'; END $body$;
+              CREATE TEMPORARY TABLE sqltestkit_commit_guard (armed boolean);
+              CREATE CONSTRAINT TRIGGER sqltestkit_refuse_commit AFTER INSERT ON pg_temp.sqltestkit_commit_guard
+                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION pg_temp.sqltestkit_refuse_commit();
+              ALTER TABLE pg_temp.sqltestkit_commit_guard ENABLE ALWAYS TRIGGER sqltestkit_refuse_commit;
+              INSERT INTO pg_temp.sqltestkit_commit_guard VALUES (true);
+            EXCEPTION WHEN OTHERS THEN
+              -- Armed already in this transaction, or the role may not make temporary
+              -- objects: the command-tag check is left.
+              NULL;
+            END;
+          END IF;
+        END $sqltestkit$
+        """
+
+    /// Installs the guard in a database SQLTestKit made for transaction mode.
+    static let installStatements = [
+        "CREATE SCHEMA sqltestkit",
+        """
+        CREATE FUNCTION sqltestkit.refuse_commit() RETURNS trigger LANGUAGE plpgsql
+          AS $body$ BEGIN RAISE EXCEPTION USING ERRCODE = '\(errorCode)', MESSAGE = '\(message)'; END $body$
+        """,
+        "CREATE UNLOGGED TABLE sqltestkit.commit_guard (armed boolean)",
+        """
+        CREATE CONSTRAINT TRIGGER refuse_commit AFTER INSERT ON sqltestkit.commit_guard
+          DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION sqltestkit.refuse_commit()
+        """,
+        "ALTER TABLE sqltestkit.commit_guard ENABLE ALWAYS TRIGGER refuse_commit",
+    ]
+
+    /// Whether `error` is the guard refusing a commit.
+    static func refused(_ error: QueryError) -> Bool {
+        error.databaseCode == errorCode
+    }
+}
+#endif
