@@ -8,6 +8,28 @@ let sharedSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// The adapters' dependencies, each named only under its trait, so a package that enables no
+/// trait neither resolves nor builds them.
+let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift", condition: .when(traits: ["GRDB"]))
+let fluent: [Target.Dependency] = [
+    .product(name: "FluentKit", package: "fluent-kit", condition: .when(traits: ["Fluent"])),
+    .product(name: "FluentSQL", package: "fluent-kit", condition: .when(traits: ["Fluent"])),
+    .product(name: "SQLKit", package: "sql-kit", condition: .when(traits: ["Fluent"])),
+    .product(name: "SQLiteKit", package: "sqlite-kit", condition: .when(traits: ["Fluent"])),
+]
+/// SwiftNIO and swift-log, which the Fluent adapter and the PostgreSQL driver share.
+let nio: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["Fluent", "PostgreSQL"])),
+    .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: ["Fluent", "PostgreSQL"])),
+    .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Fluent", "PostgreSQL"])),
+]
+/// Tests and benchmarks only: what fluent-sqlite-driver sends, to compare with.
+let fluentSQLiteDriver = Target.Dependency.product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver", condition: .when(traits: ["Fluent"]))
+let postgres: [Target.Dependency] = [
+    .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
+    .product(name: "NIOSSL", package: "swift-nio-ssl", condition: .when(traits: ["PostgreSQL"])),
+]
+
 let package = Package(
     name: "SQLTestKit",
     platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11)],
@@ -16,19 +38,28 @@ let package = Package(
         .library(name: "SQLTestKitConformance", targets: ["SQLTestKitConformance"]),
         .library(name: "SQLTestKitTesting", targets: ["SQLTestKitTesting"]),
         .executable(name: "sqltestkit", targets: ["sqltestkit"]),
+        // The adapters. Each one's code, and its dependencies, exist only with its trait: a
+        // package that names no trait resolves none of GRDB, FluentKit, SQLKit, NIO or
+        // postgres-nio, and builds none of them.
+        //
         // GRDB apps: per-test copies of a template, fixtures into any writer, GRDB's SQL recorded.
-        // Its own product, so nobody who does not use GRDB builds it.
         .library(name: "SQLTestKitGRDB", targets: ["SQLTestKitGRDB"]),
-        // Fluent and SQLKit: every SQLTestKit database as a Fluent database. Its own product, so
-        // nobody who does not use Fluent builds NIO, FluentKit or SQLKit.
+        // Fluent and SQLKit: every SQLTestKit database as a Fluent database.
         .library(name: "SQLTestKitFluent", targets: ["SQLTestKitFluent"]),
-        // PostgreSQL: a driver on postgres-nio, per-test databases, a throwaway server. Its code
-        // is compiled only with the `PostgreSQL` trait, because postgres-nio brings swift-crypto
-        // and swift-nio-ssl (BoringSSL): 20 minutes of build on a loaded 2-core machine that
-        // nobody should pay for `swift test` or the CLI on SQLite.
+        // PostgreSQL: a driver on postgres-nio, per-test databases, a throwaway server.
+        // postgres-nio brings swift-crypto and swift-nio-ssl (BoringSSL): 20 minutes of build on
+        // a loaded 2-core machine.
         .library(name: "SQLTestKitPostgres", targets: ["SQLTestKitPostgres"]),
     ],
     traits: [
+        .trait(
+            name: "GRDB",
+            description: "Builds SQLTestKitGRDB on GRDB.swift, its tests and benchmarks."
+        ),
+        .trait(
+            name: "Fluent",
+            description: "Builds SQLTestKitFluent on FluentKit, SQLKit and SwiftNIO, its tests and benchmarks."
+        ),
         .trait(
             name: "PostgreSQL",
             description: "Builds SQLTestKitPostgres on postgres-nio, its tests and benchmarks, and `sqltestkit --database postgres://`."
@@ -43,16 +74,18 @@ let package = Package(
         .package(url: "https://github.com/pointfreeco/xctest-dynamic-overlay", from: "1.13.1"),
         // `swift package generate-documentation`: a command plugin, built only when it is run.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
-        // The GRDB adapter only (SQLTestKitGRDB).
+        // Everything below is named only under a trait (see `traits`).
+        // The GRDB adapter only (SQLTestKitGRDB, `GRDB` trait).
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        // The Fluent adapter only (SQLTestKitFluent): FluentKit, SQLKit, sqlite-kit's dialect and
+        // The Fluent adapter only (SQLTestKitFluent, `Fluent` trait): FluentKit, SQLKit, sqlite-kit's dialect and
         // data coders (what fluent-sqlite-driver renders and binds with), NIO's event loops.
         .package(url: "https://github.com/vapor/fluent-kit", from: "1.57.0"),
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.3"),
-        // The PostgreSQL driver only (SQLTestKitPostgres, with the `PostgreSQL` trait).
+        // The PostgreSQL driver only (SQLTestKitPostgres, `PostgreSQL` trait); it shares
+        // swift-nio and swift-log with the Fluent adapter.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         // TLS for `sslmode=require` and stricter (postgres-nio builds it anyway).
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
@@ -95,35 +128,21 @@ let package = Package(
         // DatabaseQueue per test copied from a template image.
         .target(
             name: "SQLTestKitGRDB",
-            dependencies: ["SQLTestKit", "SQLTestKitTesting", "SQLTestKitSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["SQLTestKit", "SQLTestKitTesting", "SQLTestKitSQLite", grdb],
             swiftSettings: sharedSettings
         ),
+        // Fluent and SQLKit on any SQLTestKit connection. Without the `Fluent` trait the module
+        // is empty.
         .target(
             name: "SQLTestKitFluent",
-            dependencies: [
-                "SQLTestKit",
-                .product(name: "FluentKit", package: "fluent-kit"),
-                .product(name: "FluentSQL", package: "fluent-kit"),
-                .product(name: "SQLKit", package: "sql-kit"),
-                .product(name: "SQLiteKit", package: "sqlite-kit"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: ["SQLTestKit"] + fluent + nio,
             swiftSettings: sharedSettings
         ),
         // PostgreSQL on postgres-nio. Without the `PostgreSQL` trait the module is empty and
         // postgres-nio is not built.
         .target(
             name: "SQLTestKitPostgres",
-            dependencies: [
-                "SQLTestKit", "SQLTestKitTesting",
-                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
-                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["PostgreSQL"])),
-                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["PostgreSQL"])),
-                .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: ["PostgreSQL"])),
-                .product(name: "NIOSSL", package: "swift-nio-ssl", condition: .when(traits: ["PostgreSQL"])),
-            ],
+            dependencies: ["SQLTestKit", "SQLTestKitTesting"] + postgres + nio,
             swiftSettings: sharedSettings
         ),
         // `sqltestkit load | check | dump`. `--database postgres://` needs the `PostgreSQL` trait.
@@ -135,15 +154,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "SQLTestKitBenchmarks",
-            dependencies: ["SQLTestKit", "SQLTestKitSQLite", "SQLTestKitGRDB", "SQLTestKitFluent", .product(name: "Yams", package: "Yams"),
-                           .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "FluentKit", package: "fluent-kit"),
-                           .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
-                           .product(name: "NIOCore", package: "swift-nio"),
-                           .product(name: "NIOPosix", package: "swift-nio"),
-                           .product(name: "Logging", package: "swift-log"),
-                           .target(name: "SQLTestKitPostgres", condition: .when(traits: ["PostgreSQL"])),
-                           .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"]))],
+            dependencies: ["SQLTestKit", "SQLTestKitSQLite", .product(name: "Yams", package: "Yams"),
+                           .target(name: "SQLTestKitGRDB", condition: .when(traits: ["GRDB"])), grdb,
+                           .target(name: "SQLTestKitFluent", condition: .when(traits: ["Fluent"])), fluentSQLiteDriver]
+                + fluent + nio
+                + [.target(name: "SQLTestKitPostgres", condition: .when(traits: ["PostgreSQL"]))] + postgres,
             swiftSettings: sharedSettings
         ),
         .testTarget(
@@ -166,22 +181,14 @@ let package = Package(
         .testTarget(
             name: "SQLTestKitFluentTests",
             dependencies: [
-                "SQLTestKit", "SQLTestKitTesting", "SQLTestKitFluent", "SQLTestKitTestSupport",
-                .product(name: "FluentKit", package: "fluent-kit"),
-                .product(name: "FluentSQL", package: "fluent-kit"),
-                .product(name: "SQLKit", package: "sql-kit"),
-                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                "SQLTestKit", "SQLTestKitTesting", "SQLTestKitFluent", "SQLTestKitTestSupport", fluentSQLiteDriver,
                 .product(name: "IssueReporting", package: "xctest-dynamic-overlay"),
-            ],
+            ] + fluent + nio,
             swiftSettings: sharedSettings
         ),
         .testTarget(
             name: "SQLTestKitGRDBTests",
-            dependencies: ["SQLTestKit", "SQLTestKitTesting", "SQLTestKitGRDB", "SQLTestKitSQLite", "SQLTestKitTestSupport",
-                           .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["SQLTestKit", "SQLTestKitTesting", "SQLTestKitGRDB", "SQLTestKitSQLite", "SQLTestKitTestSupport", grdb,
                            .product(name: "IssueReporting", package: "xctest-dynamic-overlay")],
             swiftSettings: sharedSettings
         ),

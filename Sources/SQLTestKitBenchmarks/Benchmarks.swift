@@ -17,8 +17,12 @@ struct Benchmarks {
         try await MockBenchmarks.run(&harness)
         try await IsolationBenchmarks.run(&harness)
         try await FixtureBenchmarks.run(&harness)
+        #if GRDB
         try await GRDBBenchmarks.run(&harness)
+        #endif
+        #if Fluent
         try await FluentBenchmarks.run(&harness)
+        #endif
         #if PostgreSQL
         try await PostgresBenchmarks.run(&harness)
         #endif

@@ -1,3 +1,4 @@
+#if Fluent
 import FluentKit
 import FluentSQLiteDriver
 import Foundation
@@ -73,3 +74,4 @@ final class BenchItem: Model, @unchecked Sendable {
         self.score = score
     }
 }
+#endif

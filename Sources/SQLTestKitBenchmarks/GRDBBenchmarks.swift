@@ -1,3 +1,4 @@
+#if GRDB
 import Foundation
 import GRDB
 import SQLTestKit
@@ -122,3 +123,4 @@ struct Item: Codable, FetchableRecord, PersistableRecord {
     var name: String
     var score: Double
 }
+#endif

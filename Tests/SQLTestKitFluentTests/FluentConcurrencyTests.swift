@@ -1,3 +1,4 @@
+#if Fluent
 import FluentKit
 import Foundation
 import SQLKit
@@ -110,3 +111,4 @@ struct FluentConcurrencyTests {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Fluent
 import FluentKit
 import Foundation
 import Logging
@@ -66,3 +67,4 @@ struct FluentEdgeTests {
         await databases.shutdownAsync()
     }
 }
+#endif

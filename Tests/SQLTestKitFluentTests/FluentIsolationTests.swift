@@ -1,3 +1,4 @@
+#if Fluent
 import FluentKit
 import Foundation
 import Logging
@@ -157,3 +158,4 @@ struct FluentIsolationTests {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Fluent
 import FluentKit
 import Foundation
 import Logging
@@ -132,3 +133,4 @@ struct FluentConcurrentTransactionTests {
         await databases.shutdownAsync()
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Fluent
 import FluentKit
 import FluentSQL
 import FluentSQLiteDriver
@@ -81,3 +82,4 @@ struct FluentParityTests {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Fluent
 import FluentKit
 import Foundation
 import SQLTestKit
@@ -54,4 +55,5 @@ final class FluentDatabaseTestCaseTests: DatabaseTestCase {
         await databases.shutdownAsync()
     }
 }
+#endif
 #endif

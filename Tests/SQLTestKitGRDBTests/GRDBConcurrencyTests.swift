@@ -1,3 +1,4 @@
+#if GRDB
 import Foundation
 import GRDB
 import SQLTestKit
@@ -86,3 +87,4 @@ final class SeenValues: Sendable {
         return false
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if GRDB
 import GRDB
 import SQLTestKit
 import SQLTestKitGRDB
@@ -51,3 +52,4 @@ struct GRDBConnectionTests {
         #expect(failure?.sql == "SELECT * FROM nowhere")
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if GRDB
 import Foundation
 import GRDB
 import SQLTestKit
@@ -112,3 +113,4 @@ struct GRDBFixtureTests {
         #expect(try await queue.read { db in try Player.fetchCount(db) } == 0)
     }
 }
+#endif

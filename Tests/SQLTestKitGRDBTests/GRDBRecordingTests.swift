@@ -1,3 +1,4 @@
+#if GRDB
 import Foundation
 import GRDB
 import SQLTestKit
@@ -135,3 +136,4 @@ struct GRDBRecordingTests {
         #expect(insert.expandedSQL == "INSERT INTO t VALUES (X'CAFE', -2.5)")
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if GRDB
 #if canImport(XCTest)
 import GRDB
 import SQLTestKit
@@ -43,4 +44,5 @@ final class GRDBTestCaseTests: GRDBTestCase {
         XCTAssertTrue(current === dbQueue)
     }
 }
+#endif
 #endif

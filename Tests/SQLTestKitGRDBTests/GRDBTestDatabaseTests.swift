@@ -1,3 +1,4 @@
+#if GRDB
 import Foundation
 import GRDB
 import SQLTestKit
@@ -134,3 +135,4 @@ struct GRDBPoolTraitTests {
         #expect(try await db.read { db in try Player.fetchCount(db) } == 3)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Fluent
 import FluentKit
 import NIOCore
 import SQLTestKit
@@ -110,3 +111,4 @@ extension DatabaseID {
     /// ```
     public static var sqlTestKit: DatabaseID { DatabaseID(string: "sqltestkit") }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Fluent
 import FluentKit
 import Logging
 import NIOCore
@@ -59,3 +60,4 @@ extension DatabaseTemplate {
         }
     }
 }
+#endif

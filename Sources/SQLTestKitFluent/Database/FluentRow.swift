@@ -1,3 +1,4 @@
+#if Fluent
 import FluentKit
 import Foundation
 import NIOCore
@@ -72,3 +73,4 @@ extension SQLValue {
         }
     }
 }
+#endif

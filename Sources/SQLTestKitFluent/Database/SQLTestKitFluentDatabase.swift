@@ -1,3 +1,4 @@
+#if Fluent
 import FluentKit
 import FluentSQL
 import Foundation
@@ -261,3 +262,4 @@ struct RowOutput: DatabaseOutput {
     func decodeNil(_ key: FieldKey) throws -> Bool { try row.decodeNil(column: column(key)) }
     func decode<T: Decodable>(_ key: FieldKey, as type: T.Type) throws -> T { try row.decode(column: column(key), as: T.self) }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Fluent
 import FluentKit
 import FluentSQL
 import SQLKit
@@ -15,3 +16,4 @@ struct SQLiteConverterDelegate: SQLConverterDelegate {
         }
     }
 }
+#endif

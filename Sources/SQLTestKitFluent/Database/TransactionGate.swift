@@ -1,3 +1,4 @@
+#if Fluent
 import Synchronization
 
 /// Lets one holder at a time use a shared connection — a Fluent transaction, a
@@ -41,3 +42,4 @@ final class TransactionGate: Sendable {
     }
 
 }
+#endif

@@ -1,3 +1,4 @@
+#if GRDB
 import Foundation
 import GRDB
 import SQLTestKit
@@ -96,3 +97,4 @@ extension Database {
         return handle
     }
 }
+#endif

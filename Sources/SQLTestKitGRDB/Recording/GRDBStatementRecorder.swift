@@ -1,3 +1,4 @@
+#if GRDB
 import Foundation
 import GRDB
 import SQLTestKit
@@ -134,3 +135,4 @@ final class GRDBStatementRecorder: Sendable {
         return !tables.isEmpty && tables.allSatisfy { $0.name.lowercased().hasPrefix("grdb_") }
     }
 }
+#endif

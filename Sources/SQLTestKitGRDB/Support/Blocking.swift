@@ -1,3 +1,4 @@
+#if GRDB
 import Foundation
 import Synchronization
 
@@ -31,3 +32,4 @@ func waitingFor<Value: Sendable>(_ work: @escaping @Sendable () async throws -> 
 private final class Outcome<Value: Sendable>: Sendable {
     let result = Mutex<Result<Value, any Error>?>(nil)
 }
+#endif

@@ -1,3 +1,4 @@
+#if GRDB
 import GRDB
 import SQLTestKit
 import Testing
@@ -47,3 +48,4 @@ extension Trait where Self == GRDBDatabaseTrait {
         GRDBDatabaseTrait(template: template, usesPool: true)
     }
 }
+#endif

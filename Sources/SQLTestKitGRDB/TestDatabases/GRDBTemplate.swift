@@ -1,3 +1,4 @@
+#if GRDB
 import Foundation
 import GRDB
 import SQLTestKit
@@ -93,3 +94,4 @@ final class GRDBTemplateStore: Sendable {
         return try await task.value
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if GRDB
 #if canImport(XCTest)
 import GRDB
 import SQLTestKit
@@ -73,4 +74,5 @@ open class GRDBTestCase: XCTestCase {
         try await super.tearDown()
     }
 }
+#endif
 #endif

@@ -1,3 +1,4 @@
+#if GRDB
 import Foundation
 import GRDB
 import SQLTestKit
@@ -115,3 +116,4 @@ public enum GRDBTestDatabase {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Fluent
 import FluentKit
 import Foundation
 import Logging
@@ -98,3 +99,4 @@ enum Galaxy {
         }
     }
 }
+#endif

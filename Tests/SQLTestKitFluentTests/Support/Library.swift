@@ -1,3 +1,4 @@
+#if Fluent
 import FluentKit
 import FluentSQLiteDriver
 import Foundation
@@ -151,3 +152,4 @@ struct CreateLoan: AsyncMigration {
         try await database.enum("loan_status").delete()
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if GRDB
 import GRDB
 import SQLTestKit
 import SQLTestKitGRDB
@@ -74,3 +75,4 @@ struct LibraryTests {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if GRDB
 import Foundation
 import GRDB
 import SQLTestKit
@@ -62,3 +63,4 @@ struct PlayerInfo: Decodable, FetchableRecord, Hashable {
     var player: Player
     var team: Team
 }
+#endif
