@@ -8,10 +8,12 @@ import Testing
 struct ReadmeExamples {
     @Test func queriesAndValues() async throws {
         let id = 42
-        let query: SQLQuery = "SELECT id, title FROM book WHERE author_id = \(id) AND title LIKE \("%Swift%")"
+        let query: SQLQuery =
+            "SELECT id, title FROM book WHERE author_id = \(id) AND title LIKE \("%Swift%")"
         #expect(query.sql == "SELECT id, title FROM book WHERE author_id = ? AND title LIKE ?")
         #expect(query.arguments == [.integer(42), .text("%Swift%")])
-        #expect(query.expandedSQL == "SELECT id, title FROM book WHERE author_id = 42 AND title LIKE '%Swift%'")
+        #expect(query.expandedSQL ==
+            "SELECT id, title FROM book WHERE author_id = 42 AND title LIKE '%Swift%'")
 
         let table = "order"
         let ids = [1, 2, 3]
@@ -52,30 +54,40 @@ struct ReadmeExamples {
             }
         }
         let count = try await db.testTransaction { db in
-            try await db.execute("BEGIN")               // code under test opening its own transaction…
+            // code under test opening its own transaction…
+            try await db.execute("BEGIN")
             try await db.execute("DELETE FROM book")
             try await db.execute("COMMIT")              // …becomes a savepoint: nothing escapes
             return try await db.fetchOne(Int.self, "SELECT count(*) FROM book")
         }
         #expect(count == 0)
-        #expect(try await db.fetchOne(Int.self, "SELECT count(*) FROM book") == 1)   // Dune is still there
+        // Dune is still there
+        #expect(try await db.fetchOne(Int.self, "SELECT count(*) FROM book") == 1)
     }
 
     @Test func fixtures() async throws {
-        let fixtures = try FixtureSet(directory: "Fixtures")   // parses; problems carry file:line:column
+        // parses; problems carry file:line:column
+        let fixtures = try FixtureSet(directory: "Fixtures")
         let db = try await SQLiteDriver.inMemory().connect()
         try await db.executeScript(fixtures.schemaSQL!)
         let summary = try await fixtures.load(into: db)      // one transaction, parents first
         #expect(summary.totalRows == 17)
 
         let grace = fixtures.id(of: "grace", in: "author")!  // the same number on every machine
-        let titles = try await db.fetchAll(String.self, "SELECT title FROM book WHERE author_id = \(grace) ORDER BY title")
+        let titles = try await db.fetchAll(String.self, """
+            SELECT title FROM book WHERE author_id = \(grace) ORDER BY title
+            """)
         #expect(titles == ["A Manual for Compilers", "Compilers, Second Edition"])
     }
 
     @Test func fixtureProblems() async throws {
-        let schemaSQL = "CREATE TABLE author(id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL UNIQUE);"
-        let fixtures = try FixtureSet(files: ["author.yml": "ada:\n  nmae: Ada Lovelace\n  email: ada@example.com"])
+        let schemaSQL = """
+            CREATE TABLE author(id INTEGER PRIMARY KEY, name TEXT NOT NULL,
+                                email TEXT NOT NULL UNIQUE);
+            """
+        let fixtures = try FixtureSet(files: [
+            "author.yml": "ada:\n  nmae: Ada Lovelace\n  email: ada@example.com",
+        ])
         let problems = try await fixtures.check(schema: schemaSQL)
         #expect(problems.map(\.description) == ["""
             author.yml:2:9: unknown column `nmae` in table `author` (row `ada`)
@@ -87,9 +99,11 @@ struct ReadmeExamples {
         let fixtures = try FixtureSet(directory: "Fixtures")
         let mock = MockDriver(dialect: .sqlite)
         mock.script("SELECT * FROM tag", answer: .rows(try await fixtures.rows(of: "tag")))
-        let tags = try await mock.connect().fetchAll("SELECT * FROM tag")   // the rows SQLite would give
+        // the rows SQLite would give
+        let tags = try await mock.connect().fetchAll("SELECT * FROM tag")
 
-        let template = try DatabaseTemplate(fixtures: fixtures)   // schema.sql + every fixture, built once
+        // schema.sql + every fixture, built once
+        let template = try DatabaseTemplate(fixtures: fixtures)
         let db = try await SQLiteDriver.Connection.cloning(template)
         #expect(try await db.fetchOne(Int.self, "SELECT count(*) FROM tag") == tags.count)
     }
@@ -103,7 +117,10 @@ struct ReadmeExamples {
         try await db.execute("UPDATE user SET seen = 1 WHERE id = \(5)")
 
         #expect(name == "Joe")
-        #expect(mock.takeSQLs() == ["SELECT id, name FROM user WHERE id = 5", "UPDATE user SET seen = 1 WHERE id = 5"])
+        #expect(mock.takeSQLs() == [
+            "SELECT id, name FROM user WHERE id = 5",
+            "UPDATE user SET seen = 1 WHERE id = 5",
+        ])
         try mock.verify() // every script was used
     }
 
@@ -111,9 +128,11 @@ struct ReadmeExamples {
         let mock = MockDriver(dialect: .postgres, strict: true)
         mock.expectInOrder {
             MockExpectation("BEGIN")
-            MockExpectation("UPDATE account SET balance = balance - $1 WHERE id = $2", arguments: [100, 1])
+            MockExpectation("UPDATE account SET balance = balance - $1 WHERE id = $2",
+                            arguments: [100, 1])
                 .answering(.affected(1))
-            MockExpectation("UPDATE account SET balance = balance + $1 WHERE id = $2", arguments: [100, 2])
+            MockExpectation("UPDATE account SET balance = balance + $1 WHERE id = $2",
+                            arguments: [100, 2])
                 .answering(.affected(1))
             MockExpectation("COMMIT")
         }
@@ -133,7 +152,9 @@ struct ReadmeExamples {
             }
             func booksWithAuthors() async throws -> [ResultRow] {
                 let books = try await db.fetchAll("SELECT id, author_id FROM book")
-                let authors = try await db.fetchAll("SELECT * FROM author WHERE id IN (\(list: books.map { $0["author_id"] ?? .null }))")
+                let ids = books.map { $0["author_id"] ?? .null }
+                let authors = try await db.fetchAll(
+                    "SELECT * FROM author WHERE id IN (\(list: ids))")
                 return books + authors
             }
         }
@@ -150,14 +171,17 @@ struct ReadmeExamples {
     @Test func stateAssertions() async throws {
         let fixtures = try FixtureSet(directory: "Fixtures")
         let db = try await SQLiteDriver.inMemory().connect()
-        try await fixtures.load(into: db, schema: FixtureSchema(sql: fixtures.schemaSQL!, source: "Fixtures/schema.sql"))
-        try await db.execute("UPDATE book SET price = 10.0 WHERE id = \(fixtures.id(of: "notes", in: "book")!)")
+        let schema = FixtureSchema(sql: fixtures.schemaSQL!, source: "Fixtures/schema.sql")
+        try await fixtures.load(into: db, schema: schema)
+        let notes = fixtures.id(of: "notes", in: "book")!
+        try await db.execute("UPDATE book SET price = 10.0 WHERE id = \(notes)")
         try await db.execute("INSERT INTO tag(id, name) VALUES (1, 'Poetry')")
 
         try await assertTableRows("tag", in: db, [
             ["id": 1, "name": "Poetry"],
             ["id": .integer(fixtures.id(of: "history", in: "tag")!), "name": "History"],
-            ["id": .integer(fixtures.id(of: "languages", in: "tag")!), "name": "Programming Languages"],
+            ["id": .integer(fixtures.id(of: "languages", in: "tag")!),
+             "name": "Programming Languages"],
             ["id": .integer(fixtures.id(of: "systems", in: "tag")!), "name": "Systems"],
         ])
         try await assertChanges(in: db, since: fixtures, [
@@ -168,11 +192,15 @@ struct ReadmeExamples {
 
     @Test func readReplica() async throws {
         struct ReadReplica: DatabaseRouter {
-            func databaseForReading(_ table: String, context: RoutingContext) -> String? { "replica" }
+            func databaseForReading(_ table: String, context: RoutingContext) -> String? {
+                "replica"
+            }
         }
 
         let primary = MockDriver(), replica = MockDriver()            // a mock per name
-        let db = try await RoutedDriver(databases: ["default": primary, "replica": replica], router: ReadReplica()).connect()
+        let routed = RoutedDriver(databases: ["default": primary, "replica": replica],
+                                  router: ReadReplica())
+        let db = try await routed.connect()
         _ = try await db.fetchAll("SELECT * FROM book WHERE id = \(1)")
         try await db.execute("UPDATE book SET price = \(10) WHERE id = \(1)")
         #expect(replica.takeSQLs() == ["SELECT * FROM book WHERE id = 1"])
@@ -186,14 +214,17 @@ struct ReadmeExamples {
             }
         }
 
-        let db = try await RoutedDriver(databases: ["default": SQLiteDriver.inMemory()], router: SchemaPerTenant()).connect()
+        let tenants = RoutedDriver(databases: ["default": SQLiteDriver.inMemory()],
+                                   router: SchemaPerTenant())
+        let db = try await tenants.connect()
         try await db.executeScript("""
             CREATE TABLE plan (id INTEGER PRIMARY KEY, name TEXT);
             ATTACH DATABASE ':memory:' AS acme;
             CREATE TABLE acme.invoice (id INTEGER PRIMARY KEY, plan_id INTEGER, total REAL);
             """)
         try await RoutingContext.with(tenant: "acme") {
-            try await db.execute("INSERT INTO invoice (plan_id, total) VALUES (\(1), \(10.0))")   // runs as "acme"."invoice"
+            // runs as "acme"."invoice"
+            try await db.execute("INSERT INTO invoice (plan_id, total) VALUES (\(1), \(10.0))")
         }
         #expect(try await db.fetchOne(Double.self, "SELECT total FROM acme.invoice") == 10.0)
     }

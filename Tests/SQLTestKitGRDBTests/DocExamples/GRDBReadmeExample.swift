@@ -40,8 +40,14 @@ enum Library {
     }
 
     static let fixtures = try! FixtureSet(files: [
-        "author.yml": "herbert: { name: Frank Herbert }\nleguin: { name: Ursula K. Le Guin }",
-        "book.yml": "dune: { title: Dune, author: herbert }\nearthsea: { title: A Wizard of Earthsea, author: leguin }",
+        "author.yml": """
+            herbert: { name: Frank Herbert }
+            leguin: { name: Ursula K. Le Guin }
+            """,
+        "book.yml": """
+            dune: { title: Dune, author: herbert }
+            earthsea: { title: A Wizard of Earthsea, author: leguin }
+            """,
     ])
 
     static let template = GRDBTemplate(migrator: migrator, fixtures: fixtures)
@@ -51,7 +57,8 @@ enum Library {
 struct LibraryTests {
     @Test func eachTestGetsItsOwnMigratedDatabaseWithTheFixtures() async throws {
         let db = try GRDBTestDatabase.require()
-        let dune = try await db.read { db in try Book.fetchOne(db, key: Library.fixtures.id(of: "dune", in: "book")) }
+        let duneID = Library.fixtures.id(of: "dune", in: "book")
+        let dune = try await db.read { db in try Book.fetchOne(db, key: duneID) }
         #expect(dune?.title == "Dune")
         _ = try await db.write { db in try Book.deleteAll(db) }   // no other test sees this
     }
@@ -59,19 +66,25 @@ struct LibraryTests {
     @Test func theExactSQL() async throws {
         let db = try GRDBTestDatabase.require()
         let log = try GRDBTestDatabase.requireLog()
-        _ = try await db.read { db in try Book.filter(Column("title") == "Dune").fetchAll(db) }
-        assertSQL(log, [#"SELECT * FROM "book" WHERE "title" = 'Dune'"#])   // GRDB's BEGIN, COMMIT and schema reads are noise
+        _ = try await db.read { db in
+            try Book.filter(Column("title") == "Dune").fetchAll(db)
+        }
+        // GRDB's BEGIN, COMMIT and schema reads are noise
+        assertSQL(log, [#"SELECT * FROM "book" WHERE "title" = 'Dune'"#])
     }
 
     @Test func booksWithTheirAuthorsInOneQuery() async throws {
         let db = try GRDBTestDatabase.require()
         let log = try GRDBTestDatabase.requireLog()
-        // Fetching each book's author in a loop fails this: "N+1 pattern: … 2× SELECT * FROM author WHERE id = ?"
+        // Fetching each book's author in a loop fails this:
+        // "N+1 pattern: … 2× SELECT * FROM author WHERE id = ?"
         try await assertNoNPlusOne(log) {
             let books = try await db.read { db in
-                try Book.including(required: Book.author).asRequest(of: BookWithAuthor.self).fetchAll(db)
+                try Book.including(required: Book.author)
+                    .asRequest(of: BookWithAuthor.self).fetchAll(db)
             }
-            #expect(books.map(\.author.name).sorted() == ["Frank Herbert", "Ursula K. Le Guin"])
+            let names = books.map(\.author.name).sorted()
+            #expect(names == ["Frank Herbert", "Ursula K. Le Guin"])
         }
     }
 }

@@ -55,10 +55,14 @@ enum Galaxy {
     static let template = DatabaseTemplate.fluent([CreateGalaxy()], fixtures: fixtures)
 
     /// FluentKit's databases without Vapor (in a Vapor app: `app.databases.use(…)`).
-    static func database(_ factory: DatabaseConfigurationFactory) -> (any Database, Databases) {
-        let databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
+    static func database(_ factory: DatabaseConfigurationFactory)
+        -> (any Database, Databases) {
+        let databases = Databases(threadPool: NIOThreadPool.singleton,
+                                  on: MultiThreadedEventLoopGroup.singleton)
         databases.use(factory, as: .sqlTestKit)
-        return (databases.database(.sqlTestKit, logger: Logger(label: "test"), on: databases.eventLoopGroup.any())!, databases)
+        let database = databases.database(.sqlTestKit, logger: Logger(label: "test"),
+                                          on: databases.eventLoopGroup.any())!
+        return (database, databases)
     }
 }
 
@@ -68,7 +72,8 @@ enum Galaxy {
         let (db, databases) = Galaxy.database(.sqlTestKit(mock))
         _ = try await planets(orbiting: "Sun", on: db)
         assertSQL(mock, [#"""
-            SELECT "planet"."id" AS "planet_id", "planet"."name" AS "planet_name", "planet"."star_id" AS "planet_star_id",
+            SELECT "planet"."id" AS "planet_id", "planet"."name" AS "planet_name",
+                   "planet"."star_id" AS "planet_star_id",
                    "star"."id" AS "star_id", "star"."name" AS "star_name"
             FROM "planet" INNER JOIN "star" ON "planet"."star_id" = "star"."id"
             WHERE "star"."name" = 'Sun' ORDER BY "planet"."name" ASC
@@ -79,8 +84,10 @@ enum Galaxy {
     @Test func anIsolatedDatabaseWithFixtures() async throws {
         try await IsolatedDatabase.with(Galaxy.template) { connection in
             let (db, databases) = Galaxy.database(.sqlTestKit(connection))
-            #expect(try await planets(orbiting: "Sun", on: db).map(\.name) == ["Earth", "Mars"])
-            try await Planet.query(on: db).filter(\.$name == "Mars").delete()   // rolled back after the test
+            let names = try await planets(orbiting: "Sun", on: db).map(\.name)
+            #expect(names == ["Earth", "Mars"])
+            // rolled back after the test
+            try await Planet.query(on: db).filter(\.$name == "Mars").delete()
             #expect(try await planets(orbiting: "Sun", on: db).map(\.name) == ["Earth"])
             await databases.shutdownAsync()
         }
@@ -89,10 +96,12 @@ enum Galaxy {
     @Test func starsWithTheirPlanetsInTwoQueries() async throws {
         try await IsolatedDatabase.with(Galaxy.template) { connection in
             let log = StatementLog()
-            let (db, databases) = Galaxy.database(.sqlTestKit(RecordingConnection(wrapping: connection, log: log)))
+            let recording = RecordingConnection(wrapping: connection, log: log)
+            let (db, databases) = Galaxy.database(.sqlTestKit(recording))
             // `for star in stars { try await star.$planets.get(on: db) }` fails this: N+1.
             try await assertNoNPlusOne(log) {
-                let stars = try await Star.query(on: db).with(\.$planets).sort(\.$name).all()
+                let stars = try await Star.query(on: db)
+                    .with(\.$planets).sort(\.$name).all()
                 #expect(stars.map { $0.planets.count } == [0, 2])
             }
             await databases.shutdownAsync()
