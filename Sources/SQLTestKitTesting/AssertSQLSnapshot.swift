@@ -18,12 +18,17 @@ import SQLTestKit
 /// re-recorded is reported, so a run with recording on never passes by accident). Give
 /// `named:` for a second snapshot in one test, or one per argument of a parameterized test.
 ///
+/// Transaction control is part of the snapshot (`BEGIN`, `COMMIT`, and the savepoints a test
+/// transaction turns the code's own into), so a change to where the code's transactions begin
+/// and end fails it; settings and catalog reads are left out. Pass `filter: .excludingNoise`
+/// to leave transaction control out too, or `.all` to keep everything.
+///
 /// SwiftPM warns about files in a target it does not know how to build; list the snapshot
 /// folder in the test target's `exclude:` (for example `exclude: ["__SQLSnapshots__"]`).
 public func assertSQLSnapshot(
     _ log: StatementLog,
     named name: String? = nil,
-    filter: StatementFilter = .excludingNoise,
+    filter: StatementFilter = .excludingSettingsAndCatalogReads,
     snapshotDirectory: String? = nil,
     fileID: StaticString = #fileID, filePath: StaticString = #filePath, function: StaticString = #function,
     line: UInt = #line, column: UInt = #column
@@ -59,7 +64,7 @@ public func assertSQLSnapshot(
 public func assertSQLSnapshot(
     _ mock: MockDriver,
     named name: String? = nil,
-    filter: StatementFilter = .excludingNoise,
+    filter: StatementFilter = .excludingSettingsAndCatalogReads,
     snapshotDirectory: String? = nil,
     fileID: StaticString = #fileID, filePath: StaticString = #filePath, function: StaticString = #function,
     line: UInt = #line, column: UInt = #column

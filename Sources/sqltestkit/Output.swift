@@ -23,6 +23,19 @@ enum Output {
             error("error: there is no fixture directory at \(path) (relative paths start at \(FileManager.default.currentDirectoryPath))")
             throw ExitCode.unusable
         }
+        // One rule for load and check: a directory with nothing to load or check is a mistake
+        // (a wrong path, most often), refused before any database is touched or created.
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        let usable = entries.contains { name in
+            name == FixtureSet.schemaFileName || FixtureFile.Format(fileExtension: (name as NSString).pathExtension) != nil
+        }
+        guard usable else {
+            error("""
+                error: \(path) holds no fixture files (.yml, .yaml, .json, .csv, .sql) and no \(FixtureSet.schemaFileName)
+                  suggestion: check the path; a fixture file is named after its table, such as author.yml
+                """)
+            throw ExitCode.unusable
+        }
     }
 
     /// The fixture set of `path`, or its problems printed and exit status 1.

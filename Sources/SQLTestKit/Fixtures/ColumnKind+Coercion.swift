@@ -135,6 +135,12 @@ extension ColumnKind {
             // `1.0` and `1e3` are integers when they are whole.
             if let real = Double(text), real.isFinite, real == real.rounded(), abs(real) < 9.2e18 { return .success(.integer(Int64(real))) }
         }
+        // YAML 1.1 booleans (`yes`, `no`, `on`, `off`) that YAML 1.2 reads as words: the
+        // writer meant a flag, so say how to write one rather than ask for a number.
+        if case .plain(let text) = value, ["yes", "no", "on", "off", "y", "n"].contains(text.asciiLowercased) {
+            let meant = ["yes", "on", "y"].contains(text.asciiLowercased)
+            return failure(value, "write the flag as `\(meant)` (stored as \(meant ? 1 : 0) in an INTEGER column), or declare the column BOOLEAN, where `\(text)` is read as \(meant)")
+        }
         return failure(value, "write a whole number such as `42`")
     }
 

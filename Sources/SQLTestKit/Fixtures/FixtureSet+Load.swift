@@ -117,7 +117,10 @@ extension FixtureSet {
     ///     ``NotATestDatabaseError`` before anything is written.
     ///   - resettingDatabase: drop every table, view, index and trigger first, in the same
     ///     transaction (so a failed load leaves even the old schema in place).
-    ///   - schema: statements that create the schema, run in the same transaction before the rows.
+    ///   - schema: statements that create the schema, run in the same transaction before the
+    ///     rows. Without one, the fixture directory's `schema.sql` (``schemaSQL``) is applied
+    ///     when `db` has no tables, as `sqltestkit load` does; a database with tables is loaded
+    ///     into as it is.
     ///   - progress: called as rows go in (every 1,000 rows and at the end of each table).
     ///
     /// ```swift
@@ -132,12 +135,13 @@ extension FixtureSet {
                      progress: (@Sendable (FixtureLoadProgress) -> Void)? = nil) async throws -> FixtureLoadSummary {
         let start = ContinuousClock.now
         try await Self.checkIsTestDatabase(db, override: allowingNonTestDatabase)
+        let schema = schema ?? schemaSQL.map { FixtureSchema(sql: $0, source: schemaPath, onlyIfEmpty: true) }
         let (plan, appliedSchema) = try await db.transaction { db in
             if resettingDatabase { try await db.catalog.dropEverything(on: db) }
             let applied = if let schema { try await Self.apply(schema, to: db) } else { false }
             let live = try await SchemaInfo.read(from: db)
             if live.tables.isEmpty, files.contains(where: { $0.format != .sql }) {
-                throw FixtureError(problems: [Self.noSchemaProblem(files: files)])
+                throw FixtureError(problems: [Self.noSchemaProblem(files: files, directory: directory)])
             }
             try Task.checkCancellation()
             var plan = FixturePlan(files: files, schema: live, streaming: true)
@@ -156,11 +160,22 @@ extension FixtureSet {
 
     /// The one problem of a load into a database without tables (instead of one unknown
     /// table per file).
-    static func noSchemaProblem(files: [FixtureFile]) -> FixtureProblem {
-        FixtureProblem(kind: .unknownTable,
-                       message: "the database has no tables, so none of the fixtures' tables (\(files.filter { $0.format != .sql }.map { "`\($0.table)`" }.joined(separator: ", "))) exist",
-                       file: files.first { $0.format != .sql }.map { ($0.path as NSString).deletingLastPathComponent } ?? "fixtures",
-                       suggestion: "create the schema first: pass `--schema FILE` to sqltestkit load, put a schema.sql in the fixture directory, or pass `schema:` to load(into:)")
+    static func noSchemaProblem(files: [FixtureFile], directory: String?) -> FixtureProblem {
+        let folder = directory ?? "the fixture directory"
+        return FixtureProblem(kind: .unknownTable,
+                              message: "the database has no tables, so none of the fixtures' tables (\(files.filter { $0.format != .sql }.map { "`\($0.table)`" }.joined(separator: ", "))) exist, and \(folder) has no \(schemaFileName) to create them",
+                              file: directory ?? "fixtures",
+                              suggestion: "put the schema in \(folder)/\(schemaFileName) (applied to a database without tables), pass `schema: FixtureSchema(sql: …, source: …)` to load(into:), or `--schema FILE` to sqltestkit load")
+    }
+
+    /// The folder the fixture files were read from, when they came from one.
+    var directory: String? {
+        files.first.map { ($0.path as NSString).deletingLastPathComponent }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Where `schema.sql` came from, for messages.
+    var schemaPath: String {
+        directory.map { ($0 as NSString).appendingPathComponent(Self.schemaFileName) } ?? Self.schemaFileName
     }
 
     /// Runs a schema's statements (inside the load's transaction), mapping a failure to the

@@ -15,8 +15,8 @@ import Foundation
 /// Files are applied in this order: the rows of YAML, JSON and CSV files, table by table in
 /// foreign-key order (parents first; tables in a cycle in file-name order, with foreign keys
 /// deferred to the end of the load), then `.sql` files in file-name order — all in one
-/// transaction. `schema.sql` is not a fixture: it is the schema (``schemaSQL``), which loads
-/// leave alone unless a template or the `sqltestkit load --schema` option asks for it.
+/// transaction. `schema.sql` is not a fixture: it is the schema (``schemaSQL``), which a load
+/// applies only to a database that has no tables yet (a template applies it first).
 public struct FixtureSet: Sendable, Hashable {
     /// The file that holds the schema rather than rows.
     public static let schemaFileName = "schema.sql"

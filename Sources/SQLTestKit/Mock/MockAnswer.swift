@@ -51,7 +51,8 @@ public struct MockAnswer: Sendable, Hashable {
         MockAnswer(rows: rows)
     }
 
-    /// Rows read from CSV text: a header row of column names, then one line per row. Unquoted
+    /// Rows read from CSV text (see ``Swift/Array/csv(_:)`` for the rows alone, as in
+    /// `.rows(try .csv("…"))`): a header row of column names, then one line per row. Unquoted
     /// integers and decimals become numbers, an unquoted empty field or `NULL` becomes NULL, and
     /// everything else (and anything quoted) is text.
     ///
@@ -63,18 +64,7 @@ public struct MockAnswer: Sendable, Hashable {
     ///     """)
     /// ```
     public static func csv(_ text: String) throws -> MockAnswer {
-        let records = try CSVParser.parse(Array(text.utf8))
-        guard let header = records.first else { return MockAnswer() }
-        let columns = ResultColumns(header.map(\.text))
-        var rows: [ResultRow] = []
-        for (offset, record) in records.dropFirst().enumerated() {
-            guard record.count == header.count else {
-                throw CSVParser.Error(line: record.first?.line ?? offset + 2,
-                                      message: "this row has \(record.count) fields but the header has \(header.count)")
-            }
-            rows.append(ResultRow(columns: columns, values: record.map(\.inferredValue)))
-        }
-        return MockAnswer(rows: rows)
+        MockAnswer(rows: try .csv(text))
     }
 
     /// `count` rows changed, and optionally the key of the last inserted row.

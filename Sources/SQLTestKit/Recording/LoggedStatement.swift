@@ -76,6 +76,9 @@ public enum StatementFilter: Sendable, Hashable {
     /// Every statement but transaction control, settings (`PRAGMA`, `SET`, `SHOW`) and reads
     /// of the catalog (`sqlite_schema`, `information_schema`).
     case excludingNoise
+    /// Every statement but settings and reads of the catalog: transaction control stays, so a
+    /// snapshot of code that runs in a transaction shows its `BEGIN` and `COMMIT`.
+    case excludingSettingsAndCatalogReads
 
     /// Whether the filter keeps `statement`.
     public func includes(_ statement: LoggedStatement) -> Bool {
@@ -83,6 +86,7 @@ public enum StatementFilter: Sendable, Hashable {
         case .all: true
         case .excludingTransactionControl: !statement.kind.isTransactionControl
         case .excludingNoise: !statement.isNoise
+        case .excludingSettingsAndCatalogReads: !statement.isNoise || statement.kind.isTransactionControl
         }
     }
 }

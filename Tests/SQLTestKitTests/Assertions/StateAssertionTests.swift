@@ -34,15 +34,19 @@ struct StateAssertionTests {
         expectFailure {
             assertSQLSnapshot(mock, snapshotDirectory: directory)
         } matching: { issue in
-            issue.description.contains("Recorded a new SQL snapshot at \(directory)/StateAssertionTests/aSnapshotIsRecordedThenCompared.sql (2 statements)")
+            issue.description.contains("Recorded a new SQL snapshot at \(directory)/StateAssertionTests/aSnapshotIsRecordedThenCompared.sql (4 statements)")
         }
         #expect(try String(contentsOfFile: directory + "/StateAssertionTests/aSnapshotIsRecordedThenCompared.sql", encoding: .utf8) == """
-            -- 2 statements
+            -- 4 statements
+            BEGIN
+
             SELECT id, title FROM book WHERE author_id = ?
             -- arguments: 7
 
             UPDATE book SET title = ? WHERE id = ?
             -- arguments: 'Dune', 1
+
+            COMMIT
 
             """)
 
@@ -55,13 +59,17 @@ struct StateAssertionTests {
         } matching: { issue in
             issue.description.contains("""
                 does not match the statements run (− snapshot, + now):
-                  -- 2 statements
+                  -- 4 statements
+                  BEGIN
+                  \("")
                   SELECT id, title FROM book WHERE author_id = ?
                   -- arguments: 7
                   \("")
                   UPDATE book SET title = ? WHERE id = ?
                 − -- arguments: 'Dune', 1
                 + -- arguments: 'Dune', 2
+                  \("")
+                  COMMIT
                 To accept the new statements, run again with SQLTESTKIT_RECORD_SNAPSHOTS=1.
                 """)
         }
@@ -79,7 +87,7 @@ struct StateAssertionTests {
         expectFailure {
             assertSQLSnapshot(mock, snapshotDirectory: directory)
         } matching: { issue in
-            issue.description.contains("Re-recorded the SQL snapshot \(directory)/StateAssertionTests/theEnvironmentVariableReRecords.sql (2 statements)")
+            issue.description.contains("Re-recorded the SQL snapshot \(directory)/StateAssertionTests/theEnvironmentVariableReRecords.sql (4 statements)")
         }
         let text = try String(contentsOfFile: directory + "/StateAssertionTests/theEnvironmentVariableReRecords.sql", encoding: .utf8)
         #expect(text.contains("-- arguments: 'Arrakis', 1"))

@@ -116,6 +116,7 @@ struct CommandLineTests {
         #expect(ok.output == "ok: 5 tables, 17 rows, no problems\n")
         let empty = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: empty) }
+        try "alice:\n  name: Alice\n".write(toFile: empty + "/author.yml", atomically: true, encoding: .utf8)
         let noSchema = try run("check", empty)
         #expect(noSchema.status == 2)
         #expect(noSchema.error == "\(empty): no schema to check the fixtures against\n  suggestion: put the schema in \(empty)/schema.sql, or name a schema file\n")

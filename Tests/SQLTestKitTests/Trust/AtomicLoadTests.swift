@@ -214,8 +214,8 @@ struct AtomicLoadTests {
         let run = try CommandLineTests().run(["load", directory, "-d", database])
         #expect(run.status == 1)
         #expect(run.error == """
-            \(directory): the database has no tables, so none of the fixtures' tables (`author`, `book`, `review`) exist
-              suggestion: create the schema first: pass `--schema FILE` to sqltestkit load, put a schema.sql in the fixture directory, or pass `schema:` to load(into:)
+            \(directory): the database has no tables, so none of the fixtures' tables (`author`, `book`, `review`) exist, and \(directory) has no schema.sql to create them
+              suggestion: put the schema in \(directory)/schema.sql (applied to a database without tables), pass `schema: FixtureSchema(sql: …, source: …)` to load(into:), or `--schema FILE` to sqltestkit load
 
             """)
         #expect(!FileManager.default.fileExists(atPath: database))
