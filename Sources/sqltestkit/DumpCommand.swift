@@ -18,7 +18,9 @@ struct DumpCommand: AsyncParsableCommand {
         abstract: "Write a database's tables as fixture files (one per table).",
         discussion: """
             Rows are ordered by primary key and every column is written, keys included, so \
-            loading the files and dumping again gives identical files.
+            loading the files and dumping again gives identical files. With --labels-from DIR \
+            (the fixtures the database was loaded from), rows come back under their labels, \
+            keys the labels derived are left out, and references are written by label.
             """)
 
     @Argument(help: "The SQLite database file to read, or a postgres:// URL (with the PostgreSQL trait).")
@@ -33,6 +35,9 @@ struct DumpCommand: AsyncParsableCommand {
     @Option(name: .customLong("table"), help: "A table to dump (repeat for several; default: all).")
     var tables: [String] = []
 
+    @Option(help: "The fixture directory the database was loaded from: rows are written under their labels, with references by label, as they were written there.")
+    var labelsFrom: String?
+
     func run() async throws {
         try PostgresTarget.requireExisting(database)
         var isDirectory: ObjCBool = false
@@ -40,13 +45,19 @@ struct DumpCommand: AsyncParsableCommand {
             Output.error("error: --output \(output) is a file; name a directory for the fixture files (it is created if missing)")
             throw ExitCode.validationFailure
         }
+        var original: FixtureSet?
+        if let labelsFrom {
+            try Output.requireFixtureDirectory(labelsFrom)
+            original = try Output.readFixtures(labelsFrom)
+        }
         do {
             // Opened as it is (no switch to WAL, nothing written), and closed before the
             // process ends, so no -wal or -shm file is left beside it.
             let db = try await PostgresTarget.open(database)
             let written: [String]
             do {
-                written = try await FixtureSet.dump(from: db, to: output, format: format, tables: tables.isEmpty ? nil : tables)
+                written = try await FixtureSet.dump(from: db, to: output, format: format, tables: tables.isEmpty ? nil : tables,
+                                                labelsFrom: original)
             } catch {
                 await db.close()
                 throw error

@@ -13,13 +13,19 @@ extension FixtureSet {
     /// when `directory` already holds a file in another format for one of the tables, since a
     /// directory may give each table only one file.
     ///
+    /// Given `labelsFrom`, the fixture set the database was loaded from, rows come back as
+    /// they were written: each labelled row under its label, its key left out when the label
+    /// derived it, and a foreign key to a labelled row written as that label, under the name
+    /// the fixture used (`author: ada`). Rows the fixtures did not hold are written as above.
+    ///
     /// ```swift
     /// let written = try await FixtureSet.dump(from: db, to: "Fixtures", format: .yaml)
     /// ```
     @discardableResult
     nonisolated(nonsending)
     public static func dump(from db: any DatabaseConnection, to directory: String, format: FixtureFile.Format = .yaml,
-                            tables: [String]? = nil) async throws -> [String] {
+                            tables: [String]? = nil, labelsFrom original: FixtureSet? = nil) async throws -> [String] {
+        let labels = original.map(DumpLabels.init)
         guard format != .sql else {
             throw FixtureError(problems: [FixtureProblem(kind: .unreadableFile, message: "dumps are written as YAML, JSON or CSV, not SQL",
                                                          file: directory, suggestion: "choose yaml, json or csv")])
@@ -60,7 +66,7 @@ extension FixtureSet {
             // Between tables, and every 1,000 rows while a table is written: a cancelled dump
             // stops there, and a table it did not finish is not written.
             try Task.checkCancellation()
-            let writer = try await writer(for: table, db: db)
+            let writer = try await writer(for: table, db: db, labels: labels)
             let path = (directory as NSString).appendingPathComponent(table.name + "." + format.fileExtension)
             try writer.render(format).write(toFile: path, atomically: true, encoding: .utf8)
             try Task.checkCancellation()
@@ -73,7 +79,7 @@ extension FixtureSet {
     /// they were created, then indexes, views and triggers. With `tables`, only those tables
     /// with their indexes and triggers.
     nonisolated(nonsending)
-    private static func writer(for table: SchemaInfo.Table, db: any DatabaseConnection) async throws -> FixtureWriter {
+    private static func writer(for table: SchemaInfo.Table, db: any DatabaseConnection, labels: DumpLabels?) async throws -> FixtureWriter {
         let columns = table.columns.filter { !$0.isGenerated }
         let quote = db.capability.dialect.quoteIdentifier
         let key = table.primaryKey
@@ -84,17 +90,34 @@ extension FixtureSet {
             columns[index].kind != .text && columns[index].kind != .blob
                 && table.foreignKeys.contains { $0.columns == [columns[index].name] }
         })
+        // Single-column foreign keys, by column position: the table they reference.
+        let references: [Int: String] = Dictionary(uniqueKeysWithValues: columns.indices.compactMap { index in
+            table.foreignKeys.first { $0.columns.count == 1 && $0.columns[0].asciiLowercased == columns[index].name.asciiLowercased }
+                .map { (index, $0.parentTable) }
+        })
         return FixtureWriter(table: table.name, columns: columns.map(\.name), kinds: columns.map(\.kind), labelColumns: labelColumns,
                              rows: rows.map { row in
             let values = row.values
-            let label = keyPosition.map { position -> String in
+            var written = FixtureWriter.Row(label: keyPosition.map { position -> String in
                 switch values[position] {
                 case .integer(let integer): "\(table.name)_\(integer)"
                 case .text(let text): "\(table.name)_\(text)"
                 default: "\(table.name)_\(values[position])"
                 }
+            }, values: values)
+            guard let labels else { return written }
+            // The row as the fixtures wrote it, when they hold it.
+            let original = keyPosition.flatMap { labels.entry(in: table.name, key: values[$0]) }
+            if let original, let keyPosition {
+                written.label = original.label
+                if DumpLabels.writtenName(of: columns[keyPosition].name, in: original.row) == nil { written.omitted.insert(keyPosition) }
             }
-            return FixtureWriter.Row(label: label, values: values)
+            for (index, parent) in references where values[index] != .null {
+                guard let target = labels.entry(in: parent, key: values[index]) else { continue }
+                written.references[index] = target.label
+                if let original, let name = DumpLabels.writtenName(of: columns[index].name, in: original.row) { written.names[index] = name }
+            }
+            return written
         })
     }
 

@@ -182,7 +182,7 @@ public struct FixtureSet: Sendable, Hashable {
         id(of: label, in: table, maximum: min(Int64(clamping: Key.max), Self.maximumDerivedID)).flatMap(Key.init(exactly:))
     }
 
-    private func id(of label: String, in table: String, maximum: Int64) -> Int64? {
+    func id(of label: String, in table: String, maximum: Int64) -> Int64? {
         guard let row = row(labelled: label, in: table) else { return nil }
         if let field = row.fields.first(where: { $0.key == "id" }),
            case .success(.integer(let id)) = ColumnKind.integer.coerce(field.value) {

@@ -16,6 +16,17 @@ struct FixtureWriter {
     struct Row {
         var label: String?
         var values: [SQLValue]
+        /// Columns left out of a labelled YAML or JSON row (a key its label derives).
+        var omitted: Set<Int> = []
+        /// Columns written under another name (`author` for `author_id`), in YAML and JSON.
+        var names: [Int: String] = [:]
+        /// Foreign-key columns written as the label of the row they reference.
+        var references: [Int: String] = [:]
+
+        /// The row's columns as written: position, name, and the label when it references one.
+        func written(_ columns: [String], omitting: Bool) -> [(index: Int, name: String)] {
+            columns.indices.filter { !(omitting && omitted.contains($0)) }.map { ($0, names[$0] ?? columns[$0]) }
+        }
     }
 
     var table: String
@@ -71,12 +82,12 @@ struct FixtureWriter {
             if Self.stops(at: index) { break }
             if let label = row.label {
                 output += Self.yamlKey(label) + ":\n"
-                for (index, (column, value)) in zip(columns, row.values).enumerated() {
-                    output += "  " + Self.yamlKey(column) + ": " + yamlValue(value, column: index) + "\n"
+                for (index, name) in row.written(columns, omitting: true) {
+                    output += "  " + Self.yamlKey(name) + ": " + yamlValue(row, column: index) + "\n"
                 }
             } else {
-                for (index, (column, value)) in zip(columns, row.values).enumerated() {
-                    output += (index == 0 ? "- " : "  ") + Self.yamlKey(column) + ": " + yamlValue(value, column: index) + "\n"
+                for (position, (index, name)) in row.written(columns, omitting: false).enumerated() {
+                    output += (position == 0 ? "- " : "  ") + Self.yamlKey(name) + ": " + yamlValue(row, column: index) + "\n"
                 }
             }
         }
@@ -85,6 +96,12 @@ struct FixtureWriter {
 
     private static func yamlKey(_ name: String) -> String {
         isSafePlain(name) ? name : yamlQuoted(name)
+    }
+
+    private func yamlValue(_ row: Row, column: Int) -> String {
+        // A reference by label is read as one: the plain label, quoted only where YAML needs it.
+        if let label = row.references[column] { return Self.yamlKey(label) }
+        return yamlValue(row.values[column], column: column)
     }
 
     private func yamlValue(_ value: SQLValue, column: Int) -> String {
@@ -132,20 +149,19 @@ struct FixtureWriter {
     // MARK: - JSON
 
     private func json() -> String {
-        func object(_ values: [SQLValue], indent: String) -> String {
-            var output = "{\n"
-            for (index, (column, value)) in zip(columns, values).enumerated() {
-                output += indent + "  " + Self.jsonString(column) + ": " + jsonValue(value, column: index)
-                output += index == columns.count - 1 ? "\n" : ",\n"
+        func object(_ row: Row, indent: String) -> String {
+            let members = row.written(columns, omitting: row.label != nil).map { index, name in
+                indent + "  " + Self.jsonString(name) + ": "
+                    + (row.references[index].map(Self.jsonString) ?? jsonValue(row.values[index], column: index))
             }
-            return output + indent + "}"
+            return "{\n" + members.joined(separator: ",\n") + "\n" + indent + "}"
         }
         let labelled = rows.contains { $0.label != nil }
         if rows.isEmpty { return labelled ? "{}\n" : "[]\n" }
         var output = labelled ? "{\n" : "[\n"
         for (index, row) in rows.enumerated() {
             if Self.stops(at: index) { break }
-            output += "  " + (row.label.map { Self.jsonString($0) + ": " } ?? "") + object(row.values, indent: "  ")
+            output += "  " + (row.label.map { Self.jsonString($0) + ": " } ?? "") + object(row, indent: "  ")
             output += index == rows.count - 1 ? "\n" : ",\n"
         }
         return output + (labelled ? "}\n" : "]\n")
@@ -176,7 +192,7 @@ struct FixtureWriter {
             if Self.stops(at: index) { break }
             var fields = labelled ? [Self.csvQuoted(row.label ?? "")] : []
             for (column, value) in row.values.enumerated() {
-                fields.append(csvField(value, column: column))
+                fields.append(row.references[column].map(Self.csvQuoted) ?? csvField(value, column: column))
             }
             output += fields.joined(separator: ",") + "\n"
         }

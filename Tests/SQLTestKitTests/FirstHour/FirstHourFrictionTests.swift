@@ -161,4 +161,52 @@ struct FirstHourFrictionTests {
         let small = try cli.run(["load", ExampleFixtures.directory, "-d", scratch.file("small-test.sqlite"), "-q"])
         #expect(small.error == "")
     }
+
+    @Test(arguments: ["yaml", "json", "csv"])
+    func aDumpGivenTheOriginalFixturesWritesTheirLabelsAndReferences(format: String) throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let original = scratch.file("original-test.sqlite"), copy = scratch.file("copy-test.sqlite")
+        #expect(try cli.run(["load", ExampleFixtures.directory, "-d", original, "-q"]).status == 0)
+        let dumped = try cli.run(["dump", original, "-o", scratch.file("labelled"), "-f", format, "--labels-from", ExampleFixtures.directory])
+        #expect(dumped.status == 0, "\(dumped.error)")
+        let books = try String(contentsOfFile: scratch.file("labelled/book.\(format == "yaml" ? "yml" : format)"), encoding: .utf8)
+        switch format {
+        case "yaml":
+            // Labels as written, the derived key left out, references by label under their names.
+            #expect(books.contains("notes:\n  title: Notes on the Analytical Engine\n  author: ada\n"), "\(books)")
+            #expect(books.contains("  previous_book: compilers\n"))
+            #expect(!books.contains("\nbook_"), "no made-up label is left: \(books)")
+            #expect(!books.contains("\n  id: "))
+            // A row that set its own key keeps it.
+            let authors = try String(contentsOfFile: scratch.file("labelled/author.yml"), encoding: .utf8)
+            #expect(authors.contains("linus:\n  id: 42\n"))
+        case "json":
+            #expect(books.contains("\"notes\": {\n    \"title\": \"Notes on the Analytical Engine\",\n    \"author\": \"ada\","), "\(books)")
+        default:
+            // CSV keeps every column (one header for all rows); labels and references by label.
+            #expect(books.contains("\n\"notes\",4458162263404506,\"Notes on the Analytical Engine\",\"ada\","), "\(books)")
+        }
+        // What the labelled dump describes is the same database: loaded and dumped plainly,
+        // it gives the same files as the original.
+        #expect(try cli.run(["load", scratch.file("labelled"), "-d", copy, "-q"]).status == 0)
+        #expect(try cli.run(["dump", original, "-o", scratch.file("a"), "-f", format]).status == 0)
+        #expect(try cli.run(["dump", copy, "-o", scratch.file("b"), "-f", format]).status == 0)
+        for name in try FileManager.default.contentsOfDirectory(atPath: scratch.file("a")) {
+            let first = try String(contentsOfFile: scratch.file("a/" + name), encoding: .utf8)
+            let second = try String(contentsOfFile: scratch.file("b/" + name), encoding: .utf8)
+            #expect(first == second, "\(name) differs after a round trip through the labelled dump")
+        }
+    }
+
+    @Test func labelsFromAMissingDirectoryIsRefusedBeforeAnythingIsWritten() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let database = scratch.file("store-test.sqlite")
+        #expect(try cli.run(["load", ExampleFixtures.directory, "-d", database, "-q"]).status == 0)
+        let run = try cli.run(["dump", database, "-o", scratch.file("out"), "--labels-from", scratch.file("nowhere")])
+        #expect(run.status == 2)
+        #expect(run.error.hasPrefix("error: there is no fixture directory at \(scratch.file("nowhere"))"))
+        #expect(!FileManager.default.fileExists(atPath: scratch.file("out")))
+    }
 }
