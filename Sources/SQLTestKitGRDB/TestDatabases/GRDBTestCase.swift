@@ -68,9 +68,14 @@ open class GRDBTestCase: XCTestCase {
         statements = log
     }
 
+    /// Fails the test when its statements stopped reaching ``log`` (the app replaced SQLite's
+    /// trace; see ``GRDBTestDatabase/requireRecording(_:log:)``), then drops the database.
     open override func tearDown() async throws {
-        queue = nil
-        statements = nil
+        defer {
+            queue = nil
+            statements = nil
+        }
+        if let queue, let statements { try await GRDBTestDatabase.requireRecording(queue, log: statements) }
         try await super.tearDown()
     }
 }

@@ -42,12 +42,13 @@ public enum GRDBTestDatabase {
         return currentLog
     }
 
-    /// A new in-memory `DatabaseQueue` holding a private copy of `template`, recording its
-    /// statements into `log` when one is given.
-    public static func makeQueue(_ template: GRDBTemplate, configuration: Configuration = Configuration(),
+    /// A new in-memory `DatabaseQueue` holding a private copy of `template`, opened with the
+    /// template's configuration (or `configuration`), recording its statements into `log`
+    /// when one is given.
+    public static func makeQueue(_ template: GRDBTemplate, configuration: Configuration? = nil,
                                  recordingInto log: StatementLog? = nil) async throws -> DatabaseQueue {
         let image = try await GRDBTemplateStore.shared.image(for: template)
-        let queue = try DatabaseQueue(configuration: configuration)
+        let queue = try DatabaseQueue(configuration: configuration ?? template.configuration)
         try copy(image, into: queue, recordingInto: log)
         return queue
     }
@@ -76,42 +77,86 @@ public enum GRDBTestDatabase {
     }
 
     /// Runs `body` with a private in-memory copy of `template`, also set as ``current`` (and
-    /// its statement log as ``currentLog``) for the code `body` calls.
-    public static func with<Result>(_ template: GRDBTemplate, configuration: Configuration = Configuration(),
+    /// its statement log as ``currentLog``) for the code `body` calls. Afterwards it checks that
+    /// the recording still ran (see ``requireRecording(_:log:)``).
+    public static func with<Result>(_ template: GRDBTemplate, configuration: Configuration? = nil,
                                     _ body: (DatabaseQueue) async throws -> Result) async throws -> Result {
         let log = StatementLog()
         let queue = try await makeQueue(template, configuration: configuration, recordingInto: log)
-        return try await $current.withValue(queue) {
+        let result = try await $current.withValue(queue) {
             try await $currentLog.withValue(log) { try await body(queue) }
         }
+        try await requireRecording(queue, log: log)
+        return result
+    }
+
+    /// Throws when `writer`'s statements no longer reach `log`: the app installed its own
+    /// `db.trace`, which replaces SQLite's one trace callback, so everything after it went
+    /// unrecorded and assertions on the log (an N+1 check, say) passed on nothing. It runs one
+    /// marked `SELECT` and looks for it in the log.
+    public static func requireRecording(_ writer: any DatabaseWriter, log: StatementLog) async throws {
+        let probe = "SELECT 'sqltestkit: is the statement trace still recording?'"
+        try await writer.writeWithoutTransaction { db in try db.execute(sql: probe) }
+        guard log.statements.last(where: { $0.sql == probe }) == nil else { return }
+        throw TemplateError(
+            message: "the test's database stopped recording its statements: something replaced SQLite's statement trace (the app's `db.trace(options:)`, most often), so what ran after that is missing from the log and assertions on it passed on nothing",
+            suggestion: "install the app's trace only outside tests (or before SQLTestKit's recording: in Configuration.prepareDatabase), or call db.recordStatements(into: GRDBTestDatabase.requireLog()) again right after it")
     }
 
     /// Runs `body` with a `DatabasePool` on a private file copy of `template` in a new
     /// temporary directory, removed afterwards (the pool is closed first), also set as
     /// ``current``. For code that needs a pool's concurrent reads, or WAL.
-    public static func withPool<Result>(_ template: GRDBTemplate, configuration: Configuration = Configuration(),
+    public static func withPool<Result>(_ template: GRDBTemplate, configuration: Configuration? = nil,
                                         _ body: (DatabasePool) async throws -> Result) async throws -> Result {
+        let log = StatementLog()
+        let copy = try await makePool(template, configuration: configuration, recordingInto: log)
+        do {
+            let result = try await $current.withValue(copy.pool) {
+                try await $currentLog.withValue(log) { try await body(copy.pool) }
+            }
+            try await requireRecording(copy.pool, log: log)
+            try copy.close()
+            return result
+        } catch {
+            try? copy.close()
+            throw error
+        }
+    }
+
+    /// A `DatabasePool` on a private file copy of a template, and the way to be rid of both.
+    public struct PoolCopy: Sendable {
+        /// The pool, opened on the copy.
+        public let pool: DatabasePool
+        /// The temporary directory that holds the copy and its `-wal` and `-shm` files.
+        public let directory: URL
+
+        /// Closes the pool and removes the directory.
+        public func close() throws {
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try pool.close()
+        }
+    }
+
+    /// A `DatabasePool` on a private file copy of `template` in a new temporary directory,
+    /// opened with the template's configuration (or `configuration`) and recording into `log`
+    /// when one is given. ``PoolCopy/close()`` closes it and removes the directory.
+    public static func makePool(_ template: GRDBTemplate, configuration: Configuration? = nil,
+                                recordingInto log: StatementLog? = nil) async throws -> PoolCopy {
         let image = try await GRDBTemplateStore.shared.image(for: template)
         // The directory's name says it is a test database, so fixtures may be loaded into it.
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sqltestkit-grdb-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("test.sqlite").path
         guard FileManager.default.createFile(atPath: path, contents: Data(image.bytes)) else {
+            try? FileManager.default.removeItem(at: directory)
             throw TemplateError(message: "cannot write the database copy at \(path)", suggestion: "check that the temporary directory is writable")
         }
-        let log = StatementLog()
-        var configuration = configuration
-        configuration.recordStatements(into: log)
-        let pool = try DatabasePool(path: path, configuration: configuration)
+        var configuration = configuration ?? template.configuration
+        if let log { configuration.recordStatements(into: log) }
         do {
-            let result = try await $current.withValue(pool) {
-                try await $currentLog.withValue(log) { try await body(pool) }
-            }
-            try pool.close()
-            return result
+            return PoolCopy(pool: try DatabasePool(path: path, configuration: configuration), directory: directory)
         } catch {
-            try? pool.close()
+            try? FileManager.default.removeItem(at: directory)
             throw error
         }
     }
