@@ -147,9 +147,9 @@ enum DriverBenchmarks {
                 checksum &+= values.count
             }
         }
-        let timings = try await Harness.alternate(runs: harness.runs, [ours, rawTime, userStyle])
-        precondition(checksum == 3 * harness.runs * rowCount, "every side must read every row")
+        let timings = try await Harness.alternate(runs: harness.runs, warmingUp: true, [ours, rawTime, userStyle])
+        precondition(checksum == 6 * harness.runs * rowCount, "every side must read every row")
         harness.compare("select 100k rows of a 2-table join, all columns", ours: timings[0], raw: timings[1], target: 1.3)
-        harness.compare("  same, every value read by name into Swift values", ours: timings[2], raw: timings[1], target: 1.5)
+        harness.compare("  same, every value read by name into Swift values", ours: timings[2], raw: timings[1], target: 1.3)
     }
 }

@@ -43,10 +43,17 @@ struct Harness {
 
     /// Times every side once per round, in turn, for `runs` rounds; returns each side's
     /// timings in round order.
-    static func alternate(runs: Int, _ sides: [() async throws -> Duration]) async throws -> [[Duration]] {
+    ///
+    /// With `warmingUp`, each timed run follows an untimed run of the same side, so the
+    /// allocator holds that side's own memory, not what the side before it freed: sides that
+    /// make and free tens of megabytes (100k rows read) otherwise time each other's page
+    /// faults (measured: the raw C read took 20% longer after one side's change of how it
+    /// allocated, with its own code unchanged).
+    static func alternate(runs: Int, warmingUp: Bool = false, _ sides: [() async throws -> Duration]) async throws -> [[Duration]] {
         var timings = Array(repeating: [Duration](), count: sides.count)
         for _ in 0..<runs {
             for (index, side) in sides.enumerated() {
+                if warmingUp { _ = try await side() }
                 timings[index].append(try await side())
             }
         }

@@ -10,8 +10,8 @@
 public struct ResultRow: Sendable {
     /// The values of the whole result, row after row, shared by its rows: one allocation
     /// for a result instead of one per row.
-    private let storage: ResultStorage
-    private let offset: Int
+    @usableFromInline let storage: ResultStorage
+    @usableFromInline let offset: Int
 
     /// The result's column names, shared by every row of one result.
     public var columns: ResultColumns { storage.columns }
@@ -52,6 +52,7 @@ public struct ResultRow: Sendable {
     public var columnNames: [String] { columns.names }
 
     /// The value at a column index.
+    @inlinable
     public subscript(index: Int) -> SQLValue {
         precondition(index >= 0 && index < storage.columns.count, "column index \(index) out of range; the row has \(storage.columns.count) columns")
         return storage.values[offset + index]
@@ -78,10 +79,16 @@ public struct ResultRow: Sendable {
     }
 
     /// The named column's value, or ``RowDecodingError`` when there is no such column.
-    @usableFromInline
+    @inlinable
     func value(named column: String) throws -> SQLValue {
-        guard let index = columns.index(of: column) else { throw RowDecodingError.missingColumn(column, in: self) }
+        guard let index = storage.columns.index(of: column) else { throw missingColumn(column) }
         return self[index]
+    }
+
+    /// The error for a column the row does not have.
+    @usableFromInline
+    func missingColumn(_ column: String) -> RowDecodingError {
+        RowDecodingError.missingColumn(column, in: self)
     }
 
     /// The error for a value of `column` that does not convert to `wanted`.
@@ -114,9 +121,10 @@ extension ResultRow: Hashable {
 }
 
 /// The flat value buffer behind a result's rows.
+@usableFromInline
 final class ResultStorage: Sendable {
-    let columns: ResultColumns
-    let values: [SQLValue]
+    @usableFromInline let columns: ResultColumns
+    @usableFromInline let values: [SQLValue]
 
     init(columns: ResultColumns, values: [SQLValue]) {
         self.columns = columns
@@ -175,12 +183,26 @@ public final class ResultColumns: Sendable, Hashable, RandomAccessCollection, Ex
     public var description: String { names.description }
 
     /// The index of a column: exact name first, then ignoring ASCII case.
+    ///
+    /// Inlinable, with the names of a narrow result compared in order, lengths first: reading
+    /// rows by column name is most of what a read costs once the rows are fetched, and a call
+    /// per lookup, a hash, or a string comparison per column passed over each cost more than
+    /// the scan (join read by name: see Benchmarks.md).
+    @inlinable
     public func index(of name: String) -> Int? {
-        // Most results have a handful of columns: comparing the names in order (a short name
-        // compares as two machine words) is cheaper than hashing the name (join read by name:
-        // see Benchmarks.md).
-        if names.count <= 16, let position = names.firstIndex(of: name) { return position }
-        return exact[name] ?? folded[name.asciiLowercased]
+        if names.count <= 16 {
+            let length = name.utf8.count
+            for position in names.indices where names[position].utf8.count == length && names[position] == name {
+                return position
+            }
+        }
+        return index(hashing: name)
+    }
+
+    /// The lookup of a wide result, or of a name that matches only ignoring case.
+    @usableFromInline
+    func index(hashing name: String) -> Int? {
+        exact[name] ?? folded[name.asciiLowercased]
     }
 
     public static func == (lhs: ResultColumns, rhs: ResultColumns) -> Bool {

@@ -48,6 +48,9 @@ extension Optional: SQLValueConvertible where Wrapped: SQLValueConvertible {
 /// Shared reading for every fixed-width integer: an `INTEGER` in range, or a `REAL` that is
 /// exactly a whole number in range (SQLite hands back `REAL` for `5.0` in a REAL column).
 extension FixedWidthInteger {
+    // Inlinable with the common conversions below: reading a cell by name is a handful of
+    // nanoseconds, and a call across the module for the conversion was a good part of it.
+    @inlinable
     init?(exactSQLValue value: SQLValue) {
         switch value {
         case .integer(let integer):
@@ -68,6 +71,7 @@ extension FixedWidthInteger {
 
 extension Int: SQLValueConvertible {
     public var sqlValue: SQLValue { .integer(Int64(self)) }
+    @inlinable
     public init?(sqlValue: SQLValue) { self.init(exactSQLValue: sqlValue) }
 }
 
@@ -88,6 +92,7 @@ extension Int32: SQLValueConvertible {
 
 extension Int64: SQLValueConvertible {
     public var sqlValue: SQLValue { .integer(self) }
+    @inlinable
     public init?(sqlValue: SQLValue) { self.init(exactSQLValue: sqlValue) }
 }
 
@@ -129,6 +134,7 @@ extension UInt: SQLValueConvertible {
 
 extension Double: SQLValueConvertible {
     public var sqlValue: SQLValue { .real(self) }
+    @inlinable
     public init?(sqlValue: SQLValue) {
         switch sqlValue {
         case .real(let real): self = real
@@ -150,6 +156,7 @@ extension Bool: SQLValueConvertible {
     /// `true` is `1`, `false` is `0`.
     public var sqlValue: SQLValue { .integer(self ? 1 : 0) }
     /// Any non-zero integer is `true`, as in SQL; `0` is `false`.
+    @inlinable
     public init?(sqlValue: SQLValue) {
         switch sqlValue {
         case .integer(let integer): self = integer != 0
@@ -161,6 +168,7 @@ extension Bool: SQLValueConvertible {
 
 extension String: SQLValueConvertible {
     public var sqlValue: SQLValue { .text(self) }
+    @inlinable
     public init?(sqlValue: SQLValue) {
         guard case .text(let text) = sqlValue else { return nil }
         self = text
