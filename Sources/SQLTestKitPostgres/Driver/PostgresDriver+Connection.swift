@@ -33,6 +33,9 @@ extension PostgresDriver {
         /// template replaces the database the loss may have written to).
         private let onTestTransactionLoss: (@Sendable (QueryError) -> Void)?
 
+        /// Where this session arms the commit guard, once found or made.
+        private let guardTarget = Mutex<PostgresCommitGuard.Target?>(nil)
+
         /// Why the session is over, once the server ended it: nothing is sent after that.
         private let gone = Mutex<QueryError?>(nil)
         /// Statements waiting for the server's answer, failed together if the connection closes
@@ -225,11 +228,28 @@ extension PostgresDriver {
             throw error
         }
 
-        /// Makes the server refuse to commit the test transaction just begun (see
-        /// ``PostgresCommitGuard``).
+        /// Finds or makes this session's commit guard, once, before its first test transaction
+        /// begins (outside any transaction; see ``PostgresCommitGuard``).
+        nonisolated(nonsending)
+        private func prepareCommitGuard() async throws {
+            guard guardTarget.withLock({ $0 }) == nil else { return }
+            let found = try await send(SQLQuery(sql: PostgresCommitGuard.prepareSessionSQL)).rows.first?[0].textValue
+            var target: PostgresCommitGuard.Target = found == "installed" ? .installed : .temporary
+            if found == "none" {
+                do {
+                    _ = try await send(SQLQuery(sql: PostgresCommitGuard.makeTemporarySQL))
+                } catch let error as QueryError where !Self.connectionIsGone(error) {
+                    target = .unavailable
+                }
+            }
+            guardTarget.withLock { $0 = target }
+        }
+
+        /// Makes the server refuse to commit the test transaction just begun.
         nonisolated(nonsending)
         private func armCommitGuard() async throws {
-            _ = try await send(SQLQuery(sql: PostgresCommitGuard.armSQL), checkingTransactionEnd: false)
+            guard let sql = guardTarget.withLock({ $0 })?.armSQL else { return }
+            _ = try await send(SQLQuery(sql: sql), checkingTransactionEnd: false)
         }
 
         /// Records the loss when the commit guard made the server refuse a statement: nothing
@@ -305,6 +325,7 @@ extension PostgresDriver {
         package func runKeepingTestTransaction(_ query: SQLQuery) async throws -> QueryResult {
             let kind = StatementKind(sql: query.sql, dialect: .postgres)
             if case .transaction = kind {
+                if kind == .transaction(.begin) { try await prepareCommitGuard() }
                 let result = try await send(query)
                 if kind == .transaction(.begin) { try await armCommitGuard() }
                 mark.withLock { $0 = kind == .transaction(.begin) ? .start : .changed }

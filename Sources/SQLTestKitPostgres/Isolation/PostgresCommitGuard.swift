@@ -15,8 +15,8 @@ import SQLTestKit
 ///
 /// Databases transaction mode makes from a template carry the table and its trigger in the
 /// schema `sqltestkit` (outside the search path, so schema reads, dumps and resets never see
-/// it); on any other database the test transaction makes them as temporary objects, which
-/// vanish with its rollback. Code that drops the guard's trigger or replaces its function
+/// it); on any other database the session makes them once as temporary objects, which belong
+/// to the session alone and vanish with it. Code that drops the guard's trigger or replaces its function
 /// defeats it; the command-tag check still fails that test.
 enum PostgresCommitGuard {
     /// The SQLSTATE the guard raises (a code of SQLTestKit's own).
@@ -24,26 +24,43 @@ enum PostgresCommitGuard {
 
     static let message = "SQLTestKit: a test transaction may not commit"
 
-    /// Sent right after a test transaction's `BEGIN`: arms the guard (one row inserted).
-    static let armSQL = """
+    /// Where a session arms the guard: the table of a database SQLTestKit made for
+    /// transaction mode, or the session's own temporary one.
+    enum Target: Equatable {
+        case installed
+        case temporary
+        /// The session could not make it (a role without the TEMPORARY privilege): the
+        /// command-tag check is left.
+        case unavailable
+
+        /// The statement that arms the guard in a transaction just begun: one row inserted.
+        var armSQL: String? {
+            switch self {
+            case .installed: "INSERT INTO sqltestkit.commit_guard VALUES (true)"
+            case .temporary: "INSERT INTO pg_temp.sqltestkit_commit_guard VALUES (true)"
+            case .unavailable: nil
+            }
+        }
+    }
+
+    /// Run once per session, outside any transaction, before its first test transaction: says
+    /// whether the database has the installed guard, and otherwise makes the session's
+    /// temporary one (temporary objects belong to the session alone and vanish with it; made
+    /// once, so a test transaction costs one insert more, not a catalog change).
+    static let prepareSessionSQL = """
+        SELECT CASE WHEN to_regclass('sqltestkit.commit_guard') IS NOT NULL THEN 'installed'
+                    WHEN to_regclass('pg_temp.sqltestkit_commit_guard') IS NOT NULL THEN 'temporary'
+                    ELSE 'none' END
+        """
+
+    static let makeTemporarySQL = """
         DO $sqltestkit$ BEGIN
-          IF to_regclass('sqltestkit.commit_guard') IS NOT NULL THEN
-            INSERT INTO sqltestkit.commit_guard VALUES (true);
-          ELSE
-            BEGIN
-              CREATE FUNCTION pg_temp.sqltestkit_refuse_commit() RETURNS trigger LANGUAGE plpgsql
-                AS $body$ BEGIN RAISE EXCEPTION USING ERRCODE = '\(errorCode)', MESSAGE = '\(message)'; END $body$;
-              CREATE TEMPORARY TABLE sqltestkit_commit_guard (armed boolean);
-              CREATE CONSTRAINT TRIGGER sqltestkit_refuse_commit AFTER INSERT ON pg_temp.sqltestkit_commit_guard
-                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION pg_temp.sqltestkit_refuse_commit();
-              ALTER TABLE pg_temp.sqltestkit_commit_guard ENABLE ALWAYS TRIGGER sqltestkit_refuse_commit;
-              INSERT INTO pg_temp.sqltestkit_commit_guard VALUES (true);
-            EXCEPTION WHEN OTHERS THEN
-              -- Armed already in this transaction, or the role may not make temporary
-              -- objects: the command-tag check is left.
-              NULL;
-            END;
-          END IF;
+          CREATE FUNCTION pg_temp.sqltestkit_refuse_commit() RETURNS trigger LANGUAGE plpgsql
+            AS $body$ BEGIN RAISE EXCEPTION USING ERRCODE = '\(errorCode)', MESSAGE = '\(message)'; END $body$;
+          CREATE TEMPORARY TABLE sqltestkit_commit_guard (armed boolean);
+          CREATE CONSTRAINT TRIGGER sqltestkit_refuse_commit AFTER INSERT ON pg_temp.sqltestkit_commit_guard
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION pg_temp.sqltestkit_refuse_commit();
+          ALTER TABLE pg_temp.sqltestkit_commit_guard ENABLE ALWAYS TRIGGER sqltestkit_refuse_commit;
         END $sqltestkit$
         """
 

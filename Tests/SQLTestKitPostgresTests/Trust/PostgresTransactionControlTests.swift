@@ -94,6 +94,26 @@ extension PostgreSQL {
             }
         }
 
+        @Test func aSessionMakesItsGuardOnceAndNoOtherSessionSeesIt() async throws {
+            try await PostgresTesting.withDatabase { driver in
+                let db = try await driver.open()
+                let guardTable = "SELECT 'pg_temp.sqltestkit_commit_guard'::regclass::oid::bigint"
+                try await db.beginTestTransaction()
+                try await db.endTestTransaction()
+                let first = try await db.fetchOne(Int64.self, SQLQuery(sql: guardTable))
+                try await db.beginTestTransaction()
+                try await db.endTestTransaction()
+                // Made once for the session, not once a test: a test transaction costs one insert.
+                #expect(first != nil)
+                #expect(try await db.fetchOne(Int64.self, SQLQuery(sql: guardTable)) == first)
+                try await driver.open().closing { (other) async throws in
+                    #expect(try await other.fetchOne(Bool.self, "SELECT to_regclass('pg_temp.sqltestkit_commit_guard') IS NULL") == true)
+                    #expect(try await other.fetchOne(Int.self, "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'sqltestkit%'") == 0)
+                }
+                await db.close()
+            }
+        }
+
         @Test func theServersCommandTagCatchesACommitWhenTheGuardIsDefeated() async throws {
             try await PostgresTesting.withDatabase { driver in
                 try await driver.open().closing { try await $0.execute("CREATE TABLE note(x INTEGER)") }
