@@ -185,7 +185,7 @@ extension SQLiteDriver.Connection.Core {
             let width = Int32(columns?.count ?? {
                 let fresh = cached.resultColumns()
                 columns = fresh
-                values.reserveCapacity(fresh.count * 16)
+                values.reserveCapacity(max(fresh.count * 16, cached.lastResultSize))
                 return fresh.count
             }())
             for index in 0..<width {
@@ -193,6 +193,7 @@ extension SQLiteDriver.Connection.Core {
             }
             code = sqlite3_step(statement)
         }
+        cached.lastResultSize = values.count
         return columns.map { ResultRow.rows(columns: $0, values: values) } ?? []
     }
 
