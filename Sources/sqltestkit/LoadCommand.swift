@@ -176,7 +176,7 @@ struct LoadCommand: AsyncParsableCommand {
 
     /// Said once before a large load by a debug build (what `swift run` builds): release is
     /// much faster (a user measured 1M CSV rows at 90 s in debug, 8.7 s in release).
-    static func debugBuildNotice(rows: Int, isDebugBuild: Bool = Self.isDebugBuild) -> String? {
+    static func debugBuildNotice(rows: Int) -> String? {
         guard isDebugBuild, rows >= largeLoad else { return nil }
         return "note: this sqltestkit is a debug build (what `swift run` builds), which loads \(rows.formatted()) rows much slower than a release build; for large loads run `swift run -c release sqltestkit load …`"
     }

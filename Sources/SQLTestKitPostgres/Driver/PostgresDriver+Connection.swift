@@ -233,11 +233,14 @@ extension PostgresDriver {
         nonisolated(nonsending)
         private func prepareCommitGuard() async throws {
             guard guardTarget.withLock({ $0 }) == nil else { return }
-            let found = try await send(SQLQuery(sql: PostgresCommitGuard.prepareSessionSQL)).rows.first?[0].textValue
-            var target: PostgresCommitGuard.Target = found == "installed" ? .installed : .temporary
-            if found == "none" {
+            let target: PostgresCommitGuard.Target
+            switch try await send(SQLQuery(sql: PostgresCommitGuard.prepareSessionSQL)).rows.first?[0].textValue {
+            case "installed": target = .installed
+            case "temporary": target = .temporary
+            default:
                 do {
                     _ = try await send(SQLQuery(sql: PostgresCommitGuard.makeTemporarySQL))
+                    target = .temporary
                 } catch let error as QueryError where !Self.connectionIsGone(error) {
                     target = .unavailable
                 }

@@ -16,8 +16,8 @@ import SQLTestKit
 /// Databases transaction mode makes from a template carry the table and its trigger in the
 /// schema `sqltestkit` (outside the search path, so schema reads, dumps and resets never see
 /// it); on any other database the session makes them once as temporary objects, which belong
-/// to the session alone and vanish with it. Code that drops the guard's trigger or replaces its function
-/// defeats it; the command-tag check still fails that test.
+/// to the session alone and vanish with it. Code that drops the guard's trigger or replaces its
+/// function defeats it; the command-tag check still fails that test.
 enum PostgresCommitGuard {
     /// The SQLSTATE the guard raises (a code of SQLTestKit's own).
     static let errorCode = "STK01"
@@ -36,48 +36,51 @@ enum PostgresCommitGuard {
         /// The statement that arms the guard in a transaction just begun: one row inserted.
         var armSQL: String? {
             switch self {
-            case .installed: "INSERT INTO sqltestkit.commit_guard VALUES (true)"
-            case .temporary: "INSERT INTO pg_temp.sqltestkit_commit_guard VALUES (true)"
+            case .installed: "INSERT INTO \(installedSchema).\(table) VALUES (true)"
+            case .temporary: "INSERT INTO pg_temp.\(table) VALUES (true)"
             case .unavailable: nil
             }
         }
     }
 
-    /// Run once per session, outside any transaction, before its first test transaction: says
-    /// whether the database has the installed guard, and otherwise makes the session's
-    /// temporary one (temporary objects belong to the session alone and vanish with it; made
-    /// once, so a test transaction costs one insert more, not a catalog change).
+    /// The schema a database made for transaction mode holds the guard in.
+    static let installedSchema = "sqltestkit"
+    static let table = "sqltestkit_commit_guard"
+
+    /// The statements that make the guard in `schema`: the function that raises, the table,
+    /// and the deferred trigger on it, which fires even with `session_replication_role` set to
+    /// `replica`. In `pg_temp` the table is the session's own.
+    static func creationStatements(in schema: String) -> [String] {
+        [
+            """
+            CREATE FUNCTION \(schema).sqltestkit_refuse_commit() RETURNS trigger LANGUAGE plpgsql
+              AS $body$ BEGIN RAISE EXCEPTION USING ERRCODE = '\(errorCode)', MESSAGE = '\(message)'; END $body$
+            """,
+            schema == "pg_temp" ? "CREATE TEMPORARY TABLE \(table) (armed boolean)" : "CREATE UNLOGGED TABLE \(schema).\(table) (armed boolean)",
+            """
+            CREATE CONSTRAINT TRIGGER sqltestkit_refuse_commit AFTER INSERT ON \(schema).\(table)
+              DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION \(schema).sqltestkit_refuse_commit()
+            """,
+            "ALTER TABLE \(schema).\(table) ENABLE ALWAYS TRIGGER sqltestkit_refuse_commit",
+        ]
+    }
+
+    /// Run once per session, outside any transaction, before its first test transaction: which
+    /// guard the session has, `none` when it has to make its temporary one.
     static let prepareSessionSQL = """
-        SELECT CASE WHEN to_regclass('sqltestkit.commit_guard') IS NOT NULL THEN 'installed'
-                    WHEN to_regclass('pg_temp.sqltestkit_commit_guard') IS NOT NULL THEN 'temporary'
+        SELECT CASE WHEN to_regclass('\(installedSchema).\(table)') IS NOT NULL THEN 'installed'
+                    WHEN to_regclass('pg_temp.\(table)') IS NOT NULL THEN 'temporary'
                     ELSE 'none' END
         """
 
-    static let makeTemporarySQL = """
-        DO $sqltestkit$ BEGIN
-          CREATE FUNCTION pg_temp.sqltestkit_refuse_commit() RETURNS trigger LANGUAGE plpgsql
-            AS $body$ BEGIN RAISE EXCEPTION USING ERRCODE = '\(errorCode)', MESSAGE = '\(message)'; END $body$;
-          CREATE TEMPORARY TABLE sqltestkit_commit_guard (armed boolean);
-          CREATE CONSTRAINT TRIGGER sqltestkit_refuse_commit AFTER INSERT ON pg_temp.sqltestkit_commit_guard
-            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION pg_temp.sqltestkit_refuse_commit();
-          ALTER TABLE pg_temp.sqltestkit_commit_guard ENABLE ALWAYS TRIGGER sqltestkit_refuse_commit;
-        END $sqltestkit$
-        """
+    /// Makes the session's temporary guard, in one round trip and all or nothing. Temporary
+    /// objects belong to the session alone and vanish with it; made once, a test transaction
+    /// costs one insert more, not a catalog change.
+    static let makeTemporarySQL = "DO $sqltestkit$ BEGIN\n"
+        + creationStatements(in: "pg_temp").map { $0 + ";\n" }.joined() + "END $sqltestkit$"
 
     /// Installs the guard in a database SQLTestKit made for transaction mode.
-    static let installStatements = [
-        "CREATE SCHEMA sqltestkit",
-        """
-        CREATE FUNCTION sqltestkit.refuse_commit() RETURNS trigger LANGUAGE plpgsql
-          AS $body$ BEGIN RAISE EXCEPTION USING ERRCODE = '\(errorCode)', MESSAGE = '\(message)'; END $body$
-        """,
-        "CREATE UNLOGGED TABLE sqltestkit.commit_guard (armed boolean)",
-        """
-        CREATE CONSTRAINT TRIGGER refuse_commit AFTER INSERT ON sqltestkit.commit_guard
-          DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION sqltestkit.refuse_commit()
-        """,
-        "ALTER TABLE sqltestkit.commit_guard ENABLE ALWAYS TRIGGER refuse_commit",
-    ]
+    static let installStatements = ["CREATE SCHEMA \(installedSchema)"] + creationStatements(in: installedSchema)
 
     /// Whether `error` is the guard refusing a commit.
     static func refused(_ error: QueryError) -> Bool {

@@ -193,7 +193,7 @@ extension PostgreSQL {
             let error = await #expect(throws: QueryError.self) {
                 try await IsolatedDatabase.with(template) { db in
                     first = try await db.fetchOne(String.self, "SELECT current_database()")
-                    _ = try await db.run("DROP TRIGGER refuse_commit ON sqltestkit.commit_guard")
+                    _ = try await db.run("DROP TRIGGER sqltestkit_refuse_commit ON sqltestkit.sqltestkit_commit_guard")
                     try await db.execute("INSERT INTO tag(name) VALUES (\(marker))")
                     _ = try? await db.run("COMMIT")
                 }
