@@ -26,8 +26,9 @@ enum Output {
         // One rule for load and check: a directory with nothing to load or check is a mistake
         // (a wrong path, most often), refused before any database is touched or created.
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        // What FixtureSet reads: files with a fixture extension (schema.sql is one), not hidden.
         let usable = entries.contains { name in
-            name == FixtureSet.schemaFileName || FixtureFile.Format(fileExtension: (name as NSString).pathExtension) != nil
+            !name.hasPrefix(".") && FixtureFile.Format(fileExtension: (name as NSString).pathExtension) != nil
         }
         guard usable else {
             error("""

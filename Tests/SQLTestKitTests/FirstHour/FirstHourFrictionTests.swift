@@ -111,6 +111,8 @@ struct FirstHourFrictionTests {
         let empty = scratch.file("empty")
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         try "not a fixture".write(toFile: empty + "/notes.txt", atomically: true, encoding: .utf8)
+        // Hidden files are not read as fixtures either.
+        try "ada: {}".write(toFile: empty + "/.draft.yml", atomically: true, encoding: .utf8)
         let database = scratch.file("new-test.sqlite")
         let message = "error: \(empty) holds no fixture files (.yml, .yaml, .json, .csv, .sql) and no schema.sql\n  suggestion: check the path; a fixture file is named after its table, such as author.yml\n"
         for arguments in [["load", empty, "-d", database], ["check", empty]] {
