@@ -173,9 +173,9 @@ public final class ResultColumns: Sendable, Hashable, RandomAccessCollection, Ex
     }
 
     /// How many columns.
-    public var count: Int { names.count }
-    public var startIndex: Int { 0 }
-    public var endIndex: Int { names.count }
+    @inlinable public var count: Int { names.count }
+    @inlinable public var startIndex: Int { 0 }
+    @inlinable public var endIndex: Int { names.count }
     /// The name of the column at `position`.
     public subscript(position: Int) -> String { names[position] }
 

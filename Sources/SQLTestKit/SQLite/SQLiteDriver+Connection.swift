@@ -179,15 +179,18 @@ extension SQLiteDriver.Connection.Core {
         let statement = cached.statement
         var code = firstStep
         var columns: ResultColumns?
+        var width: Int32 = 0
+        // No closure may capture `values`: a captured array lives in a heap box, and each
+        // append then checks its buffer's uniqueness through a call (join read: Benchmarks.md).
         var values: [SQLValue] = []
         while code != SQLITE_DONE {
             guard code == SQLITE_ROW else { throw error(code: code, query: query) }
-            let width = Int32(columns?.count ?? {
+            if columns == nil {
                 let fresh = cached.resultColumns()
                 columns = fresh
+                width = Int32(fresh.count)
                 values.reserveCapacity(max(fresh.count * 16, cached.lastResultSize))
-                return fresh.count
-            }())
+            }
             for index in 0..<width {
                 values.append(Self.read(statement, column: index))
             }
