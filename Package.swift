@@ -25,6 +25,11 @@ let nio: [Target.Dependency] = [
 ]
 /// Tests and benchmarks only: what fluent-sqlite-driver sends, to compare with.
 let fluentSQLiteDriver = Target.Dependency.product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver", condition: .when(traits: ["Fluent"]))
+/// Fluent on PostgreSQL: postgres-kit's dialect, so the adapter renders what
+/// fluent-postgres-driver renders. Only with the `PostgreSQL` trait (the module needs `Fluent` too).
+let fluentPostgres = Target.Dependency.product(name: "PostgresKit", package: "postgres-kit", condition: .when(traits: ["PostgreSQL"]))
+/// Tests and benchmarks only: what fluent-postgres-driver sends, to compare with.
+let fluentPostgresDriver = Target.Dependency.product(name: "FluentPostgresDriver", package: "fluent-postgres-driver", condition: .when(traits: ["PostgreSQL"]))
 let postgres: [Target.Dependency] = [
     .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
     .product(name: "NIOSSL", package: "swift-nio-ssl", condition: .when(traits: ["PostgreSQL"])),
@@ -89,8 +94,11 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         // TLS for `sslmode=require` and stricter (postgres-nio builds it anyway).
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
-        // Tests only: what the real driver sends, to compare with.
+        // Fluent on PostgreSQL (`Fluent` and `PostgreSQL` traits): postgres-kit's dialect.
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        // Tests only: what the real drivers send, to compare with.
         .package(url: "https://github.com/vapor/fluent-sqlite-driver", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver", from: "2.14.0"),
     ],
     targets: [
         // The system SQLite, named after the library so it cannot collide with another
@@ -135,7 +143,7 @@ let package = Package(
         // is empty.
         .target(
             name: "SQLTestKitFluent",
-            dependencies: ["SQLTestKit"] + fluent + nio,
+            dependencies: ["SQLTestKit", fluentPostgres] + fluent + nio,
             swiftSettings: sharedSettings
         ),
         // PostgreSQL on postgres-nio. Without the `PostgreSQL` trait the module is empty and
@@ -156,7 +164,8 @@ let package = Package(
             name: "SQLTestKitBenchmarks",
             dependencies: ["SQLTestKit", "SQLTestKitSQLite", .product(name: "Yams", package: "Yams"),
                            .target(name: "SQLTestKitGRDB", condition: .when(traits: ["GRDB"])), grdb,
-                           .target(name: "SQLTestKitFluent", condition: .when(traits: ["Fluent"])), fluentSQLiteDriver]
+                           .target(name: "SQLTestKitFluent", condition: .when(traits: ["Fluent"])), fluentSQLiteDriver,
+                           fluentPostgres, fluentPostgresDriver]
                 + fluent + nio
                 + [.target(name: "SQLTestKitPostgres", condition: .when(traits: ["PostgreSQL"]))] + postgres,
             swiftSettings: sharedSettings
@@ -183,7 +192,9 @@ let package = Package(
             dependencies: [
                 "SQLTestKit", "SQLTestKitTesting", "SQLTestKitFluent", "SQLTestKitTestSupport", fluentSQLiteDriver,
                 .product(name: "IssueReporting", package: "xctest-dynamic-overlay"),
-            ] + fluent + nio,
+                // Fluent on PostgreSQL, compared with fluent-postgres-driver on the test server.
+                .target(name: "SQLTestKitPostgres", condition: .when(traits: ["PostgreSQL"])), fluentPostgres, fluentPostgresDriver,
+            ] + fluent + nio + postgres,
             swiftSettings: sharedSettings
         ),
         .testTarget(

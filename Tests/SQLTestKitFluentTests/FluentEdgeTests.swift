@@ -51,9 +51,11 @@ struct FluentEdgeTests {
     }
 
     @Test func aMockInAnotherDialectIsRefusedWithWhatItNeeds() async throws {
-        let (db, databases) = try fluentDatabase(on: MockDriver(dialect: .postgres))
+        let mock = MockDriver(dialect: .mysql)
+        let (db, databases) = try fluentDatabase(on: mock)
         let error = await #expect(throws: FluentUnsupportedError.self) { _ = try await Book.query(on: db).all() }
-        #expect(error?.description.hasPrefix("SQLTestKit cannot run queries on a postgres database for Fluent: the adapter sends what fluent-sqlite-driver sends") == true)
+        #expect(error?.description == "SQLTestKit cannot run queries on a mysql database for Fluent: the adapter sends what fluent-sqlite-driver or fluent-postgres-driver sends; use a mock or database in the `.sqlite` or `.postgres` dialect")
+        #expect(mock.log.statements.isEmpty, "refused before anything is sent")
         await databases.shutdownAsync()
     }
 

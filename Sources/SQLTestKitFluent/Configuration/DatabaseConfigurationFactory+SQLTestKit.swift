@@ -39,6 +39,10 @@ final class ConnectionSource: Sendable {
     }
 
     private let state: Mutex<State>
+    /// What the database is, known before it is opened: the driver's or connection's dialect.
+    let dialect: DatabaseDialect
+    /// How Fluent's queries are rendered, bound and decoded there, or why they cannot be.
+    private let fluentDialectOrError: Result<any FluentDialect, FluentUnsupportedError>
     /// One Fluent transaction at a time on the shared connection.
     let gate = TransactionGate()
     /// Whether the connection was opened here (and is closed at shutdown).
@@ -47,11 +51,26 @@ final class ConnectionSource: Sendable {
     init(driver: any SQLTestKit.DatabaseDriver) {
         state = Mutex(.driver(driver))
         owned = true
+        dialect = driver.capability.dialect
+        fluentDialectOrError = dialect.fluentDialect
     }
 
     init(connection: any DatabaseConnection) {
         state = Mutex(.connected(connection))
         owned = false
+        dialect = connection.capability.dialect
+        fluentDialectOrError = dialect.fluentDialect
+    }
+
+    /// The dialect's Fluent rendering; SQLite's where there is none, so SQLKit can still
+    /// render, while ``supportedFluentDialect()`` refuses to send anything.
+    var fluentDialect: any FluentDialect {
+        (try? fluentDialectOrError.get()) ?? SQLiteFluentDialect()
+    }
+
+    /// The dialect's Fluent rendering, or the error saying why this database has none.
+    func supportedFluentDialect() throws -> any FluentDialect {
+        try fluentDialectOrError.get()
     }
 
     func connection() async throws -> any DatabaseConnection {

@@ -4,20 +4,18 @@ import Foundation
 import NIOCore
 import SQLKit
 import SQLTestKit
-import SQLiteKit
-import SQLiteNIO
 
 /// One row of an SQLTestKit result, as SQLKit and Fluent read rows: values decoded the way
-/// fluent-sqlite-driver decodes them (`SQLiteDataDecoder`: dates from seconds or ISO text,
-/// UUIDs, booleans, JSON), so a model reads the same values from the mock or SQLite as it does
-/// in production.
+/// the dialect's Fluent driver decodes them (fluent-sqlite-driver's `SQLiteDataDecoder`, or
+/// fluent-postgres-driver's decoding), so a model reads the same values from the mock or the
+/// test database as it does in production.
 ///
 /// Fluent selects aliased columns (`"book"."title" AS "book_title"`); a scripted row may use the
 /// plain names (`["id": 1, "title": "Dune"]`). A column that is not in the row is looked up by
 /// the part after its table's prefix, so such rows decode into models as they are.
 struct FluentRow: SQLRow {
     let row: ResultRow
-    let decoder: SQLiteDataDecoder
+    let dialect: any FluentDialect
 
     var allColumns: [String] { Array(row.columns) }
 
@@ -25,12 +23,12 @@ struct FluentRow: SQLRow {
 
     func decodeNil(column: String) throws -> Bool {
         guard let position = position(of: column) else { throw missing(column) }
-        return row.values[position] == .null
+        return row[position] == .null
     }
 
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
         guard let position = position(of: column) else { throw missing(column) }
-        return try decoder.decode(D.self, from: row.values[position].sqliteData)
+        return try dialect.decode(D.self, from: row[position], column: row.columns[position])
     }
 
     /// The position of `column`, or of the name it aliases (`book_title` → `title`).
@@ -50,27 +48,4 @@ struct FluentRow: SQLRow {
     }
 }
 
-extension SQLValue {
-    /// The value as sqlite-nio carries it, for `SQLiteDataDecoder`.
-    var sqliteData: SQLiteData {
-        switch self {
-        case .null: .null
-        case .integer(let value): .integer(Int(value))
-        case .real(let value): .float(value)
-        case .text(let value): .text(value)
-        case .blob(let bytes): .blob(ByteBuffer(bytes: bytes))
-        }
-    }
-
-    /// A value as `SQLiteDataEncoder` encodes it.
-    init(_ data: SQLiteData) {
-        switch data {
-        case .null: self = .null
-        case .integer(let value): self = .integer(Int64(value))
-        case .float(let value): self = .real(value)
-        case .text(let value): self = .text(value)
-        case .blob(let buffer): self = .blob(Array(buffer.readableBytesView))
-        }
-    }
-}
 #endif

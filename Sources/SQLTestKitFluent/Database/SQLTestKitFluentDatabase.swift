@@ -6,17 +6,16 @@ import Logging
 import NIOCore
 import SQLKit
 import SQLTestKit
-import SQLiteKit
 
 /// A FluentKit `Database` and SQLKit `SQLDatabase` that runs everything Fluent and SQLKit send
-/// on an SQLTestKit connection: the mock, SQLite in memory or on file, a recording wrapper, a
-/// routed driver, an isolated test database.
+/// on an SQLTestKit connection: the mock, SQLite in memory or on file, PostgreSQL, a recording
+/// wrapper, a routed driver, an isolated test database.
 ///
-/// The SQL is what fluent-sqlite-driver sends for the same operation: rendered by sqlite-kit's
-/// `SQLiteDialect` (`?1` placeholders, double-quoted identifiers), binds encoded by its
-/// `SQLiteDataEncoder` (dates as seconds since 1970), `RETURNING "id"` appended to creates,
-/// `BEGIN TRANSACTION`/`COMMIT TRANSACTION` around `transaction { }` — which a test transaction
-/// turns into savepoints, so nothing escapes.
+/// The SQL is what the dialect's Fluent driver sends for the same operation (see
+/// ``FluentDialect``): on SQLite, fluent-sqlite-driver's (`?1` placeholders, dates as seconds,
+/// `BEGIN TRANSACTION`); on PostgreSQL, fluent-postgres-driver's (`$1` placeholders, `UUID`,
+/// `TIMESTAMPTZ` and enum types, `BEGIN`). `RETURNING "id"` is appended to creates. A test
+/// transaction turns a Fluent `transaction { }` into a savepoint, so nothing escapes.
 ///
 /// Make one with `.sqlTestKit(…)` where Fluent databases are configured.
 ///
@@ -34,8 +33,8 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
     /// Holds the source's gate (a transaction or `withConnection` closure): statements run
     /// without taking turns, and raw transaction control is the closure's own business.
     var holdsGate: Bool = false
-    let encoder = SQLiteDataEncoder()
-    let decoder = SQLiteDataDecoder()
+    /// How the database's Fluent driver renders, binds and decodes.
+    var fluentDialect: any FluentDialect { source.fluentDialect }
 
     // MARK: Fluent
 
@@ -44,7 +43,7 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
     }
 
     func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void) async throws {
-        let expression = Self.adjust(query, SQLQueryConverter(delegate: SQLiteConverterDelegate()).convert(query))
+        let expression = Self.adjust(query, SQLQueryConverter(delegate: fluentDialect.converter).convert(query))
         let rows = try await run(expression)
         // Fluent waits for a create's key; a create answered without it would fail later with
         // FluentKit's bare `noDatabaseOutput`.
@@ -62,27 +61,21 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
     }
 
     func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> {
-        var schema = schema
-        if schema.action == .update {
-            // What SQLite's ALTER TABLE can do; fluent-sqlite-driver drops enum updates the same way.
-            schema.updateFields = schema.updateFields.filter {
-                if case .dataType(_, .enum) = $0 { return false }
-                return true
-            }
-            guard schema.createConstraints.isEmpty, schema.updateFields.isEmpty, schema.deleteConstraints.isEmpty else {
-                return eventLoop.makeFailedFuture(FluentUnsupportedError(
-                    feature: "changing a column's type or a constraint of an existing table",
-                    reason: "SQLite's ALTER TABLE cannot do it (fluent-sqlite-driver refuses it too)"))
-            }
-            if schema.createFields.isEmpty, schema.deleteFields.isEmpty { return eventLoop.makeSucceededFuture(()) }
-        }
-        let converted = SQLSchemaConverter(delegate: SQLiteConverterDelegate()).convert(schema)
+        let dialect = fluentDialect
+        let adjusted: DatabaseSchema?
+        do { adjusted = try dialect.adjusted(schema) } catch { return eventLoop.makeFailedFuture(error) }
+        guard let adjusted else { return eventLoop.makeSucceededFuture(()) }
+        let converted = SQLSchemaConverter(delegate: dialect.converter).convert(adjusted)
         return eventLoop.makeFutureWithTask { try await self.execute(sql: converted) { _ in } }
     }
 
-    /// SQLite has no enum types: Fluent's enums are text columns, as with fluent-sqlite-driver.
-    func execute(enum: DatabaseEnum) -> EventLoopFuture<Void> {
-        eventLoop.makeSucceededFuture(())
+    /// Enums as the dialect's Fluent driver makes them: types of their own on PostgreSQL,
+    /// nothing on SQLite (text columns). The statements run in order.
+    func execute(enum databaseEnum: DatabaseEnum) -> EventLoopFuture<Void> {
+        let statements = fluentDialect.statements(for: databaseEnum, on: self)
+        return eventLoop.makeFutureWithTask {
+            for statement in statements { try await self.execute(sql: statement) { _ in } }
+        }
     }
 
     /// The closure gets the connection to itself until its future completes: what it sends,
@@ -102,12 +95,12 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
         // Sendable: they travel boxed from one future to the next on the database's event
         // loop, as FluentKit's drivers pass them.
         return takingTurn(as: SQLTestKitFluentDatabase(source: source, context: context, inTransaction: true)) { db in
-            db.raw("BEGIN TRANSACTION").run()
+            db.raw(SQLQueryString(db.fluentDialect.begin)).run()
                 .flatMap { closure(db).map { UncheckedResult(value: $0) } }
-                .flatMap { result in db.raw("COMMIT TRANSACTION").run().map { result } }
+                .flatMap { result in db.raw(SQLQueryString(db.fluentDialect.commit)).run().map { result } }
                 .flatMapError { error in
                     // Rolled back before the turn ends; the closure's error is what the caller gets.
-                    db.raw("ROLLBACK TRANSACTION").run().recover { _ in }.flatMapThrowing { throw error }
+                    db.raw(SQLQueryString(db.fluentDialect.rollback)).run().recover { _ in }.flatMapThrowing { throw error }
                 }
         }
     }
@@ -116,12 +109,12 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
         guard !inTransaction else { return try await closure(self) }
         return try await takingTurn(as: SQLTestKitFluentDatabase(source: source, context: context, inTransaction: true)) { db in
             do {
-                try await db.raw("BEGIN TRANSACTION").run()
+                try await db.raw(SQLQueryString(db.fluentDialect.begin)).run()
                 let result = try await closure(db)
-                try await db.raw("COMMIT TRANSACTION").run()
+                try await db.raw(SQLQueryString(db.fluentDialect.commit)).run()
                 return result
             } catch {
-                try? await db.raw("ROLLBACK TRANSACTION").run()
+                try? await db.raw(SQLQueryString(db.fluentDialect.rollback)).run()
                 throw error
             }
         }
@@ -163,7 +156,7 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
 
     // MARK: SQLKit
 
-    var dialect: any SQLDialect { SQLiteDialect() }
+    var dialect: any SQLDialect { fluentDialect.sql }
     var logger: Logger { context.logger }
     var eventLoop: any EventLoop { context.eventLoop }
     var queryLogLevel: Logger.Level? { nil }
@@ -176,15 +169,14 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
         for row in try await run(query) { onRow(row) }
     }
 
-    /// Renders `query` as fluent-sqlite-driver does and runs it on the SQLTestKit connection.
+    /// Renders `query` as the dialect's Fluent driver does and runs it on the SQLTestKit connection.
     private func run(_ query: any SQLExpression) async throws -> [FluentRow] {
+        let dialect = try source.supportedFluentDialect()
         let (sql, binds) = serialize(query)
-        let arguments = try binds.map { try SQLValue(encoder.encode($0)) }
+        // Logged as fluent-sqlite-driver and fluent-postgres-driver log it (debug level).
+        logger.debug("Executing query", metadata: ["sql": .string(sql), "binds": .array(binds.map { .string("\($0)") })])
+        let arguments = try binds.map { try dialect.argument(for: $0) }
         let connection = try await source.connection()
-        guard connection.capability.dialect == .sqlite else {
-            throw FluentUnsupportedError(feature: "queries on a \(connection.capability.dialect) database",
-                                         reason: "the adapter sends what fluent-sqlite-driver sends, so it needs a database or mock in the SQLite dialect; fluent-postgres-driver's SQL comes with the PostgreSQL adapter")
-        }
         let statement = SQLQuery(sql: sql, arguments: arguments)
         if !holdsGate, case .transaction(let control) = StatementKind(sql: sql, dialect: connection.capability.dialect) {
             throw FluentRawTransactionError(sql: sql, control: control)
@@ -192,7 +184,7 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
         // Outside a transaction or session, a statement takes its turn: it never runs while
         // another request's transaction is open, so it cannot land inside it.
         let result = try await takingTurn(as: self) { _ in try await connection.execute(statement) }
-        return result.rows.map { FluentRow(row: $0, decoder: decoder) }
+        return result.rows.map { FluentRow(row: $0, dialect: dialect) }
     }
 }
 

@@ -82,7 +82,7 @@ struct CreateLibrary: AsyncMigration {
 /// Collects what sqlite-kit logs at debug level for each query: the SQL and its binds, as
 /// fluent-sqlite-driver sends them.
 final class QueryCapture: LogHandler, @unchecked Sendable {
-    private let entries = Mutex<[String]>([])
+    private let entries = Mutex<[(sql: String, binds: [String])]>([])
     var metadata: Logger.Metadata = [:]
     var logLevel: Logger.Level = .debug
 
@@ -95,10 +95,13 @@ final class QueryCapture: LogHandler, @unchecked Sendable {
         guard event.message.description == "Executing query", case .string(let sql)? = event.metadata?["sql"] else { return }
         var binds: [String] = []
         if case .array(let values)? = event.metadata?["binds"] { binds = values.map { "\($0)" } }
-        entries.withLock { $0.append(sql + " " + binds.description) }
+        entries.withLock { $0.append((sql, binds)) }
     }
 
-    var statements: [String] { entries.withLock { $0 } }
+    /// Each statement's SQL and binds: `SELECT … WHERE "id" = $1 ["5"]`.
+    var statements: [String] { entries.withLock { $0.map { $0.sql + " " + $0.binds.description } } }
+    /// Each statement's SQL alone.
+    var sqls: [String] { entries.withLock { $0.map(\.sql) } }
 }
 
 extension SQLValue {
