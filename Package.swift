@@ -143,7 +143,8 @@ let package = Package(
         // is empty.
         .target(
             name: "SQLTestKitFluent",
-            dependencies: ["SQLTestKit", fluentPostgres] + fluent + nio,
+            dependencies: ["SQLTestKit", fluentPostgres, .target(name: "SQLTestKitPostgres", condition: .when(traits: ["PostgreSQL"]))]
+                + fluent + nio,
             swiftSettings: sharedSettings
         ),
         // PostgreSQL on postgres-nio. Without the `PostgreSQL` trait the module is empty and

@@ -16,7 +16,7 @@ extension DatabaseTemplate {
     /// ```
     public static func fluent(_ migrations: [any Migration], fixtures: FixtureSet? = nil) -> DatabaseTemplate {
         DatabaseTemplate(building: { connection in
-            try await runMigrations(migrations, on: connection)
+            try await FluentMigrations.list(migrations).run(on: connection)
         }, key: "fluent\u{0}" + migrations.map(\.name).joined(separator: "\u{0}"), fixtures: fixtures)
     }
 
@@ -30,32 +30,31 @@ extension DatabaseTemplate {
     /// let template = try await DatabaseTemplate.migrated(by: [CreateAuthor(), CreateBook()], fixtures: fixtures)
     /// ```
     public static func migrated(by migrations: [any Migration], fixtures: FixtureSet? = nil) async throws -> DatabaseTemplate {
+        try await migrated(.list(migrations), fixtures: fixtures)
+    }
+
+    /// A template whose schema is what the migrations the app registered make: pass Vapor's
+    /// `app.migrations` after `configure(app)`, so the tests build from the app's own list and
+    /// cannot drift from it. FluentKit's `Migrator` runs them, as `autoMigrate` does.
+    ///
+    /// ```swift
+    /// let app = try await Application.make(.testing)
+    /// try await configure(app)
+    /// let template = try await DatabaseTemplate.migrated(by: app.migrations, fixtures: fixtures)
+    /// ```
+    public static func migrated(by migrations: Migrations, fixtures: FixtureSet? = nil) async throws -> DatabaseTemplate {
+        try await migrated(.registered(migrations), fixtures: fixtures)
+    }
+
+    private static func migrated(_ migrations: FluentMigrations, fixtures: FixtureSet?) async throws -> DatabaseTemplate {
         let connection = try await SQLiteDriver.inMemory().connect()
         do {
-            try await runMigrations(migrations, on: connection)
+            try await migrations.run(on: connection)
             let schema = try await DatabaseTemplate.schema(of: connection)
             await connection.close()
             return DatabaseTemplate(schema: schema, fixtures: fixtures)
         } catch {
             await connection.close()
-            throw error
-        }
-    }
-
-    /// Runs `migrations`' `prepare` in order on `connection`, through a Fluent database of its
-    /// own (shut down afterwards; the connection stays open).
-    private static func runMigrations(_ migrations: [any Migration], on connection: any DatabaseConnection) async throws {
-        let databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
-        databases.use(.sqlTestKit(connection), as: .sqlTestKit)
-        do {
-            guard let db = databases.database(.sqlTestKit, logger: Logger(label: "SQLTestKit.migrations"),
-                                              on: MultiThreadedEventLoopGroup.singleton.any()) else {
-                throw TemplateError(message: "the migration database could not be made")
-            }
-            for migration in migrations { try await migration.prepare(on: db).get() }
-            await databases.shutdownAsync()
-        } catch {
-            await databases.shutdownAsync()
             throw error
         }
     }

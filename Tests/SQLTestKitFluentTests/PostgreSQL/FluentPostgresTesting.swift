@@ -55,8 +55,6 @@ enum FluentPostgresTesting {
             return result
         } catch {
             await databases.shutdownAsync()
-            // postgres-nio's errors say nothing unless reflected.
-            Issue.record("\(String(reflecting: error))")
             throw error
         }
     }

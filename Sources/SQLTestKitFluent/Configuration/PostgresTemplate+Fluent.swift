@@ -1,0 +1,72 @@
+#if Fluent && PostgreSQL
+import FluentKit
+import Foundation
+import SQLTestKit
+import SQLTestKitPostgres
+
+extension PostgresTemplate {
+    /// A PostgreSQL template whose schema is what the app's Fluent migrations make: they run
+    /// once, in order, on a scratch database of the server (dropped afterwards), and the
+    /// schema they left — tables, enum types, keys, indexes — is read back from the catalog.
+    /// Tests then get copies in either mode, with `fixtures` loaded.
+    ///
+    /// ```swift
+    /// let template = try await PostgresTemplate.migrated(by: [CreateTodo()], fixtures: fixtures, mode: .transaction)
+    /// ```
+    ///
+    /// - Parameter server: where to build; `nil` is the process's ``PostgresTestServer``.
+    public static func migrated(by migrations: [any Migration], fixtures: FixtureSet? = nil, mode: Mode = .transaction,
+                                server: PostgresDriver.Configuration? = nil) async throws -> PostgresTemplate {
+        try await migrated(.list(migrations), fixtures: fixtures, mode: mode, server: server)
+    }
+
+    /// A PostgreSQL template from the migrations the app registered (Vapor's `app.migrations`
+    /// after `configure(app)`), run by FluentKit's `Migrator` as `autoMigrate` runs them.
+    ///
+    /// ```swift
+    /// let template = try await PostgresTemplate.migrated(by: app.migrations, fixtures: fixtures)
+    /// ```
+    public static func migrated(by migrations: Migrations, fixtures: FixtureSet? = nil, mode: Mode = .transaction,
+                                server: PostgresDriver.Configuration? = nil) async throws -> PostgresTemplate {
+        try await migrated(.registered(migrations), fixtures: fixtures, mode: mode, server: server)
+    }
+
+    private static func migrated(_ migrations: FluentMigrations, fixtures: FixtureSet?, mode: Mode,
+                                 server: PostgresDriver.Configuration?) async throws -> PostgresTemplate {
+        let server = if let server { server } else { try await PostgresTestServer.shared().configuration }
+        // A test database by its name, so a run that dies here leaves nothing a later run keeps.
+        let scratch = "sqltestkit_test_migrate_" + UUID().uuidString.prefix(8).lowercased()
+        try await administer(server, "CREATE DATABASE \"\(scratch)\"")
+        let schema: String
+        do {
+            let connection = try await PostgresDriver(configuration: server.database(scratch)).connect()
+            do {
+                try await migrations.run(on: connection)
+                schema = try await PostgresCatalog().creationScript(of: connection, tables: nil)
+                await connection.close()
+            } catch {
+                await connection.close()
+                throw error
+            }
+        } catch {
+            try? await administer(server, "DROP DATABASE IF EXISTS \"\(scratch)\" WITH (FORCE)")
+            throw error
+        }
+        try await administer(server, "DROP DATABASE IF EXISTS \"\(scratch)\" WITH (FORCE)")
+        return PostgresTemplate(server: server, schema: schema, fixtures: fixtures, mode: mode)
+    }
+
+    /// One statement on the server's administrative database (`CREATE DATABASE` cannot run
+    /// in a transaction, so it gets a connection of its own).
+    private static func administer(_ server: PostgresDriver.Configuration, _ sql: String) async throws {
+        let connection = try await PostgresDriver(configuration: server).connect()
+        do {
+            try await connection.execute(SQLQuery(sql: sql))
+            await connection.close()
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+}
+#endif
