@@ -45,6 +45,18 @@ struct FluentMockTests {
         await databases.shutdownAsync()
     }
 
+    @Test func aScriptWrittenWithQuestionMarksAnswersFluentsNumberedPlaceholders() async throws {
+        let mock = MockDriver(dialect: .sqlite, strict: true)
+        mock.script(#"SELECT "book"."id" AS "book_id", "book"."title" AS "book_title", "book"."pages" AS "book_pages", "book"."subtitle" AS "book_subtitle", "book"."author_id" AS "book_author_id" FROM "book" WHERE "book"."title" = ? LIMIT 1"#,
+                    arguments: ["Dune"], rows: [["id": .text(Self.ann.uuidString), "title": "Dune", "pages": 412, "subtitle": nil, "author_id": .text(Self.ann.uuidString)]])
+        let (db, databases) = try fluentDatabase(on: mock)
+        // Fluent sends `?1`; the script's `?` answers it, as assertSQL accepts either.
+        #expect(try await Book.query(on: db).filter(\.$title == "Dune").first()?.pages == 412)
+        #expect(mock.log.statements.first?.sql.contains("= ?1 LIMIT 1") == true)
+        try mock.verify()
+        await databases.shutdownAsync()
+    }
+
     @Test func anUnscriptedCreateGetsAKeyThroughReturning() async throws {
         let mock = MockDriver(dialect: .sqlite)
         let (db, databases) = try fluentDatabase(on: mock)

@@ -46,6 +46,9 @@ struct MockEngine: Sendable {
     /// over a cheaper hash was faster still, but not needed; see Benchmarks.md).
     private var exactIndex: [String: RuleIDs] = [:]
     private var normalizedIndex: [String: RuleIDs] = [:]
+    /// Exact rules with placeholders, by their text with every placeholder written `?`: a
+    /// script written with `?` answers Fluent's `?1` and `$1`, as `assertSQL` accepts either.
+    private var placeholderIndex: [String: RuleIDs] = [:]
     /// Whether any exact script's text could hold a placeholder. When none does, a statement
     /// with arguments can only match in its expanded form, so its bound text is not looked up.
     private var exactTextsMayHavePlaceholders = false
@@ -71,6 +74,10 @@ struct MockEngine: Sendable {
             exactIndex[sql] = exactIndex[sql]?.appending(id) ?? .one(id)
             if sql.utf8.contains(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "@") }) {
                 exactTextsMayHavePlaceholders = true
+                let unified = SQLTokenizer.unifyingPlaceholders(sql, dialect: dialect)
+                if unified.utf8.contains(UInt8(ascii: "?")) {
+                    placeholderIndex[unified] = placeholderIndex[unified]?.appending(id) ?? .one(id)
+                }
             }
         case .normalized(_, let form): normalizedIndex[form] = normalizedIndex[form]?.appending(id) ?? .one(id)
         case .regex, .predicate: scannedRules.append(id)
@@ -111,6 +118,9 @@ struct MockEngine: Sendable {
                 hit = query.isSentAsWritten(in: dialect) ? exactIndex[query.sql] : exactIndex[sqlText(of: query, dialect: dialect)]
             }
             if hit == nil, !query.arguments.isEmpty { hit = exactIndex[expandedSQL(of: query, dialect: dialect)] }
+            if hit == nil, !query.arguments.isEmpty, !placeholderIndex.isEmpty {
+                hit = placeholderIndex[SQLTokenizer.unifyingPlaceholders(query.sql, dialect: dialect)]
+            }
             if case .one(let id)? = hit, let kind = rules[id].plainKind, rules[id].uses < rules[id].maximumUses {
                 log.append(query, dialect: dialect, connectionID: connectionID, transactionDepth: depth, kind: kind)
                 rules[id].uses += 1
@@ -216,6 +226,9 @@ struct MockEngine: Sendable {
         if !exactIndex.isEmpty {
             found += exactIndex[sql]?.all ?? []
             if found.isEmpty, !statement.arguments.isEmpty { found += exactIndex[expandedSQL(of: statement.query, dialect: statement.dialect)]?.all ?? [] }
+            if found.isEmpty, !statement.arguments.isEmpty, !placeholderIndex.isEmpty {
+                found += placeholderIndex[SQLTokenizer.unifyingPlaceholders(statement.sql, dialect: statement.dialect)]?.all ?? []
+            }
         }
         if !normalizedIndex.isEmpty {
             let before = found.count

@@ -36,6 +36,23 @@ extension SQLTokenizer {
         return result
     }
 
+    /// The statement exactly as written but for its placeholders, each written `?`: how an
+    /// exact mock script and the statement it answers agree whatever placeholder style
+    /// either uses (`?`, `?1`, `$1`, `:name`), as `assertSQL` agrees.
+    ///
+    /// ```swift
+    /// SQLTokenizer.unifyingPlaceholders(#"SELECT * FROM "todos" WHERE "id" = $1"#, dialect: .postgres)
+    /// // SELECT * FROM "todos" WHERE "id" = ?
+    /// ```
+    public static func unifyingPlaceholders(_ sql: String, dialect: DatabaseDialect = .sqlite) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(sql.utf8.count)
+        forEachSpan(sql, dialect: dialect) { kind, bytes, _ in
+            if kind == .placeholder { output.append(.questionMark) } else { output += bytes }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
     /// The normalized statement as one string, tokens separated by single spaces: the same
     /// tokens as `normalizedTokens(_:)`, built from byte spans without a `String` per token.
     public static func normalize(_ sql: String) -> String {
