@@ -16,9 +16,24 @@ extension PostgresDriver {
     /// await db.close()
     /// ```
     public final class Connection: DatabaseConnection, FailedStatementRecovering {
+        /// postgres-nio's connection under this one.
+        let session: PostgresConnection
+
         /// postgres-nio's connection, for what SQLTestKit does not wrap (`COPY`, `LISTEN`).
         /// Statements sent on it directly bypass test-transaction interception and recording.
-        public let underlying: PostgresConnection
+        ///
+        /// Refused inside a test transaction: postgres-nio's `withTransaction` there would send
+        /// its own `BEGIN` and `COMMIT`, and end the test's transaction (the commit guard then
+        /// fails the test, and the database is retired). Code written on postgres-nio gets a
+        /// database of its own instead: ``PostgresTemplate/withDatabase(_:)``.
+        ///
+        /// - Throws: ``PostgresRawConnectionError`` inside a test transaction.
+        public var underlying: PostgresConnection {
+            get throws {
+                guard !transactionState.isInTestTransaction else { throw PostgresRawConnectionError(database: driver.configuration.database) }
+                return session
+            }
+        }
         /// The driver that opened this connection.
         public let driver: PostgresDriver
         public let capability = DriverCapability.postgres
@@ -49,7 +64,7 @@ extension PostgresDriver {
         }
 
         init(connection: PostgresConnection, driver: PostgresDriver, onTestTransactionLoss: (@Sendable (QueryError) -> Void)? = nil) {
-            self.underlying = connection
+            self.session = connection
             self.driver = driver
             self.onTestTransactionLoss = onTestTransactionLoss
             connection.closeFuture.whenComplete { [weak self] _ in self?.failStatementsInFlight() }
@@ -75,7 +90,7 @@ extension PostgresDriver {
         deinit {
             guard !closed.isSet else { return }
             // postgres-nio requires a connection to be closed before it is released.
-            let connection = underlying
+            let connection = session
             Task { try? await connection.close() }
         }
 
@@ -101,7 +116,7 @@ extension PostgresDriver {
         public func close() async {
             guard !closed.isSet else { return }
             closed.set()
-            try? await underlying.close()
+            try? await session.close()
         }
 
         // MARK: - Sending
@@ -122,7 +137,7 @@ extension PostgresDriver {
             let statement = PostgresQuery(unsafeSQL: query.sql(for: .postgres), binds: bindings)
             let answer: PostgresQueryResult
             do {
-                answer = try await answerOrClose(underlying.query(statement, logger: PostgresDriver.logger)).get()
+                answer = try await answerOrClose(session.query(statement, logger: PostgresDriver.logger)).get()
             } catch {
                 var failure = PostgresErrorMapping.queryError(from: error, sql: query.sql, arguments: query.arguments)
                 if failure.sql == nil { (failure.sql, failure.arguments) = (query.sql, query.arguments) }
@@ -263,7 +278,7 @@ extension PostgresDriver {
                 code: .abort,
                 message: "this statement would have committed the test transaction: SQLTestKit's commit guard made PostgreSQL refuse it, so nothing the test did was committed, and the test transaction can run nothing more",
                 sql: query.sql, arguments: query.arguments,
-                suggestion: "inside a test transaction, send COMMIT, END and PREPARE TRANSACTION through execute (they become savepoint releases) or use transaction { }; `run` and `underlying` send statements unchanged. `SET CONSTRAINTS ALL IMMEDIATE` fires the guard too: name the constraints instead. This connection refuses every further statement",
+                suggestion: "inside a test transaction, send COMMIT, END and PREPARE TRANSACTION through execute (they become savepoint releases) or use transaction { }; `run` sends statements unchanged (and `underlying` is refused). `SET CONSTRAINTS ALL IMMEDIATE` fires the guard too: name the constraints instead. This connection refuses every further statement",
                 databaseCode: failure.databaseCode)
             loss.withLock { $0 = $0 ?? error }
             transactionState.markBroken("the commit guard refused a statement: \(error.message)")

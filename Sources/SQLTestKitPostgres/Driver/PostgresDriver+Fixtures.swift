@@ -69,7 +69,7 @@ extension PostgresDriver.Connection: CatalogProviding, BatchRunning {
             }
             buffer.writeInteger(UInt8(ascii: "\n"))
         }
-        try await underlying.copyFrom(table: target.table, columns: target.columns, logger: PostgresDriver.logger) { writer in
+        try await session.copyFrom(table: target.table, columns: target.columns, logger: PostgresDriver.logger) { writer in
             try await writer.write(buffer)
         }
     }

@@ -146,23 +146,8 @@ public struct PostgresDriver: DatabaseDriver {
     /// session's zone, so on a server whose zone is not UTC it would move. A statement may still
     /// `SET TIME ZONE` for its own session.
     func open(onTestTransactionLoss: (@Sendable (QueryError) -> Void)?) async throws -> Connection {
-        var options = PostgresConnection.Configuration.Options()
-        options.connectTimeout = .nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000
-                                              + configuration.connectTimeout.components.attoseconds / 1_000_000_000)
-        options.additionalStartupParameters = [("TimeZone", "UTC")]
-        if let sessionOptions = configuration.options { options.additionalStartupParameters.append(("options", sessionOptions)) }
-        if let name = configuration.applicationName { options.additionalStartupParameters.append(("application_name", name)) }
-        let tls: PostgresConnection.Configuration.TLS
-        do {
-            tls = try configuration.nioTLS()
-        } catch {
-            throw QueryError(code: .cannotOpen, message: "cannot set up TLS for \(url) (sslmode=\(configuration.tls.rawValue)): \(error)",
-                             suggestion: "check sslrootcert (a PEM file of trusted certificate authorities)")
-        }
-        var nioConfiguration = PostgresConnection.Configuration(host: configuration.host, port: configuration.port,
-                                                                username: configuration.username, password: configuration.password,
-                                                                database: configuration.database, tls: tls)
-        nioConfiguration.options = options
+        var nioConfiguration = try configuration.postgresConnectionConfiguration()
+        nioConfiguration.options.additionalStartupParameters.insert(("TimeZone", "UTC"), at: 0)
         do {
             let connection = try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: nioConfiguration,
                                                                   id: PostgresDriver.nextConnectionID(), logger: PostgresDriver.logger)
@@ -221,16 +206,22 @@ public struct PostgresDriver: DatabaseDriver {
 extension PostgresDriver.Configuration {
     /// postgres-nio's TLS setting for ``tls``.
     func nioTLS() throws -> PostgresConnection.Configuration.TLS {
+        guard let settings = tlsSettings() else { return .disable }
+        let context = try NIOSSLContext(configuration: settings)
+        return tls == .prefer ? .prefer(context) : .require(context)
+    }
+
+    /// The TLS settings `sslmode` and `sslrootcert` ask for; `nil` for `sslmode=disable`.
+    func tlsSettings() -> TLSConfiguration? {
         var settings = TLSConfiguration.makeClientConfiguration()
         switch tls {
-        case .disable: return .disable
+        case .disable: return nil
         case .prefer, .require: settings.certificateVerification = .none
         case .verifyCA: settings.certificateVerification = .noHostnameVerification
         case .verifyFull: settings.certificateVerification = .fullVerification
         }
         if let rootCertificatePath { settings.trustRoots = .file(rootCertificatePath) }
-        let context = try NIOSSLContext(configuration: settings)
-        return tls == .prefer ? .prefer(context) : .require(context)
+        return settings
     }
 }
 #endif

@@ -1,6 +1,7 @@
 #if Fluent && PostgreSQL
 import FluentKit
 import FluentPostgresDriver
+import PostgresKit
 import Foundation
 import SQLTestKit
 import SQLTestKitFluent
@@ -84,6 +85,23 @@ extension FluentOnPostgreSQL {
                 #expect(control == ["BEGIN", "COMMIT", "BEGIN", "ROLLBACK"])
             }
             // Nothing escaped: the next copy has no gadget.
+            try await IsolatedDatabase.with(template) { connection in
+                let count = try await connection.fetchOne(Int.self, "SELECT count(*) FROM gadget")
+                #expect(count == 0)
+            }
+        }
+
+        @Test func fluentPostgresDriverRunsOnADatabaseOfItsOwnWithTheFixtures() async throws {
+            let template = try await Self.template(.transaction)
+            let dune = try #require(LibraryTemplate.fixtures.uuid(of: "dune", in: "book"))
+            try await template.withDatabase { database in
+                try await FluentPostgresTesting.withFluent(.postgres(configuration: try SQLPostgresConfiguration(sqlTestKit: database))) { db in
+                    #expect(try await Book.find(dune, on: db)?.title == "Dune")
+                    // The production driver's own transaction commits, in its own database.
+                    try await db.transaction { db in try await Gadget.sample(1).create(on: db) }
+                    #expect(try await Gadget.query(on: db).count() == 1)
+                }
+            }
             try await IsolatedDatabase.with(template) { connection in
                 let count = try await connection.fetchOne(Int.self, "SELECT count(*) FROM gadget")
                 #expect(count == 0)

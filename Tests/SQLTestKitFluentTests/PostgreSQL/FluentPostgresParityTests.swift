@@ -146,7 +146,7 @@ extension FluentOnPostgreSQL {
         @Test func everyStatementReadAndRowIsTheRealDriversOne() async throws {
             let real = QueryCapture()
             let (realSeen, realTables) = try await FluentPostgresTesting.withDatabase { configuration in
-                let seen = try await FluentPostgresTesting.withFluent(FluentPostgresTesting.realDriver(configuration),
+                let seen = try await FluentPostgresTesting.withFluent(try FluentPostgresTesting.realDriver(configuration),
                                                                       logger: Logger(label: "real") { _ in real }, Self.operations)
                 return (seen, try await Self.tables(configuration))
             }

@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import SQLTestKit
+import SQLTestKitFluent
 import SQLTestKitPostgres
 import Testing
 
@@ -38,10 +39,8 @@ enum FluentPostgresTesting {
     }
 
     /// fluent-postgres-driver's configuration for a database of the test server.
-    static func realDriver(_ configuration: PostgresDriver.Configuration) -> DatabaseConfigurationFactory {
-        .postgres(configuration: SQLPostgresConfiguration(
-            hostname: configuration.host, port: configuration.port, username: configuration.username,
-            password: configuration.password, database: configuration.database, tls: .disable))
+    static func realDriver(_ configuration: PostgresDriver.Configuration) throws -> DatabaseConfigurationFactory {
+        .postgres(configuration: try SQLPostgresConfiguration(sqlTestKit: configuration))
     }
 
     /// Runs `body` on a Fluent database from `factory`, shut down afterwards whether `body`
