@@ -99,6 +99,9 @@ let package = Package(
         // Tests only: what the real drivers send, to compare with.
         .package(url: "https://github.com/vapor/fluent-sqlite-driver", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver", from: "2.14.0"),
+        // Tests only: the Vapor guide's app, run with VaporTesting.
+        .package(url: "https://github.com/vapor/vapor", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent", from: "4.13.0"),
     ],
     targets: [
         // The system SQLite, named after the library so it cannot collide with another
@@ -202,6 +205,24 @@ let package = Package(
             name: "SQLTestKitGRDBTests",
             dependencies: ["SQLTestKit", "SQLTestKitTesting", "SQLTestKitGRDB", "SQLTestKitSQLite", "SQLTestKitTestSupport", grdb,
                            .product(name: "IssueReporting", package: "xctest-dynamic-overlay")],
+            swiftSettings: sharedSettings
+        ),
+        // The Vapor guide's examples: a Vapor app tested on the mock, on isolated PostgreSQL and
+        // SQLite databases, and with its production driver. Needs the `Fluent` and `PostgreSQL`
+        // traits; without them the target is empty and Vapor is not built.
+        .testTarget(
+            name: "SQLTestKitVaporTests",
+            dependencies: [
+                "SQLTestKit", "SQLTestKitTesting",
+                .target(name: "SQLTestKitFluent", condition: .when(traits: ["PostgreSQL"])),
+                .target(name: "SQLTestKitPostgres", condition: .when(traits: ["PostgreSQL"])),
+                .product(name: "Vapor", package: "vapor", condition: .when(traits: ["PostgreSQL"])),
+                .product(name: "VaporTesting", package: "vapor", condition: .when(traits: ["PostgreSQL"])),
+                .product(name: "Fluent", package: "fluent", condition: .when(traits: ["PostgreSQL"])),
+                fluentPostgresDriver, fluentPostgres,
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver", condition: .when(traits: ["PostgreSQL"])),
+            ],
+            exclude: ["Fixtures"],
             swiftSettings: sharedSettings
         ),
         // Runs only with the `PostgreSQL` trait (`swift test --traits PostgreSQL`); without it the

@@ -26,5 +26,8 @@ struct Benchmarks {
         #if PostgreSQL
         try await PostgresBenchmarks.run(&harness)
         #endif
+        #if Fluent && PostgreSQL
+        try await FluentPostgresBenchmarks.run(&harness)
+        #endif
     }
 }

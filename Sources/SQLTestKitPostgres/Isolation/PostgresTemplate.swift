@@ -124,10 +124,14 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
             case .transaction:
                 let name = try await transactionDatabase(on: server)
                 let key = preparedKey(on: server)
-                let db = try await PostgresDriver(configuration: server.database(name)).open(onTestTransactionLoss: { _ in
-                    // What the lost transaction did may be committed there: later tests get a new copy.
-                    Self.retireTransactionDatabase(name, key: key)
-                })
+                let db = if let idle = Self.takeIdleConnection(to: name) {
+                    idle
+                } else {
+                    try await PostgresDriver(configuration: server.database(name)).open(onTestTransactionLoss: { _ in
+                        // What the lost transaction did may be committed there: later tests get a new copy.
+                        Self.retireTransactionDatabase(name, key: key)
+                    })
+                }
                 do {
                     try await db.beginTestTransaction()
                 } catch {
@@ -160,6 +164,17 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
         switch mode {
         case .transaction:
             let loss = (db as? PostgresDriver.Connection)?.testTransactionLoss
+            if loss == nil, let postgres = db as? PostgresDriver.Connection {
+                // Rolled back, then kept for the next test on the same database.
+                do {
+                    try await postgres.endTestTransaction()
+                } catch {
+                    await postgres.close()
+                    throw error
+                }
+                await Self.park(postgres, limit: maxConcurrentTests)
+                return
+            }
             do {
                 try await IsolatedDatabase.close(db)
             } catch {
@@ -295,6 +310,7 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
         transactionDatabases.withLock { databases in
             if databases.current[key]?.name == name { databases.current[key] = nil }
         }
+        closeIdleConnections(to: name)
     }
 
     // MARK: - Helpers

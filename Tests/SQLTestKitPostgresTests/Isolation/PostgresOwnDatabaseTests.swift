@@ -64,6 +64,34 @@ extension PostgreSQL {
             }
         }
 
+        @Test func aTestsSessionIsResetBeforeTheNextTestGetsItsConnection() async throws {
+            // A template of its own, so its idle connection is this test's alone.
+            let template = PostgresTemplate.onTestServer(schema: "CREATE TABLE reuse_\(UUID().uuidString.prefix(8))(id INT);")
+            let first = try await IsolatedDatabase.with(template) { db in
+                // Session state a test transaction's rollback does not undo.
+                try await db.execute("PREPARE leftover AS SELECT 1")
+                _ = try await db.fetchAll("SELECT pg_advisory_lock(4242)")
+                try await db.execute("LISTEN leftover_channel")
+                try await db.execute("SET TIME ZONE 'Asia/Tokyo'")
+                try await db.execute("CREATE TEMP TABLE leftover_temp(id INT)")
+                return try await db.fetchOne(Int.self, "SELECT pg_backend_pid()")
+            }
+            try await IsolatedDatabase.with(template) { db in
+                let pid = try await db.fetchOne(Int.self, "SELECT pg_backend_pid()")
+                #expect(pid == first, "the connection was kept for the next test")
+                let prepared = try await db.fetchOne(Int.self, "SELECT count(*) FROM pg_prepared_statements WHERE name = 'leftover'")
+                let locks = try await db.fetchOne(Int.self, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+                let channels = try await db.fetchOne(Int.self, "SELECT count(*) FROM pg_listening_channels()")
+                let zone = try await db.fetchOne(String.self, "SHOW TimeZone")
+                let temp = try await db.fetchOne(Int.self, "SELECT count(*) FROM pg_class WHERE relname = 'leftover_temp'")
+                #expect(prepared == 0)
+                #expect(locks == 0)
+                #expect(channels == 0)
+                #expect(zone == "UTC")
+                #expect(temp == 0)
+            }
+        }
+
         @Test func theConnectionConfigurationCarriesTheSessionOptions() throws {
             var configuration = PostgresDriver.Configuration(host: "127.0.0.1", port: 5433, username: "app", password: "secret", database: "db_1")
             configuration.options = "-c statement_timeout=5000"

@@ -12,7 +12,8 @@ struct DocExampleTests {
     /// Where the compiled copies live: the core's, and each adapter's (compiled in its own
     /// test target, with its trait).
     static let exampleFolders = ["Tests/SQLTestKitTests/DocExamples", "Tests/SQLTestKitGRDBTests/DocExamples",
-                                 "Tests/SQLTestKitFluentTests/DocExamples", "Tests/SQLTestKitPostgresTests/DocExamples"]
+                                 "Tests/SQLTestKitFluentTests/DocExamples", "Tests/SQLTestKitPostgresTests/DocExamples",
+                                 "Tests/SQLTestKitVaporTests/DocExamples"]
 
     /// The README and every DocC article.
     static func documents() throws -> [String] {
