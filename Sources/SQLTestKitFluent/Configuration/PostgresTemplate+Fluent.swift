@@ -14,7 +14,11 @@ extension PostgresTemplate {
     /// let template = try await PostgresTemplate.migrated(by: [CreateTodo()], fixtures: fixtures, mode: .transaction)
     /// ```
     ///
-    /// - Parameter server: where to build; `nil` is the process's ``PostgresTestServer``.
+    /// - Parameters:
+    ///   - migrations: the migrations, run in order.
+    ///   - fixtures: loaded into the template after the schema.
+    ///   - mode: how each test is isolated.
+    ///   - server: where to build; `nil` is the process's `PostgresTestServer`.
     public static func migrated(by migrations: [any Migration], fixtures: FixtureSet? = nil, mode: Mode = .transaction,
                                 server: PostgresDriver.Configuration? = nil) async throws -> PostgresTemplate {
         try await migrated(.list(migrations), fixtures: fixtures, mode: mode, server: server)

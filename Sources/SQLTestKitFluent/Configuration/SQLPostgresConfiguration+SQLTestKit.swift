@@ -4,7 +4,7 @@ import SQLTestKitPostgres
 
 extension SQLPostgresConfiguration {
     /// fluent-postgres-driver's configuration for a database SQLTestKit made: the per-test
-    /// database of ``PostgresTemplate/withDatabase(_:)``, for tests that run the production
+    /// database of `PostgresTemplate.withDatabase(_:)`, for tests that run the production
     /// driver.
     ///
     /// ```swift

@@ -16,7 +16,7 @@ extension PostgresDriver.Configuration {
     /// }
     /// ```
     ///
-    /// - Throws: ``QueryError`` with `.cannotOpen` when the TLS settings cannot be used.
+    /// - Throws: `QueryError` with `.cannotOpen` when the TLS settings cannot be used.
     public func postgresConnectionConfiguration() throws -> PostgresConnection.Configuration {
         var configuration = PostgresConnection.Configuration(host: host, port: port, username: username, password: password,
                                                              database: database, tls: try tlsForNIO())
