@@ -19,17 +19,26 @@ import SQLTestKit
 /// | `Decimal` | `.text` with its digits |
 /// | `Data` | `.blob` |
 /// | arrays | `.text` array literal (`{"a","b"}`, `{1,NULL}`), nested for nested arrays |
-/// | structs, dictionaries | `.text` JSON from `JSONEncoder()`, as postgres-kit encodes `jsonb` |
+/// | structs, dictionaries | `.text` JSON from `JSONEncoder()`, as postgres-kit encodes `jsonb`, keys sorted |
 /// | single values (`RawRepresentable` enums) | the value they encode |
 enum PostgresBindEncoder {
     static func argument(for bind: any Encodable) throws -> SQLValue {
         if let optional = bind as? any OptionalEncodable, optional.isNil { return .null }
         if let scalar = try scalar(bind) { return scalar }
         if let sequence = bind as? any EncodableArray { return .text(try arrayLiteral(sequence.encodableElements)) }
-        let json = try JSONEncoder().encode(bind)
+        let json = try jsonEncoder.encode(bind)
         guard let first = json.first, first != UInt8(ascii: "{") else { return .text(String(decoding: json, as: UTF8.self)) }
         return try fragment(json, of: bind)
     }
+
+    /// `JSONEncoder()` as postgres-kit uses it, with its keys sorted: a recorded argument is
+    /// then the same text on every run (`jsonb` keeps no key order, so the server stores the
+    /// same value either way).
+    static let jsonEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
 
     /// The types postgres-nio encodes itself.
     private static func scalar(_ bind: any Encodable) throws -> SQLValue? {

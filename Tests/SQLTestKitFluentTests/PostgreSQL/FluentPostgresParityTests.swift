@@ -143,6 +143,37 @@ extension FluentOnPostgreSQL {
             }
         }
 
+        /// The same operations on `MockDriver(dialect: .postgres)`, answered with what the server
+        /// answered SQLTestKit's driver: the mock must see the same statements, binds included,
+        /// and the code must read the same values.
+        @Test func theMockSeesTheSameStatementsAsTheDriver() async throws {
+            let (recorded, driverSeen) = try await FluentPostgresTesting.withDatabase { configuration in
+                let connection = try await PostgresDriver(configuration: configuration).connect()
+                let recorder = AnswerRecorder(wrapping: connection)
+                do {
+                    let seen = try await FluentPostgresTesting.withFluent(.sqlTestKit(recorder), Self.operations)
+                    await connection.close()
+                    return (recorder, seen)
+                } catch {
+                    await connection.close()
+                    throw error
+                }
+            }
+            let mock = recorded.replayingMock()
+            let mockSeen = try await FluentPostgresTesting.withFluent(.sqlTestKit(mock), Self.operations)
+            func statements(_ queries: [(String, [SQLValue])]) -> [String] {
+                queries.map { Self.masked("\($0.0) \($0.1)") }
+            }
+            let driverStatements = statements(recorded.recorded.map { ($0.query.sql, $0.query.arguments) })
+            let mockStatements = statements(mock.log.statements.map { ($0.sql, $0.arguments) })
+            #expect(driverStatements.count > 60)
+            #expect(mockStatements.count == driverStatements.count)
+            for (index, (expected, actual)) in zip(driverStatements, mockStatements).enumerated() where !Self.same(expected, actual) {
+                Issue.record("statement \(index + 1) differs:\n  driver: \(expected)\n  mock:   \(actual)")
+            }
+            #expect(mockSeen.map(Self.masked) == driverSeen.map(Self.masked))
+        }
+
         @Test func everyStatementReadAndRowIsTheRealDriversOne() async throws {
             let real = QueryCapture()
             let (realSeen, realTables) = try await FluentPostgresTesting.withDatabase { configuration in
