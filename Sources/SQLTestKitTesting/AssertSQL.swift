@@ -31,7 +31,10 @@ public func assertSQL(
     filter: StatementFilter = .excludingNoise,
     fileID: StaticString = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: UInt = #column
 ) {
-    assertSQL(mock.log, expected, filter: filter, fileID: fileID, filePath: filePath, line: line, column: column)
+    let actual = mock.log.takeStatements(filter)
+    guard var message = SQLComparison(expected: expected, actual: actual).failureMessage else { return }
+    if !mock.wasConnected { message += "\n" + MockVerificationError.neverConnectedHint }
+    reportIssue(message, fileID: fileID, filePath: filePath, line: line, column: column)
 }
 
 /// Lines up expected and actual statements (``LineDiff/align(_:_:matches:)``) and

@@ -55,6 +55,21 @@ struct FluentSwapTests {
         await databases.shutdownAsync()
     }
 
+    @Test func aMockRegisteredTheOldWayUnderAnUnusedIDSaysSoWhenVerified() async throws {
+        let databases = Self.configured()
+        let mock = MockDriver(dialect: .postgres)
+        mock.script(.predicate("reads authors") { $0.sql.contains(#"FROM "author""#) }, rows: [])
+        // FluentKit's own registration cannot refuse an ID the app never asks for…
+        databases.use(.sqlTestKit(mock), as: DatabaseID(string: "psql"))
+        try await CreateLibrary().prepare(on: try Self.db(databases))
+        _ = try await Author.query(on: try Self.db(databases)).all()   // the app's own SQLite answers
+        // …so the mock says it was never asked.
+        let error = #expect(throws: MockVerificationError.self) { try mock.verify() }
+        #expect(error?.description.contains("the mock was never connected: nothing sent it a statement") == true)
+        #expect(error?.description.contains("`try app.databases.useSQLTestKit(mock)` replaces the app's default") == true)
+        await databases.shutdownAsync()
+    }
+
     @Test func anIDTheAppDoesNotUseIsRefusedLoudly() async throws {
         let databases = Self.configured()
         let error = #expect(throws: FluentDatabaseSwapError.self) { try databases.useSQLTestKit(MockDriver(dialect: .postgres), as: DatabaseID(string: "psql")) }

@@ -68,8 +68,17 @@ public final class MockDriver: DatabaseDriver {
     public var maxConnections: Int { 1_000 }
 
     public func connect() async throws -> any DatabaseConnection {
-        Connection(driver: self, id: log.newConnectionID())
+        connectionsOpened.add(1, ordering: .relaxed)
+        return Connection(driver: self, id: log.newConnectionID())
     }
+
+    /// How many connections were ever opened on this mock.
+    private let connectionsOpened = Atomic<Int>(0)
+
+    /// Whether anything ever connected to the mock. A mock nobody connected to usually sits
+    /// where the code under test never looks — for Fluent, under a database ID the app does
+    /// not use — and ``verify()`` and `assertSQL` say so.
+    public var wasConnected: Bool { connectionsOpened.load(ordering: .relaxed) > 0 }
 
     /// A mock has no data to wipe: resetting forgets the per-table key counters only.
     public func resetDatabase(allowingNonTestDatabase: Bool) async throws {
@@ -167,7 +176,7 @@ public final class MockDriver: DatabaseDriver {
     /// where its expectation was declared; returns quietly when there is none.
     public func verify() throws {
         let problems = self.problems
-        if !problems.isEmpty { throw MockVerificationError(problems: problems) }
+        if !problems.isEmpty { throw MockVerificationError(problems: problems, neverConnected: !wasConnected) }
     }
 
     /// Forgets every script, expectation, problem and logged statement.

@@ -51,8 +51,20 @@ public struct MockVerificationError: Error, Sendable, Hashable, CustomStringConv
     /// Every problem, in the order found (statements first, then unmet expectations).
     public var problems: [MockProblem]
 
+    /// Whether nothing ever connected to the mock (see ``MockDriver/wasConnected``).
+    public var neverConnected: Bool = false
+
     public var description: String {
         "mock verification failed with \(problems.count) problem\(problems.count == 1 ? "" : "s"):\n\n"
             + problems.enumerated().map { "\($0 + 1). \($1)" }.joined(separator: "\n\n")
+            + (neverConnected ? "\n\n" + Self.neverConnectedHint : "")
     }
+
+    /// What a failure on a mock nobody connected to adds.
+    public static let neverConnectedHint = """
+        the mock was never connected: nothing sent it a statement, so the code under test talked to \
+        another database
+          suggestion: with Fluent, `try app.databases.useSQLTestKit(mock)` replaces the app's default \
+        database whatever its ID; `use(.sqlTestKit(mock), as: id)` under an ID the app does not use is never asked
+        """
 }

@@ -1,6 +1,7 @@
 import Testing
 import SQLTestKit
 import SQLTestKitTesting
+import SQLTestKitTestSupport
 
 /// The assertions pass when they should, and their failure texts for the common mistakes are
 /// pinned: the message is part of the product.
@@ -9,6 +10,19 @@ struct AssertionTests {
     private func run(_ mock: MockDriver, _ statements: [SQLQuery]) async throws {
         let db = try await mock.connect()
         for statement in statements { try await db.execute(statement) }
+    }
+
+    @Test func aFailureOnAMockNobodyConnectedToSaysSo() async throws {
+        let idle = MockDriver()
+        let issues = CollectedIssues.during { assertSQL(idle, ["SELECT * FROM todos"]) }
+        #expect(issues.count == 1)
+        #expect(issues.first?.hasPrefix("assertSQL failed: 0 differing statements, 1 missing, 0 extra (expected 1, ran 0)") == true)
+        #expect(issues.first?.hasSuffix(MockVerificationError.neverConnectedHint) == true)
+        // A mock that was connected but ran nothing fails without the hint.
+        let used = MockDriver()
+        _ = try await used.connect()
+        let plain = CollectedIssues.during { assertSQL(used, ["SELECT * FROM todos"]) }
+        #expect(plain.first?.contains("never connected") == false)
     }
 
     @Test func passesOnMatchingStatementsUpToLayoutAndTakesThem() async throws {

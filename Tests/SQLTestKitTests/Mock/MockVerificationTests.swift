@@ -138,3 +138,27 @@ struct MockVerificationTests {
             """)
     }
 }
+
+/// A mock nobody connected to sits where the code never looks: its failures say so.
+@Suite("The mock driver: a mock nothing connected to")
+struct MockNeverConnectedTests {
+    @Test func verifyOnAMockNobodyConnectedToSaysSo() throws {
+        let mock = MockDriver(dialect: .sqlite)
+        mock.script("SELECT * FROM todos", rows: [])
+        #expect(!mock.wasConnected)
+        let error = #expect(throws: MockVerificationError.self) { try mock.verify() }
+        #expect(error?.neverConnected == true)
+        #expect(error?.description.hasSuffix(MockVerificationError.neverConnectedHint) == true)
+        #expect(MockVerificationError.neverConnectedHint.hasPrefix("the mock was never connected: nothing sent it a statement"))
+    }
+
+    @Test func aConnectedMockFailsWithoutTheHint() async throws {
+        let mock = MockDriver(dialect: .sqlite)
+        mock.script("SELECT * FROM todos", rows: [])
+        _ = try await mock.connect()
+        #expect(mock.wasConnected)
+        let error = #expect(throws: MockVerificationError.self) { try mock.verify() }
+        #expect(error?.neverConnected == false)
+        #expect(error?.description.contains("never connected") == false)
+    }
+}
