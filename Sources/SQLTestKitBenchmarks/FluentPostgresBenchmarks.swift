@@ -28,8 +28,8 @@ enum FluentPostgresBenchmarks {
 
     static func operations(_ harness: inout Harness, server: PostgresDriver.Configuration) async throws {
         let iterations = 500
-        try await withDatabase("sqltestkit_bench_test_fluent_real", on: server) { realConfiguration in
-            try await withDatabase("sqltestkit_bench_test_fluent_ours", on: server) { ourConfiguration in
+        try await PostgresTemplate.withScratchDatabase("bench_fluent_real", on: server) { realConfiguration in
+            try await PostgresTemplate.withScratchDatabase("bench_fluent_ours", on: server) { ourConfiguration in
                 let real = try await FluentBenchmarks.database(.postgres(configuration: try SQLPostgresConfiguration(sqlTestKit: realConfiguration)))
                 let ours = try await FluentBenchmarks.database(.sqlTestKit(PostgresDriver(configuration: ourConfiguration)))
                 let id = FluentBenchmarks.firstID
@@ -75,7 +75,7 @@ enum FluentPostgresBenchmarks {
     static func suite(_ harness: inout Harness, server: PostgresDriver.Configuration) async throws {
         // The real driver, as Vapor's template tests run: serialized, each test migrating and
         // reverting its database.
-        let serialized = try await withDatabase("sqltestkit_bench_test_vapor_suite", on: server) { configuration in
+        let serialized = try await PostgresTemplate.withScratchDatabase("bench_vapor_suite", on: server) { configuration in
             try await Harness.time(setUp: {}) { _ in
                 for index in 0..<suiteSize {
                     let databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
@@ -124,18 +124,6 @@ enum FluentPostgresBenchmarks {
         harness.report("Vapor-style suite, 200 tests, PostgreSQL",
                        "SQLTestKit, parallel, transaction mode \(harness.format(parallel)) (template \(harness.format(templateBuild))); fluent-postgres-driver serialized with autoMigrate/autoRevert \(harness.format(serialized)); \(String(format: "%.1f", serialized.seconds / parallel.seconds))× faster",
                        target: "≥ 5× faster")
-    }
-
-    /// A database of the server for one figure, dropped afterwards.
-    static func withDatabase<Result>(_ name: String, on server: PostgresDriver.Configuration,
-                                     _ body: (PostgresDriver.Configuration) async throws -> Result) async throws -> Result {
-        let admin = try await PostgresDriver(configuration: server).connect()
-        try await admin.execute(SQLQuery(sql: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
-        try await admin.execute(SQLQuery(sql: "CREATE DATABASE \(name)"))
-        let result = try await body(server.database(name))
-        try await admin.execute(SQLQuery(sql: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
-        await admin.close()
-        return result
     }
 }
 

@@ -39,9 +39,8 @@ final class ConnectionSource: Sendable {
     }
 
     private let state: Mutex<State>
-    /// What the database is, known before it is opened: the driver's or connection's dialect.
-    let dialect: DatabaseDialect
-    /// How Fluent's queries are rendered, bound and decoded there, or why they cannot be.
+    /// How Fluent's queries are rendered, bound and decoded on the database (its dialect is
+    /// known before it is opened), or why they cannot be.
     private let fluentDialectOrError: Result<any FluentDialect, FluentUnsupportedError>
     /// One Fluent transaction at a time on the shared connection.
     let gate = TransactionGate()
@@ -51,15 +50,13 @@ final class ConnectionSource: Sendable {
     init(driver: any SQLTestKit.DatabaseDriver) {
         state = Mutex(.driver(driver))
         owned = true
-        dialect = driver.capability.dialect
-        fluentDialectOrError = dialect.fluentDialect
+        fluentDialectOrError = driver.capability.dialect.fluentDialect
     }
 
     init(connection: any DatabaseConnection) {
         state = Mutex(.connected(connection))
         owned = false
-        dialect = connection.capability.dialect
-        fluentDialectOrError = dialect.fluentDialect
+        fluentDialectOrError = connection.capability.dialect.fluentDialect
     }
 
     /// The dialect's Fluent rendering; SQLite's where there is none, so SQLKit can still

@@ -49,17 +49,12 @@ extension Databases {
     private func useSQLTestKit(_ factory: DatabaseConfigurationFactory, as wanted: DatabaseID?) throws -> DatabaseID {
         let configured = ids()
         guard !configured.isEmpty else { throw FluentDatabaseSwapError(wanted: wanted, configured: []) }
-        let id: DatabaseID
-        if let wanted {
-            guard configured.contains(wanted) else { throw FluentDatabaseSwapError(wanted: wanted, configured: configured) }
-            id = wanted
-        } else {
-            id = try defaultID()
-        }
-        let isDefault = wanted == nil || (try? defaultID()) == id
+        if let wanted, !configured.contains(wanted) { throw FluentDatabaseSwapError(wanted: wanted, configured: configured) }
+        let current = try? defaultID()
+        guard let id = wanted ?? current else { throw FluentDatabaseSwapError(wanted: nil, configured: configured) }
         // The app's driver for `id`, if Fluent made one already, would keep serving it.
         reinitialize(id)
-        use(factory, as: id, isDefault: isDefault)
+        use(factory, as: id, isDefault: id == current)
         return id
     }
 

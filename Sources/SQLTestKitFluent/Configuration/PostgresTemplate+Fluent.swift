@@ -38,39 +38,13 @@ extension PostgresTemplate {
     private static func migrated(_ migrations: FluentMigrations, fixtures: FixtureSet?, mode: Mode,
                                  server: PostgresDriver.Configuration?) async throws -> PostgresTemplate {
         let server = if let server { server } else { try await PostgresTestServer.shared().configuration }
-        // A test database by its name, so a run that dies here leaves nothing a later run keeps.
-        let scratch = "sqltestkit_test_migrate_" + UUID().uuidString.prefix(8).lowercased()
-        try await administer(server, "CREATE DATABASE \"\(scratch)\"")
-        let schema: String
-        do {
-            let connection = try await PostgresDriver(configuration: server.database(scratch)).connect()
-            do {
+        let schema = try await withScratchDatabase("migrate", on: server) { scratch in
+            try await PostgresDriver(configuration: scratch).open().closing { connection in
                 try await migrations.run(on: connection)
-                schema = try await PostgresCatalog().creationScript(of: connection, tables: nil)
-                await connection.close()
-            } catch {
-                await connection.close()
-                throw error
+                return try await PostgresCatalog().creationScript(of: connection, tables: nil)
             }
-        } catch {
-            try? await administer(server, "DROP DATABASE IF EXISTS \"\(scratch)\" WITH (FORCE)")
-            throw error
         }
-        try await administer(server, "DROP DATABASE IF EXISTS \"\(scratch)\" WITH (FORCE)")
         return PostgresTemplate(server: server, schema: schema, fixtures: fixtures, mode: mode)
-    }
-
-    /// One statement on the server's administrative database (`CREATE DATABASE` cannot run
-    /// in a transaction, so it gets a connection of its own).
-    private static func administer(_ server: PostgresDriver.Configuration, _ sql: String) async throws {
-        let connection = try await PostgresDriver(configuration: server).connect()
-        do {
-            try await connection.execute(SQLQuery(sql: sql))
-            await connection.close()
-        } catch {
-            await connection.close()
-            throw error
-        }
     }
 }
 #endif

@@ -75,7 +75,6 @@ enum PostgresBindEncoder {
     /// A PostgreSQL array literal: `{1,2}`, `{"a","b \"c\""}`, `{NULL}`, `{{1,2},{3,4}}`.
     static func arrayLiteral(_ elements: [any Encodable]) throws -> String {
         let items = try elements.map { element -> String in
-            if let optional = element as? any OptionalEncodable, optional.isNil { return "NULL" }
             if let nested = element as? any EncodableArray { return try arrayLiteral(nested.encodableElements) }
             switch try argument(for: element) {
             case .null: return "NULL"

@@ -22,8 +22,7 @@ extension PostgresDriver.Configuration {
                                                              database: database, tls: try tlsForNIO())
         configuration.options.connectTimeout = .nanoseconds(Int64(connectTimeout.components.seconds) * 1_000_000_000
                                                             + connectTimeout.components.attoseconds / 1_000_000_000)
-        if let options { configuration.options.additionalStartupParameters.append(("options", options)) }
-        if let applicationName { configuration.options.additionalStartupParameters.append(("application_name", applicationName)) }
+        configuration.options.additionalStartupParameters = startupParameters
         return configuration
     }
 
@@ -37,9 +36,13 @@ extension PostgresDriver.Configuration {
         var configuration = PostgresClient.Configuration(host: host, port: port, username: username, password: password,
                                                          database: database, tls: try clientTLS())
         configuration.options.maximumConnections = maxConnections
-        if let options { configuration.options.additionalStartupParameters.append(("options", options)) }
-        if let applicationName { configuration.options.additionalStartupParameters.append(("application_name", applicationName)) }
+        configuration.options.additionalStartupParameters = startupParameters
         return configuration
+    }
+
+    /// `options` and `application_name`, sent when the session starts.
+    private var startupParameters: [(String, String)] {
+        [("options", options), ("application_name", applicationName)].compactMap { name, value in value.map { (name, $0) } }
     }
 
     private func tlsForNIO() throws -> PostgresConnection.Configuration.TLS {

@@ -24,10 +24,8 @@ extension PostgresTemplate {
     /// on the same database (at most `limit` kept); closes it when it cannot be reset.
     static func park(_ connection: PostgresDriver.Connection, limit: Int) async {
         let database = connection.driver.configuration.database
-        do {
-            guard connection.transactionState.depth == 0, connection.testTransactionLoss == nil else { throw CancellationError() }
-            try await connection.execute(SQLQuery(sql: "DISCARD ALL"))
-        } catch {
+        guard connection.transactionState.depth == 0, connection.testTransactionLoss == nil,
+              (try? await connection.execute(SQLQuery(sql: "DISCARD ALL"))) != nil else {
             await connection.close()
             return
         }

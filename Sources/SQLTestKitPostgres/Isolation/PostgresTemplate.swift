@@ -360,6 +360,25 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
         try await admin.execute(SQLQuery(sql: "DROP DATABASE IF EXISTS \(quote(name)) WITH (FORCE)"))
     }
 
+    /// Runs `body` with a new, empty database of this run on `server`, dropped afterwards. It
+    /// carries SQLTestKit's marker and the run's tag, so a run that dies first leaves it to the
+    /// next run's cleanup (see ``PostgresRun``).
+    package static func withScratchDatabase<Result>(_ purpose: String, on server: PostgresDriver.Configuration,
+                                                    _ body: (PostgresDriver.Configuration) async throws -> Result) async throws -> Result {
+        try await PostgresRun.register(on: server)
+        let unique = UUID().uuidString.prefix(12).lowercased().replacing("-", with: "")
+        let name = "sqltestkit_\(purpose)_\(PostgresRun.tag)_\(unique)"
+        try await onServer(server) { try await createMarkedDatabase(name, on: $0) }
+        do {
+            let result = try await body(server.database(name))
+            try await drop(name, on: server)
+            return result
+        } catch {
+            try? await drop(name, on: server)
+            throw error
+        }
+    }
+
     /// Runs `body` on a connection to the server's maintenance database, closed afterwards.
     @discardableResult
     static func onServer<Result>(_ server: PostgresDriver.Configuration, _ body: (any DatabaseConnection) async throws -> Result) async throws -> Result {

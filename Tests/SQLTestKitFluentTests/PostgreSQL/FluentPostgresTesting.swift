@@ -22,20 +22,7 @@ enum FluentPostgresTesting {
 
     /// A new database on the test server for one test, dropped afterwards.
     static func withDatabase<Result>(_ body: (PostgresDriver.Configuration) async throws -> Result) async throws -> Result {
-        let server = try await PostgresTestServer.shared()
-        let name = "sqltestkit_test_fluent_\(UUID().uuidString.prefix(8).lowercased())"
-        _ = try await server.driver().open().closing(after: { try await $0.execute(SQLQuery(sql: "CREATE DATABASE \"\(name)\"")) })
-        func drop() async throws {
-            _ = try await server.driver().open().closing(after: { try await $0.execute(SQLQuery(sql: "DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)")) })
-        }
-        do {
-            let result = try await body(server.configuration.database(name))
-            try await drop()
-            return result
-        } catch {
-            try? await drop()
-            throw error
-        }
+        try await PostgresTemplate.withScratchDatabase("test_fluent", on: try await PostgresTestServer.shared().configuration, body)
     }
 
     /// fluent-postgres-driver's configuration for a database of the test server.
