@@ -46,9 +46,56 @@ public final class MockDriver: DatabaseDriver {
     /// rather than a log passed in (and maybe shared), which takes its own lock.
     private let ownsLog: Bool
 
+    /// The schema check, when the mock was made with a schema or a checker.
+    let schemaCheck: MockSchemaCheck?
+
     /// A mock of `dialect`'s database; `strict` refuses unscripted statements. Pass `log` to
     /// write into a log shared with other drivers; by default the mock keeps its own.
-    public init(dialect: DatabaseDialect = .sqlite, strict: Bool = false, capability: DriverCapability? = nil, log: StatementLog? = nil) {
+    public convenience init(dialect: DatabaseDialect = .sqlite, strict: Bool = false, capability: DriverCapability? = nil, log: StatementLog? = nil) {
+        self.init(dialect: dialect, strict: strict, capability: capability, log: log, checker: nil)
+    }
+
+    /// A mock that checks every statement against `schema` before answering it, so it cannot
+    /// accept what the database would refuse:
+    ///
+    /// ```swift
+    /// let mock = try MockDriver(dialect: .sqlite, schema: "CREATE TABLE book(id INTEGER PRIMARY KEY, title TEXT NOT NULL)")
+    /// mock.script("SELECT id, title FROM book", rows: [["id": 1, "title": "Dune"]])
+    /// try await db.fetchAll("SELECT id, titel FROM book")
+    /// // throws QueryError SQLITE_ERROR: no such column: titel — did you mean `title`?
+    /// ```
+    ///
+    /// - A statement the database would refuse (an unknown table or column, a syntax error, a
+    ///   wrong number of arguments) throws the ``QueryError`` the real driver throws, and is
+    ///   remembered, so ``verify()`` fails even when the code swallowed the error.
+    /// - Scripted rows must have the columns the statement returns (in any order: they are
+    ///   given back in the statement's), and values the declared column types allow.
+    /// - Constraints are not simulated: the mock holds no data.
+    ///
+    /// For `.sqlite` the schema is loaded into a private in-memory SQLite, and statements are
+    /// prepared there (never run). Other dialects need a checker of their own: with the
+    /// `PostgreSQL` trait, `MockDriver.postgres(schema:)`; made here, such a mock checks
+    /// nothing and prints a one-line notice saying so. Throws when the schema does not load.
+    public convenience init(dialect: DatabaseDialect = .sqlite, schema: MockSchema, strict: Bool = false, capability: DriverCapability? = nil,
+                            log: StatementLog? = nil) throws {
+        let checker: any StatementChecker = switch dialect {
+        case .sqlite: try SQLiteStatementChecker(schema: schema)
+        case .postgres: UncheckedStatements(dialect: dialect, reason: """
+            MockDriver(dialect: .postgres, schema:) does not check statements: that needs a PostgreSQL server; \
+            use MockDriver.postgres(schema:) from SQLTestKitPostgres (the PostgreSQL trait)
+            """)
+        default: UncheckedStatements(dialect: dialect, reason: "MockDriver(dialect: .\(dialect.rawValue), schema:) does not check statements: SQLTestKit has no checker for \(dialect.rawValue)")
+        }
+        self.init(dialect: dialect, strict: strict, capability: capability, log: log, checker: checker)
+    }
+
+    /// A mock of `checker`'s dialect that checks every statement with it (see
+    /// ``init(dialect:schema:strict:capability:log:)``).
+    public convenience init(checker: any StatementChecker, strict: Bool = false, capability: DriverCapability? = nil, log: StatementLog? = nil) {
+        self.init(dialect: checker.dialect, strict: strict, capability: capability, log: log, checker: checker)
+    }
+
+    private init(dialect: DatabaseDialect, strict: Bool, capability: DriverCapability?, log: StatementLog?, checker: (any StatementChecker)?) {
         self.dialect = dialect
         self.isStrict = strict
         self.capability = capability ?? .default(for: dialect)
@@ -56,7 +103,16 @@ public final class MockDriver: DatabaseDriver {
         self.core = core
         self.log = log ?? StatementLog(storage: core)
         self.ownsLog = log == nil
+        self.schemaCheck = checker.map(MockSchemaCheck.init)
     }
+
+    /// Why the mock's statements are not checked against its schema, once a statement found
+    /// out (no PostgreSQL server, a dialect with no checker); `nil` while they are, or when the
+    /// mock has no schema. The same line is printed once to standard error.
+    public var schemaNotice: String? { schemaCheck?.notice.withLock { $0 } }
+
+    /// Whether the mock checks statements against a schema.
+    public var checksSchema: Bool { schemaCheck != nil }
 
     /// Runs `body` with the script, under its lock. `body` must not use ``log`` (whose
     /// entries may sit behind the same lock).
@@ -188,17 +244,31 @@ public final class MockDriver: DatabaseDriver {
     // MARK: - Answering
 
     /// Logs and answers one statement; `firstRowOnly` for `fetchOne` (see ``MockEngine/Reply``).
-    func answer(_ query: SQLQuery, connectionID: Int, depth: Int, firstRowOnly: Bool) throws -> MockEngine.Reply {
+    func answer(_ query: SQLQuery, connectionID: Int, depth: Int, firstRowOnly: Bool, shape: StatementShape? = nil) throws -> MockEngine.Reply {
         try core.shared.withLock { shared in
             if ownsLog {
                 // One lock for deciding and logging: the log's entries are right here.
                 return try shared.engine.respond(to: query, dialect: dialect, connectionID: connectionID, depth: depth, strict: isStrict,
-                                                 log: &shared.log, firstRowOnly: firstRowOnly)
+                                                 log: &shared.log, firstRowOnly: firstRowOnly, shape: shape)
             }
             var log = self.log
             return try shared.engine.respond(to: query, dialect: dialect, connectionID: connectionID, depth: depth, strict: isStrict,
-                                             log: &log, firstRowOnly: firstRowOnly)
+                                             log: &log, firstRowOnly: firstRowOnly, shape: shape)
         }
+    }
+
+    /// Logs `query` as refused by the schema check and remembers the problem; returns the
+    /// error to throw.
+    func refuse(_ query: SQLQuery, error: QueryError, connectionID: Int, depth: Int) -> QueryError {
+        core.shared.withLock { shared in
+            if ownsLog {
+                shared.engine.refuse(query, error: error, dialect: dialect, connectionID: connectionID, depth: depth, log: &shared.log)
+            } else {
+                var log = self.log
+                shared.engine.refuse(query, error: error, dialect: dialect, connectionID: connectionID, depth: depth, log: &log)
+            }
+        }
+        return error
     }
 }
 

@@ -16,9 +16,9 @@ struct MockEngine: Sendable {
         var maximumUses: Int
     }
 
-    /// What to do with a statement.
+    /// What to do with a statement: an answer, from the rule that gave it when one did.
     enum Decision {
-        case answer(MockAnswer)
+        case answer(MockAnswer, rule: Int?)
         case refuse(MockProblem)
     }
 
@@ -105,8 +105,11 @@ struct MockEngine: Sendable {
     ///
     /// With `firstRowOnly`, a plain scripted answer that has no side effect (anything but an
     /// INSERT, whose keys are counted) comes back as its first row alone.
+    ///
+    /// With a `shape` whose columns a schema check learnt, scripted rows must fit it (see
+    /// ``MockAnswerFit``); rows that do not are refused and remembered.
     mutating func respond<Log: StatementSink>(to query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, depth: Int, strict: Bool,
-                                              log: inout Log, firstRowOnly: Bool) throws -> Reply {
+                                              log: inout Log, firstRowOnly: Bool, shape: StatementShape? = nil) throws -> Reply {
         var exactCandidates: [Int]?
         if normalizedIndex.isEmpty, scannedRules.isEmpty {
             // Only exact rules: the statement as sent, else its expanded form, each looked up
@@ -121,7 +124,7 @@ struct MockEngine: Sendable {
             if hit == nil, !query.arguments.isEmpty, !placeholderIndex.isEmpty {
                 hit = placeholderIndex[SQLTokenizer.unifyingPlaceholders(query.sql, dialect: dialect)]
             }
-            if case .one(let id)? = hit, let kind = rules[id].plainKind, rules[id].uses < rules[id].maximumUses {
+            if case .one(let id)? = hit, let kind = rules[id].plainKind, rules[id].uses < rules[id].maximumUses, shape?.columns == nil {
                 log.append(query, dialect: dialect, connectionID: connectionID, transactionDepth: depth, kind: kind)
                 rules[id].uses += 1
                 // Read the answer's parts in place: copying the whole answer retains all of it.
@@ -136,9 +139,29 @@ struct MockEngine: Sendable {
         switch decide(statement, strict: strict, exactCandidates: exactCandidates) {
         case .refuse(let problem):
             throw MockMismatch(problem: problem)
-        case .answer(let answer):
+        case .answer(var answer, let rule):
+            if let columns = shape?.columns, !answer.rows.isEmpty {
+                switch MockAnswerFit.fit(answer.rows, to: columns, dialect: dialect) {
+                case .success(let rows):
+                    answer.rows = rows
+                case .failure(let misfit):
+                    let expectation = rule.map { rules[$0].expectation }
+                    let problem = MockProblem.answerDoesNotFit(statement, expectation: expectation?.summary, declaredAt: expectation?.declaredAt,
+                                                               detail: misfit.detail)
+                    problems.append(problem)
+                    throw MockMismatch(problem: problem)
+                }
+            }
             return .result(try result(of: answer, kind: statement.kind, query: query, dialect: dialect))
         }
+    }
+
+    /// Logs `query` as refused by the schema check with `error`, and remembers it, so
+    /// ``MockDriver/verify()`` fails even when the code swallowed the error.
+    mutating func refuse<Log: StatementSink>(_ query: SQLQuery, error: QueryError, dialect: DatabaseDialect, connectionID: Int, depth: Int,
+                                             log: inout Log) {
+        let statement = log.record(query, dialect: dialect, connectionID: connectionID, transactionDepth: depth)
+        problems.append(.invalidStatement(statement, error: error))
     }
 
     /// What ``respond(to:dialect:connectionID:depth:strict:log:firstRowOnly:)`` gives back.
@@ -189,11 +212,11 @@ struct MockEngine: Sendable {
             let problem = MockProblem.tooManyRuns(statement, expectation: expectation.summary, declaredAt: expectation.declaredAt, count: expectation.count)
             if strict { return refuse(problem) }
             problems.append(problem)
-            return .answer(.empty)
+            return .answer(.empty, rule: nil)
         }
         // Nothing scripted answers it. Framework noise is always allowed; so is anything in
         // the default (lenient) mode.
-        if !strict || statement.isNoise { return .answer(.unscripted) }
+        if !strict || statement.isNoise { return .answer(.unscripted, rule: nil) }
         let report = MockDiagnostics.unexpectedReport(for: statement, candidates: rules.map(\.expectation), strict: strict)
         return refuse(.unexpected(statement, report: report))
     }
@@ -208,7 +231,7 @@ struct MockEngine: Sendable {
             return refuse(.forbidden(statement, expectation: expectation.summary, declaredAt: expectation.declaredAt))
         }
         let uses = rules[id].uses
-        return .answer(rules[id].expectation.answers.withUnsafeBufferPointer { $0[min(uses, $0.count) - 1] })
+        return .answer(rules[id].expectation.answers.withUnsafeBufferPointer { $0[min(uses, $0.count) - 1] }, rule: id)
     }
 
     private mutating func refuse(_ problem: MockProblem) -> Decision {

@@ -12,6 +12,12 @@ public enum MockProblem: Sendable, Hashable, CustomStringConvertible {
     /// A scripted statement that ran fewer times than required; for one that never ran, the
     /// statement that ran closest to it, with the first difference (`closestRan`).
     case unmet(expectation: String, declaredAt: DeclarationSite, count: MockCount, ran: Int, closestRan: String? = nil)
+    /// A statement the schema check refused (see ``StatementChecker``): the error the real
+    /// driver would have thrown, which the code under test received.
+    case invalidStatement(LoggedStatement, error: QueryError)
+    /// Scripted rows that do not fit what the statement returns, by the schema check: other
+    /// column names, another number of columns, or a value the declared type cannot hold.
+    case answerDoesNotFit(LoggedStatement, expectation: String?, declaredAt: DeclarationSite?, detail: String)
 
     public var description: String {
         switch self {
@@ -26,13 +32,20 @@ public enum MockProblem: Sendable, Hashable, CustomStringConvertible {
         case .unmet(let expectation, let site, let count, let ran, let closest):
             let times = ran == 0 ? "it never ran" : "it ran \(ran) time\(ran == 1 ? "" : "s")"
             return "\(site): expected \(count), but \(times):\n  \(expectation)" + (closest.map { "\n" + $0 } ?? "")
+        case .invalidStatement(let statement, let error):
+            let indented = error.description.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n  ")
+            return "statement #\(statement.sequence) on connection \(statement.connectionID) fails against the mock's schema, as it would on the database:\n  \(indented)"
+        case .answerDoesNotFit(let statement, let expectation, let site, let detail):
+            let origin = expectation.map { "\(site.map { "\($0): " } ?? "")the answer scripted for\n  \($0)\n" } ?? ""
+            return "\(origin)statement #\(statement.sequence) on connection \(statement.connectionID): \(statement.expandedSQL)\n" + detail
         }
     }
 
     /// Where the problem points in the test's source, when it concerns a declaration.
     public var declaredAt: DeclarationSite? {
         switch self {
-        case .unexpected: nil
+        case .unexpected, .invalidStatement: nil
+        case .answerDoesNotFit(_, _, let site, _): site
         case .tooManyRuns(_, _, let site, _), .outOfOrder(_, _, let site, _, _), .forbidden(_, _, let site), .unmet(_, let site, _, _, _): site
         }
     }

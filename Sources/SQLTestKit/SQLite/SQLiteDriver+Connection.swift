@@ -260,7 +260,7 @@ extension SQLiteDriver.Connection.Core {
     }
 
     @inline(never)
-    private static func parameterCountError(_ query: SQLQuery, parameters: Int) -> QueryError {
+    static func parameterCountError(_ query: SQLQuery, parameters: Int) -> QueryError {
         QueryError(
             code: .range,
             message: "the statement has \(parameters) parameter\(parameters == 1 ? "" : "s") but \(query.arguments.count) argument\(query.arguments.count == 1 ? " was" : "s were") given",
