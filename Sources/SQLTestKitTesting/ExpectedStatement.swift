@@ -15,6 +15,8 @@ public struct ExpectedStatement: Sendable, Hashable, ExpressibleByStringLiteral,
     public var sql: String
     /// The arguments, for the bound form; `nil` for the expanded form.
     public var arguments: [SQLValue]?
+    /// Whether lists whose order means nothing may come in any order (see ``unordered(_:arguments:)``).
+    public var ignoresListOrder = false
 
     public init(stringLiteral sql: String) {
         self.sql = sql
@@ -28,6 +30,21 @@ public struct ExpectedStatement: Sendable, Hashable, ExpressibleByStringLiteral,
         return statement
     }
 
+    /// The statement, matched whatever the order of its `IN (…)` items, `VALUES` rows, `SET`
+    /// assignments and INSERT columns (with their values): for ORM output built from sets and
+    /// dictionaries, whose order varies between runs. Nothing looser — a missing, extra or
+    /// repeated item still fails — and the default stays exact.
+    ///
+    /// ```swift
+    /// assertSQL(log, [.unordered(#"SELECT * FROM "author" WHERE "author"."id" IN (3, 1, 2)"#)])
+    /// ```
+    public static func unordered(_ sql: String, arguments: [SQLValue]? = nil) -> ExpectedStatement {
+        var statement = ExpectedStatement(stringLiteral: sql)
+        statement.arguments = arguments
+        statement.ignoresListOrder = true
+        return statement
+    }
+
     /// The expected statement in the form it is compared and shown in.
     public var description: String {
         guard let arguments else { return sql }
@@ -36,6 +53,9 @@ public struct ExpectedStatement: Sendable, Hashable, ExpressibleByStringLiteral,
 
     /// Whether a logged statement is this one, up to layout.
     func matches(_ statement: LoggedStatement) -> Bool {
+        if ignoresListOrder {
+            return SQLTokenizer.unorderedForm(description) == SQLTokenizer.unorderedForm(statement.expandedSQL)
+        }
         if let arguments {
             return arguments == statement.arguments && SQLTokenizer.normalize(sql) == SQLTokenizer.normalize(statement.sql)
         }

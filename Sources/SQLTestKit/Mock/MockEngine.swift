@@ -46,6 +46,7 @@ struct MockEngine: Sendable {
     /// over a cheaper hash was faster still, but not needed; see Benchmarks.md).
     private var exactIndex: [String: RuleIDs] = [:]
     private var normalizedIndex: [String: RuleIDs] = [:]
+    private var unorderedIndex: [String: RuleIDs] = [:]
     /// Exact rules with placeholders, by their text with every placeholder written `?`: a
     /// script written with `?` answers Fluent's `?1` and `$1`, as `assertSQL` accepts either.
     private var placeholderIndex: [String: RuleIDs] = [:]
@@ -80,6 +81,7 @@ struct MockEngine: Sendable {
                 }
             }
         case .normalized(_, let form): normalizedIndex[form] = normalizedIndex[form]?.appending(id) ?? .one(id)
+        case .unordered(_, let form): unorderedIndex[form] = unorderedIndex[form]?.appending(id) ?? .one(id)
         case .regex, .predicate: scannedRules.append(id)
         }
         if let group { groups[group].append(id) }
@@ -111,7 +113,7 @@ struct MockEngine: Sendable {
     mutating func respond<Log: StatementSink>(to query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, depth: Int, strict: Bool,
                                               log: inout Log, firstRowOnly: Bool, shape: StatementShape? = nil) throws -> Reply {
         var exactCandidates: [Int]?
-        if normalizedIndex.isEmpty, scannedRules.isEmpty {
+        if normalizedIndex.isEmpty, unorderedIndex.isEmpty, scannedRules.isEmpty {
             // Only exact rules: the statement as sent, else its expanded form, each looked up
             // once. The common case — one plain rule, not used up — is logged with the rule's
             // kind and answered here, with no decision built.
@@ -258,6 +260,13 @@ struct MockEngine: Sendable {
             found += normalizedIndex[SQLTokenizer.normalize(sql)]?.all ?? []
             if found.count == before, !statement.arguments.isEmpty {
                 found += normalizedIndex[SQLTokenizer.normalize(expandedSQL(of: statement.query, dialect: statement.dialect))]?.all ?? []
+            }
+        }
+        if !unorderedIndex.isEmpty {
+            let before = found.count
+            found += unorderedIndex[SQLTokenizer.unorderedForm(expandedSQL(of: statement.query, dialect: statement.dialect))]?.all ?? []
+            if found.count == before, !statement.arguments.isEmpty {
+                found += unorderedIndex[SQLTokenizer.unorderedForm(sql)]?.all ?? []
             }
         }
         if !scannedRules.isEmpty {

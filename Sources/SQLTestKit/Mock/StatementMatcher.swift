@@ -16,6 +16,7 @@ public struct StatementMatcher: Sendable {
     enum Rule: Sendable {
         case exact(String)
         case normalized(String, normalizedForm: String)
+        case unordered(String, unorderedForm: String)
         case regex(CompiledRegex)
         case predicate(@Sendable (LoggedStatement) -> Bool)
     }
@@ -37,6 +38,21 @@ public struct StatementMatcher: Sendable {
     public static func normalized(_ sql: String) -> StatementMatcher {
         StatementMatcher(rule: .normalized(sql, normalizedForm: SQLTokenizer.normalize(sql)),
                          description: "normalized: \(sql)", sqlForComparison: sql)
+    }
+
+    /// The same statement up to layout (as ``normalized(_:)``) and up to the order of lists
+    /// whose order means nothing: `IN (…)` items, `VALUES` rows, `SET` assignments, and an
+    /// INSERT's columns with their values (see ``SQLTokenizer/unorderedForm(_:)``). Compared
+    /// with the statement's expanded form, so write it with its values, as `takeSQLs()` shows
+    /// it. Nothing looser: a missing, extra or repeated item still differs.
+    ///
+    /// ```swift
+    /// // Fluent's eager loading fills its IN list from a set: the order varies between runs.
+    /// mock.script(.unordered(#"SELECT * FROM "author" WHERE "author"."id" IN (1, 2, 3)"#), rows: [])
+    /// ```
+    public static func unordered(_ sql: String) -> StatementMatcher {
+        StatementMatcher(rule: .unordered(sql, unorderedForm: SQLTokenizer.unorderedForm(sql)),
+                         description: "unordered: \(sql)", sqlForComparison: sql)
     }
 
     /// A regular expression searched in the statement's SQL (as sent) and its expanded form.
