@@ -36,7 +36,7 @@ public func assertSQLSnapshot(
     let statements = log.takeStatements(filter)
     let actual = SQLSnapshot.render(statements)
     let path = SQLSnapshot.path(filePath: "\(filePath)", function: "\(function)", name: name, directory: snapshotDirectory)
-    let recording = ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment[SQLSnapshot.recordVariable]?.lowercased() ?? "")
+    let recording = TestArtifact.isSet(SQLSnapshot.recordVariable)
     let existing = try? String(contentsOfFile: path, encoding: .utf8)
     func record(_ reason: String) {
         do {
@@ -99,11 +99,26 @@ enum SQLSnapshot {
 
     /// `<directory of the test file>/__SQLSnapshots__/<test file name>/<test name>[-<name>].sql`.
     static func path(filePath: String, function: String, name: String?, directory: String?) -> String {
+        TestArtifact.path(filePath: filePath, function: function, name: name, directory: directory, folder: "__SQLSnapshots__", fileExtension: "sql")
+    }
+}
+
+/// Where files kept next to a test live (SQL snapshots, cassettes), and whether the run asks
+/// to record them again.
+enum TestArtifact {
+    /// `<directory>/<test file name>/<test name>[-<name>].<fileExtension>`, the directory
+    /// being `folder` next to the test file unless given.
+    static func path(filePath: String, function: String, name: String?, directory: String?, folder: String, fileExtension: String) -> String {
         let testFile = ((filePath as NSString).lastPathComponent as NSString).deletingPathExtension
-        let base = directory ?? ((filePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("__SQLSnapshots__")
+        let base = directory ?? ((filePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent(folder)
         var testName = String(function.prefix { $0 != "(" })
         if let name { testName += "-" + name }
         let safe = String(testName.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
-        return ((base as NSString).appendingPathComponent(testFile) as NSString).appendingPathComponent(safe + ".sql")
+        return ((base as NSString).appendingPathComponent(testFile) as NSString).appendingPathComponent(safe + "." + fileExtension)
+    }
+
+    /// Whether the environment variable `name` is set to 1, true or yes.
+    static func isSet(_ name: String) -> Bool {
+        ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment[name]?.lowercased() ?? "")
     }
 }

@@ -114,6 +114,11 @@ public final class MockDriver: DatabaseDriver {
     /// Whether the mock checks statements against a schema.
     public var checksSchema: Bool { schemaCheck != nil }
 
+    /// Makes the mock answer from `cassette` (see ``init(replaying:capability:log:)``).
+    func loadCassette(_ cassette: Cassette) {
+        withEngine { $0.player = CassettePlayer(cassette) }
+    }
+
     /// Runs `body` with the script, under its lock. `body` must not use ``log`` (whose
     /// entries may sit behind the same lock).
     private func withEngine<R>(_ body: (inout MockEngine) throws -> R) rethrows -> R {

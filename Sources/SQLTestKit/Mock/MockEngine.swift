@@ -56,6 +56,8 @@ struct MockEngine: Sendable {
     private var scannedRules: [Int] = []
     private var groups: [[Int]] = []
     var problems: [MockProblem] = []
+    /// The cassette a replaying mock answers from (see ``MockDriver/init(replaying:capability:log:)``).
+    var player: CassettePlayer?
     /// Statements seen with arguments, cut at their placeholders, by SQL text: expanding the
     /// next one with the same text needs no tokenizing. Bounded; emptied when full.
     private var templates: [String: RenderTemplate] = [:]
@@ -93,7 +95,9 @@ struct MockEngine: Sendable {
     }
 
     mutating func removeAll() {
+        let cassette = player?.cassette
         self = MockEngine()
+        player = cassette.map(CassettePlayer.init)
     }
 
     mutating func resetKeys() {
@@ -112,6 +116,7 @@ struct MockEngine: Sendable {
     /// ``MockAnswerFit``); rows that do not are refused and remembered.
     mutating func respond<Log: StatementSink>(to query: SQLQuery, dialect: DatabaseDialect, connectionID: Int, depth: Int, strict: Bool,
                                               log: inout Log, firstRowOnly: Bool, shape: StatementShape? = nil) throws -> Reply {
+        if player != nil { return try replay(query, dialect: dialect, connectionID: connectionID, depth: depth, log: &log, firstRowOnly: firstRowOnly) }
         var exactCandidates: [Int]?
         if normalizedIndex.isEmpty, unorderedIndex.isEmpty, scannedRules.isEmpty {
             // Only exact rules: the statement as sent, else its expanded form, each looked up
@@ -288,7 +293,7 @@ struct MockEngine: Sendable {
 
     /// `query`'s SQL in `dialect`'s form, as ``LoggedStatement/sql`` gives it, from a
     /// template kept per SQL text when the dialect rewrites placeholders.
-    private mutating func sqlText(of query: SQLQuery, dialect: DatabaseDialect) -> String {
+    mutating func sqlText(of query: SQLQuery, dialect: DatabaseDialect) -> String {
         if dialect == .sqlite || !query.identifierSpans.isEmpty { return query.sql(for: dialect) }
         if dialect == .mysql { return query.sql }
         return template(for: query, dialect: dialect).render(expanding: nil, dialect: dialect)
@@ -381,7 +386,7 @@ struct MockEngine: Sendable {
     /// Every recorded problem, then every expectation that ran fewer times than required,
     /// each that never ran with the closest of `ran` (the statements logged).
     func verificationProblems(ran: [LoggedStatement]) -> [MockProblem] {
-        problems + rules.compactMap { rule in
+        problems + (player?.unansweredProblem.map { [$0] } ?? []) + rules.compactMap { rule in
             guard rule.uses < rule.expectation.count.minimum else { return nil }
             let closest = rule.uses == 0 ? MockDiagnostics.closestStatement(to: rule.expectation, among: ran) : nil
             return .unmet(expectation: rule.expectation.summary, declaredAt: rule.expectation.declaredAt,

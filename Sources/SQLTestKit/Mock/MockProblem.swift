@@ -18,6 +18,9 @@ public enum MockProblem: Sendable, Hashable, CustomStringConvertible {
     /// Scripted rows that do not fit what the statement returns, by the schema check: other
     /// column names, another number of columns, or a value the declared type cannot hold.
     case answerDoesNotFit(LoggedStatement, expectation: String?, declaredAt: DeclarationSite?, detail: String)
+    /// Statements a replayed cassette holds that the test never sent (`statements` lists
+    /// the first few with where they are; `count` is how many).
+    case unreplayed(cassette: String, statements: [String], count: Int)
 
     public var description: String {
         switch self {
@@ -35,6 +38,9 @@ public enum MockProblem: Sendable, Hashable, CustomStringConvertible {
         case .invalidStatement(let statement, let error):
             let indented = error.description.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n  ")
             return "statement #\(statement.sequence) on connection \(statement.connectionID) fails against the mock's schema, as it would on the database:\n  \(indented)"
+        case .unreplayed(let cassette, let statements, let count):
+            return "\(cassette) holds \(count) statement\(count == 1 ? "" : "s") the test did not send:\n" + statements.joined(separator: "\n")
+                + "\n  suggestion: if the change is intended, record the cassette again with SQLTESTKIT_RECORD_CASSETTES=1"
         case .answerDoesNotFit(let statement, let expectation, let site, let detail):
             let origin = expectation.map { "\(site.map { "\($0): " } ?? "")the answer scripted for\n  \($0)\n" } ?? ""
             return "\(origin)statement #\(statement.sequence) on connection \(statement.connectionID): \(statement.expandedSQL)\n" + detail
@@ -44,7 +50,7 @@ public enum MockProblem: Sendable, Hashable, CustomStringConvertible {
     /// Where the problem points in the test's source, when it concerns a declaration.
     public var declaredAt: DeclarationSite? {
         switch self {
-        case .unexpected, .invalidStatement: nil
+        case .unexpected, .invalidStatement, .unreplayed: nil
         case .answerDoesNotFit(_, _, let site, _): site
         case .tooManyRuns(_, _, let site, _), .outOfOrder(_, _, let site, _, _), .forbidden(_, _, let site), .unmet(_, let site, _, _, _): site
         }
