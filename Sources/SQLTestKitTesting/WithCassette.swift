@@ -33,13 +33,15 @@ public enum CassetteMode: Sendable, Hashable {
 /// (as SQL snapshots do); an unchanged one is left byte for byte as it was. Replaying, a
 /// statement the cassette does not hold throws ``MockMismatch`` with the nearest recorded
 /// statement and the first difference, and statements recorded but no longer sent fail the
-/// test. Give `named:` for a second cassette in one test, and list `__SQLCassettes__` in the
-/// test target's `exclude:`.
+/// test. Statements are expected in the recorded order; pass `replayOrder: .any` for code
+/// whose concurrent tasks interleave differently on each run. Give `named:` for a second
+/// cassette in one test, and list `__SQLCassettes__` in the test target's `exclude:`.
 nonisolated(nonsending)
 public func withCassette<Result>(
     named name: String? = nil,
     recordingOn source: some IsolatedDatabaseSource,
     mode: CassetteMode = .automatic,
+    replayOrder: Cassette.ReplayOrder = .recorded,
     directory: String? = nil,
     fileID: StaticString = #fileID, filePath: StaticString = #filePath, function: StaticString = #function,
     line: UInt = #line, column: UInt = #column,
@@ -61,13 +63,13 @@ public func withCassette<Result>(
         session.finishRecording(recorder.recorder.cassette)
         return result
     }
-    let mock = try session.replayingMock()
+    let mock = try session.replayingMock(order: replayOrder)
     let result = try await body(try await mock.connect())
     session.finishReplaying(mock)
     return result
 }
 
-/// ``withCassette(named:recordingOn:mode:directory:fileID:filePath:function:line:column:_:)``
+/// ``withCassette(named:recordingOn:mode:replayOrder:directory:fileID:filePath:function:line:column:_:)``
 /// for code that takes a driver: recording, `body` gets `makeDriver()`'s driver with every
 /// connection recorded; replaying, a ``MockDriver`` answering from the cassette.
 ///
@@ -82,6 +84,7 @@ public func withCassette<Result>(
     named name: String? = nil,
     recordingOn makeDriver: () async throws -> any DatabaseDriver,
     mode: CassetteMode = .automatic,
+    replayOrder: Cassette.ReplayOrder = .recorded,
     directory: String? = nil,
     fileID: StaticString = #fileID, filePath: StaticString = #filePath, function: StaticString = #function,
     line: UInt = #line, column: UInt = #column,
@@ -95,7 +98,7 @@ public func withCassette<Result>(
         session.finishRecording(driver.cassette)
         return result
     }
-    let mock = try session.replayingMock()
+    let mock = try session.replayingMock(order: replayOrder)
     let result = try await body(mock)
     session.finishReplaying(mock)
     return result
@@ -160,13 +163,13 @@ struct CassetteSession {
         return (db, CassetteRecorder(capability: db.capability))
     }
 
-    func replayingMock() throws -> MockDriver {
+    func replayingMock(order: Cassette.ReplayOrder) throws -> MockDriver {
         guard exists else {
             throw CassetteError(path: path, message: "the test replays its cassette, and there is none",
                                 suggestion: "record it once with \(Self.recordVariable)=1 (or mode: .record) where the database is available")
         }
         do {
-            return MockDriver(replaying: try Cassette(contentsOf: path))
+            return MockDriver(replaying: try Cassette(contentsOf: path), order: order)
         } catch let error as CassetteFormatError {
             throw CassetteError(path: path, message: "the cassette cannot be read: \(error.description)",
                                 suggestion: "record it again with \(Self.recordVariable)=1")

@@ -42,7 +42,9 @@ extension Cassette {
                 if affected != 0 { lines.append("rows affected: \(affected)") }
                 if let lastInsertID { lines.append("last insert id: \(lastInsertID)") }
             case .error(let error):
-                lines.append("error: \(error.code.name) (\(error.code.rawValue))")
+                // Named as the error's description names it: SQLite's name, or for a database
+                // with codes of its own the `QueryError.Code` a `catch` matches.
+                lines.append("error: \(error.databaseCode == nil ? error.code.name : error.code.caseName) (\(error.code.rawValue))")
                 if let state = error.databaseCode {
                     lines.append("sqlstate: \(state)" + (error.databaseCodeName.map { " " + $0 } ?? ""))
                 }

@@ -33,6 +33,16 @@ public struct Cassette: Sendable, Hashable {
         }
     }
 
+    /// Whether a replay expects the statements in the order they were recorded.
+    public enum ReplayOrder: Sendable, Hashable {
+        /// In the recorded order (the default): a statement sent earlier or later than
+        /// recorded fails, as a changed query does.
+        case recorded
+        /// In any order, each recorded statement answering once: for code whose concurrent
+        /// tasks interleave their statements differently on each run.
+        case any
+    }
+
     /// How the database answered a statement.
     public enum Outcome: Sendable, Hashable {
         /// Rows (their column names, then each row's values), rows affected and the last

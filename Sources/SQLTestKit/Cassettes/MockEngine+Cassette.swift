@@ -7,6 +7,7 @@ extension MockEngine {
         guard let position = player!.take(sql: sql, arguments: query.arguments) else {
             let statement = log.record(query, dialect: dialect, connectionID: connectionID, transactionDepth: depth)
             let problem = MockProblem.unexpected(statement, report: player!.report(for: statement, sql: sql))
+            player!.passOver(sql: sql, arguments: query.arguments)
             problems.append(problem)
             throw MockMismatch(problem: problem)
         }
@@ -28,12 +29,14 @@ extension MockDriver {
     /// try mock.verify()   // fails if the cassette holds statements the code no longer sends
     /// ```
     ///
-    /// Statements are expected in the recorded order; one that comes earlier (from another
-    /// task) is answered too, as long as the cassette holds it. A statement the cassette does
-    /// not hold throws ``MockMismatch`` naming the nearest recorded one and the first token or
+    /// Statements are expected in the recorded order (pass `order: .any` for code whose
+    /// concurrent tasks interleave differently on each run); an `IN` list, `VALUES` rows or
+    /// `SET` assignments in another order still match. A statement that is not the one
+    /// expected throws ``MockMismatch`` naming the recorded one and the first token or
     /// argument that differs, and is remembered for ``verify()``.
-    public convenience init(replaying cassette: Cassette, capability: DriverCapability? = nil, log: StatementLog? = nil) {
+    public convenience init(replaying cassette: Cassette, order: Cassette.ReplayOrder = .recorded, capability: DriverCapability? = nil,
+                            log: StatementLog? = nil) {
         self.init(dialect: cassette.dialect, strict: true, capability: capability ?? cassette.capability, log: log)
-        loadCassette(cassette)
+        loadCassette(cassette, order: order)
     }
 }

@@ -114,9 +114,9 @@ public final class MockDriver: DatabaseDriver {
     /// Whether the mock checks statements against a schema.
     public var checksSchema: Bool { schemaCheck != nil }
 
-    /// Makes the mock answer from `cassette` (see ``init(replaying:capability:log:)``).
-    func loadCassette(_ cassette: Cassette) {
-        withEngine { $0.player = CassettePlayer(cassette) }
+    /// Makes the mock answer from `cassette` (see ``init(replaying:order:capability:log:)``).
+    func loadCassette(_ cassette: Cassette, order: Cassette.ReplayOrder) {
+        withEngine { $0.player = CassettePlayer(cassette, order: order) }
     }
 
     /// Runs `body` with the script, under its lock. `body` must not use ``log`` (whose

@@ -56,7 +56,7 @@ struct MockEngine: Sendable {
     private var scannedRules: [Int] = []
     private var groups: [[Int]] = []
     var problems: [MockProblem] = []
-    /// The cassette a replaying mock answers from (see ``MockDriver/init(replaying:capability:log:)``).
+    /// The cassette a replaying mock answers from (see ``MockDriver/init(replaying:order:capability:log:)``).
     var player: CassettePlayer?
     /// Statements seen with arguments, cut at their placeholders, by SQL text: expanding the
     /// next one with the same text needs no tokenizing. Bounded; emptied when full.
@@ -95,9 +95,9 @@ struct MockEngine: Sendable {
     }
 
     mutating func removeAll() {
-        let cassette = player?.cassette
+        let cassette = player.map { ($0.cassette, $0.order) }
         self = MockEngine()
-        player = cassette.map(CassettePlayer.init)
+        player = cassette.map { CassettePlayer($0.0, order: $0.1) }
     }
 
     mutating func resetKeys() {

@@ -60,7 +60,8 @@ struct CassetteFormatTests {
         #expect(lines.contains("> SELECT 1"))
         #expect(lines.contains(">"))
         #expect(lines.contains(#"sql: "SELECT 'trailing space' ""#))
-        #expect(lines.contains("error: SQLITE_CONSTRAINT_UNIQUE (2067)"))
+        #expect(lines.contains("error: constraintUnique (2067)"))
+        #expect(lines.contains("error: SQLITE_BUSY (5)"))
         #expect(lines.contains("sqlstate: 23505 unique_violation"))
         #expect(lines.contains("last insert id: -9223372036854775808"))
         // Nothing that changes between recordings: no dates, no counts, no generated names.

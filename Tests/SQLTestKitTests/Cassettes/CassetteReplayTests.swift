@@ -123,19 +123,37 @@ struct CassetteReplayTests {
             return
         }
         #expect(message.contains("SQL:       SELECT id, upper(title) AS title, price, cover, note FROM book ORDER BY id"))
-        #expect(message.contains("nearest recorded statement not yet replayed (\(path):\(line)):"))
+        #expect(message.contains("the cassette expects next (\(path):\(line)):"))
         #expect(message.contains("first difference at token 4"))
         #expect(message.contains("suggestion: if the change is intended, record the cassette again with SQLTESTKIT_RECORD_CASSETTES=1"))
+        // One change, one failure: the statements after it still lined up.
         let verification = #expect(throws: MockVerificationError.self) { try mock.verify() }
-        #expect(verification?.description.contains("\(path) holds 1 statement the test did not send:\n  \(path):\(line): SELECT id, title, price, cover, note FROM book ORDER BY id") == true)
+        #expect(verification?.problems.count == 1)
+        #expect(outcomes.filter { if case .error(_, let text, _) = $0 { text.contains("is not in") } else { false } }.count == 1)
+
+        // A statement left out: the cassette's next one is reported as not sent.
+        let short = MockDriver(replaying: cassette)
+        let shortDB = try await short.connect()
+        for entry in cassette.entries.dropLast() { _ = try? await shortDB.execute(SQLQuery(sql: entry.sql, arguments: entry.arguments)) }
+        let unsent = #expect(throws: MockVerificationError.self) { try short.verify() }
+        #expect(unsent?.description.contains("\(path) holds 1 statement the test did not send:\n  \(path):") == true)
+        #expect(unsent?.description.contains("SELEC nonsense") == true)
 
         // A changed argument: the recorded arguments and the first that differs.
         let other = MockDriver(replaying: cassette)
         let db = try await other.connect()
         _ = try? await Workload.bookstore(on: db, author: 5)
         let problems = other.problems.map(\.description)
-        #expect(problems.first?.contains("recorded with other arguments (\(path):") == true)
+        #expect(problems.first?.contains("the cassette expects next (\(path):") == true)
         #expect(problems.first?.contains("argument 1 differs: recorded INTEGER 2, sent INTEGER 5") == true)
+
+        // A statement sent before its turn: where it was recorded, and what to do if the order does not matter.
+        let early = MockDriver(replaying: cassette)
+        let error = await #expect(throws: MockMismatch.self) {
+            _ = try await early.connect().execute("UPDATE book SET price = price * \(2) WHERE id <= \(3)")
+        }
+        #expect(error?.description.contains("the statement was recorded later (\(path):") == true)
+        #expect(error?.description.contains("replay with order: .any when the order does not matter") == true)
     }
 
     @Test func statementsFromConcurrentTasksReplayInAnyOrder() async throws {
@@ -144,7 +162,7 @@ struct CassetteReplayTests {
         try await setup.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)")
         for id in 1...20 { try await setup.execute("INSERT INTO t VALUES (\(id), \("v\(id)"))") }
         for id in 1...20 { _ = try await setup.fetchAll("SELECT v FROM t WHERE id = \(id)") }
-        let mock = MockDriver(replaying: recorder.cassette)
+        let mock = MockDriver(replaying: recorder.cassette, order: .any)
         let db = try await mock.connect()
         try await db.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)")
         for id in 1...20 { try await db.execute("INSERT INTO t VALUES (\(id), \("v\(id)"))") }
@@ -157,5 +175,31 @@ struct CassetteReplayTests {
         #expect(values.count == 20)
         #expect((1...20).allSatisfy { values[$0] == .text("v\($0)") })
         try mock.verify()
+    }
+
+    @Test func aPermutedInListReplaysButNothingLooser() async throws {
+        let recorder = CassetteRecordingDriver(wrapping: SQLiteDriver.inMemory())
+        let db = try await recorder.connect()
+        try await db.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)")
+        try await db.execute("INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c')")
+        let recorded = try await db.fetchAll(SQLQuery(sql: "SELECT v FROM t WHERE id IN (?, ?, ?) ORDER BY id", arguments: [3, 1, 2]))
+        let mock = MockDriver(replaying: recorder.cassette)
+        let replay = try await mock.connect()
+        try await replay.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)")
+        try await replay.execute("INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c')")
+        // The same set, in the order another run of the ORM sends it.
+        let rows = try await replay.fetchAll(SQLQuery(sql: "SELECT v FROM t WHERE id IN (?, ?, ?) ORDER BY id", arguments: [1, 2, 3]))
+        #expect(rows == recorded)
+        try mock.verify()
+        // Another set is not the same statement.
+        let other = MockDriver(replaying: recorder.cassette)
+        let second = try await other.connect()
+        try await second.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)")
+        try await second.execute("INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c')")
+        let error = await #expect(throws: MockMismatch.self) {
+            _ = try await second.fetchAll(SQLQuery(sql: "SELECT v FROM t WHERE id IN (?, ?, ?) ORDER BY id", arguments: [1, 2, 4]))
+        }
+        #expect(error?.description.contains("the cassette expects next (entry 3):") == true)
+        #expect(error?.description.contains("argument 1 differs: recorded INTEGER 3, sent INTEGER 1") == true)
     }
 }
