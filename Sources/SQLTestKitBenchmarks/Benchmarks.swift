@@ -15,6 +15,7 @@ struct Benchmarks {
         print("SQLTestKit benchmarks — median of \(runs) runs each")
         try await DriverBenchmarks.run(&harness)
         try await MockBenchmarks.run(&harness)
+        try await TrustBenchmarks.run(&harness)
         try await IsolationBenchmarks.run(&harness)
         try await FixtureBenchmarks.run(&harness)
         #if GRDB

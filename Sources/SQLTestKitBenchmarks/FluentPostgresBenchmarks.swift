@@ -14,7 +14,7 @@ import SQLTestKitPostgres
 /// server, and a Vapor-style suite of 200 tests isolated both ways.
 enum FluentPostgresBenchmarks {
     static func run(_ harness: inout Harness) async throws {
-        guard harness.wants("fluent-postgres") || harness.wants("vapor-suite") else { return }
+        guard harness.wants("fluent-postgres") || harness.wants("vapor-suite") || harness.wants("fluent-cassette") else { return }
         guard PostgresTestServer.isAvailable else {
             harness.report("fluent-postgres: skipped", PostgresTestServer.howToEnable)
             return
@@ -22,6 +22,7 @@ enum FluentPostgresBenchmarks {
         let server = try await PostgresTestServer.shared().configuration
         if harness.wants("fluent-postgres") { try await operations(&harness, server: server) }
         if harness.wants("vapor-suite") { try await suite(&harness, server: server) }
+        if harness.wants("fluent-cassette") { try await cassetteSuite(&harness, server: server) }
     }
 
     // MARK: find, filtered all(), create
@@ -124,6 +125,83 @@ enum FluentPostgresBenchmarks {
         harness.report("Vapor-style suite, 200 tests, PostgreSQL",
                        "SQLTestKit, parallel, transaction mode \(harness.format(parallel)) (template \(harness.format(templateBuild))); fluent-postgres-driver serialized with autoMigrate/autoRevert \(harness.format(serialized)); \(String(format: "%.1f", serialized.seconds / parallel.seconds))× faster",
                        target: "≥ 5× faster")
+    }
+}
+
+extension FluentPostgresBenchmarks {
+    // MARK: The same suite recorded on the server, then replayed without it
+
+    /// One test's work with keys of its own (a replay needs the statements of the recording,
+    /// so nothing random may go into them).
+    static func cassetteTestBody(_ db: any Database, index: Int) async throws {
+        let author = BenchAuthor(name: "author \(index)")
+        author.id = UUID(uuidString: String(format: "00000000-0000-0000-0000-%012d", index))
+        try await author.create(on: db)
+        let book = BenchBook(title: "book \(index)", authorID: try author.requireID())
+        book.id = UUID(uuidString: String(format: "00000000-0000-0000-0001-%012d", index))
+        try await book.create(on: db)
+        let books = try await BenchBook.query(on: db).with(\.$author).all()
+        precondition(books.count == 1 && books[0].author.name == "author \(index)", "each test sees its own rows alone")
+        try await BenchBook.query(on: db).set(\.$title, to: "renamed \(index)").filter(\.$id == book.requireID()).update()
+        let count = try await BenchBook.query(on: db).count()
+        precondition(count == 1, "one book")
+    }
+
+    /// Runs one test's body on a Fluent database over `source`, shutting Fluent down after.
+    static func withFluent(_ factory: DatabaseConfigurationFactory, _ body: (any Database) async throws -> Void) async throws {
+        let databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
+        databases.use(factory, as: .psql)
+        let db = databases.database(.psql, logger: Logger(label: "bench"), on: MultiThreadedEventLoopGroup.singleton.any())!
+        do {
+            try await body(db)
+            await databases.shutdownAsync()
+        } catch {
+            await databases.shutdownAsync()
+            throw error
+        }
+    }
+
+    /// 200 tests in parallel: recorded on the server (each in its own test transaction, its
+    /// cassette written to disk), then replayed from those files on mocks with no server.
+    static func cassetteSuite(_ harness: inout Harness, server: PostgresDriver.Configuration) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sqltestkit-bench-cassettes-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let template = try await PostgresTemplate.migrated(by: [CreateBenchLibrary()], mode: .transaction, server: server)
+        try await template.prepare()
+        var recordings: [Duration] = []
+        var replays: [Duration] = []
+        for _ in 0..<min(harness.runs, 5) {
+            recordings.append(try await Harness.time(setUp: {}) { _ in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for index in 0..<suiteSize {
+                        group.addTask {
+                            try await IsolatedDatabase.with(template) { connection in
+                                let recorder = CassetteRecorder(capability: connection.capability)
+                                try await withFluent(.sqlTestKit(recorder.recording(connection))) { try await cassetteTestBody($0, index: index) }
+                                try recorder.cassette.write(to: "\(directory)/test\(index).cassette")
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            })
+            replays.append(try await Harness.time(setUp: {}) { _ in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for index in 0..<suiteSize {
+                        group.addTask {
+                            let mock = MockDriver(replaying: try Cassette(contentsOf: "\(directory)/test\(index).cassette"))
+                            try await withFluent(.sqlTestKit(mock)) { try await cassetteTestBody($0, index: index) }
+                            try mock.verify()
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            })
+        }
+        let recorded = Harness.median(recordings), replayed = Harness.median(replays)
+        harness.report("Fluent suite, 200 tests, cassettes",
+                       "recorded on PostgreSQL \(harness.format(recorded)); replayed without a server \(harness.format(replayed)); \(String(format: "%.1f", Harness.pairedRatio(recordings, replays)))× faster")
     }
 }
 
