@@ -181,7 +181,7 @@ let package = Package(
                            .product(name: "IssueReporting", package: "xctest-dynamic-overlay")],
             // SQL snapshots and the Chinook sample are read at run time, not built: excluded so
             // SwiftPM does not warn.
-            exclude: ["Assertions/__SQLSnapshots__", "Data"],
+            exclude: ["Assertions/__SQLSnapshots__", "Data", "DocExamples/__SQLCassettes__"],
             swiftSettings: sharedSettings
         ),
         // What the test targets share (not a product: users never build it).
@@ -224,7 +224,7 @@ let package = Package(
                 fluentPostgresDriver, fluentPostgres,
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver", condition: .when(traits: ["PostgreSQL"])),
             ],
-            exclude: ["Fixtures"],
+            exclude: ["Fixtures", "DocExamples/__SQLCassettes__"],
             swiftSettings: sharedSettings
         ),
         // Runs only with the `PostgreSQL` trait (`swift test --traits PostgreSQL`); without it the

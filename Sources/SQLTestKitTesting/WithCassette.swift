@@ -19,7 +19,7 @@ public enum CassetteMode: Sendable, Hashable {
 /// opens a database of the test's own from `source`, runs `body` on it, and writes every
 /// statement with its answer to the cassette `__SQLCassettes__/<test file>/<test name>.cassette`
 /// next to the test. Every later run replays it: `body` gets a connection to a
-/// ``MockDriver`` that answers from the cassette, so the test needs no database or server.
+/// `MockDriver` that answers from the cassette, so the test needs no database or server.
 ///
 /// ```swift
 /// @Test func listsTitles() async throws {
@@ -31,11 +31,58 @@ public enum CassetteMode: Sendable, Hashable {
 ///
 /// Recording reports a new or changed cassette as a test failure, asking you to check it in
 /// (as SQL snapshots do); an unchanged one is left byte for byte as it was. Replaying, a
-/// statement the cassette does not hold throws ``MockMismatch`` with the nearest recorded
+/// statement the cassette does not hold throws `MockMismatch` with the nearest recorded
 /// statement and the first difference, and statements recorded but no longer sent fail the
 /// test. Statements are expected in the recorded order; pass `replayOrder: .any` for code
 /// whose concurrent tasks interleave differently on each run. Give `named:` for a second
 /// cassette in one test, and list `__SQLCassettes__` in the test target's `exclude:`.
+///
+/// `source` is called only to record, so making it may need the database — a template
+/// migrated on a server (`{ try await todoTemplate.value }`) — and replaying still needs none.
+nonisolated(nonsending)
+public func withCassette<Source: IsolatedDatabaseSource, Result>(
+    named name: String? = nil,
+    recordingOn source: () async throws -> Source,
+    mode: CassetteMode = .automatic,
+    replayOrder: Cassette.ReplayOrder = .recorded,
+    directory: String? = nil,
+    fileID: StaticString = #fileID, filePath: StaticString = #filePath, function: StaticString = #function,
+    line: UInt = #line, column: UInt = #column,
+    _ body: (any DatabaseConnection) async throws -> Result
+) async throws -> Result {
+    let session = CassetteSession(name: name, mode: mode, directory: directory, fileID: fileID, filePath: filePath, function: function,
+                                  line: line, column: column)
+    if session.records {
+        let opened = try await session.openingDatabase(source)
+        let db = opened.database
+        let result: Result
+        do {
+            result = try await IsolatedDatabase.$current.withValue(db) { try await body(opened.recorder.recording(db)) }
+        } catch {
+            try? await opened.source.closeIsolated(db)
+            throw error
+        }
+        try await opened.source.closeIsolated(db)
+        session.finishRecording(opened.recorder.cassette)
+        return result
+    }
+    let mock = try session.replayingMock(order: replayOrder)
+    let result = try await body(try await mock.connect())
+    session.finishReplaying(mock)
+    return result
+}
+
+/// `withCassette(recordingOn:_:)`
+/// with a source made ahead: a `DatabaseTemplate`, or a `PostgresTemplate` (which reaches
+/// its server only when a database is opened, so replaying needs none). Pass a closure
+/// instead when making the source itself needs the database (a template migrated on a
+/// server): it is only called to record.
+///
+/// ```swift
+/// try await withCassette(recordingOn: template) { db in
+///     #expect(try await BookStore(db).titles() == ["Dune", "Emma"])
+/// }
+/// ```
 nonisolated(nonsending)
 public func withCassette<Result>(
     named name: String? = nil,
@@ -47,31 +94,13 @@ public func withCassette<Result>(
     line: UInt = #line, column: UInt = #column,
     _ body: (any DatabaseConnection) async throws -> Result
 ) async throws -> Result {
-    let session = CassetteSession(name: name, mode: mode, directory: directory, fileID: fileID, filePath: filePath, function: function,
-                                  line: line, column: column)
-    if session.records {
-        let recorder = try await session.openingDatabase { try await source.openIsolated() }
-        let db = recorder.database
-        let result: Result
-        do {
-            result = try await IsolatedDatabase.$current.withValue(db) { try await body(recorder.recorder.recording(db)) }
-        } catch {
-            try? await source.closeIsolated(db)
-            throw error
-        }
-        try await source.closeIsolated(db)
-        session.finishRecording(recorder.recorder.cassette)
-        return result
-    }
-    let mock = try session.replayingMock(order: replayOrder)
-    let result = try await body(try await mock.connect())
-    session.finishReplaying(mock)
-    return result
+    try await withCassette(named: name, recordingOn: { source }, mode: mode, replayOrder: replayOrder, directory: directory,
+                           fileID: fileID, filePath: filePath, function: function, line: line, column: column, body)
 }
 
-/// ``withCassette(named:recordingOn:mode:replayOrder:directory:fileID:filePath:function:line:column:_:)``
+/// `withCassette(recordingOn:_:)`
 /// for code that takes a driver: recording, `body` gets `makeDriver()`'s driver with every
-/// connection recorded; replaying, a ``MockDriver`` answering from the cassette.
+/// connection recorded; replaying, a `MockDriver` answering from the cassette.
 ///
 /// ```swift
 /// try await withCassette(recordingOn: { SQLiteDriver.inMemory() }) { driver in
@@ -157,10 +186,15 @@ struct CassetteSession {
         }
     }
 
+    /// Makes the source and opens a database of the test's own from it, with a recorder for it.
     nonisolated(nonsending)
-    func openingDatabase(_ open: () async throws -> any DatabaseConnection) async throws -> (database: any DatabaseConnection, recorder: CassetteRecorder) {
-        let db: any DatabaseConnection = try await openingDatabase(open)
-        return (db, CassetteRecorder(capability: db.capability))
+    func openingDatabase<Source: IsolatedDatabaseSource>(_ makeSource: () async throws -> Source) async throws
+        -> (database: any DatabaseConnection, source: Source, recorder: CassetteRecorder) {
+        let (db, source) = try await openingDatabase { () async throws -> (any DatabaseConnection, Source) in
+            let source = try await makeSource()
+            return (try await source.openIsolated(), source)
+        }
+        return (db, source, CassetteRecorder(capability: db.capability))
     }
 
     func replayingMock(order: Cassette.ReplayOrder) throws -> MockDriver {

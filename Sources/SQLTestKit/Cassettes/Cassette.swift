@@ -1,6 +1,6 @@
 /// Every statement a test sent to a real database, with its arguments and the database's
 /// answer, in the order sent: recorded once, then replayed by a ``MockDriver`` with no
-/// database at all (``MockDriver/init(replaying:strict:)``).
+/// database at all (``MockDriver/init(replaying:order:capability:log:)``).
 ///
 /// ```swift
 /// let recorder = CassetteRecordingDriver(wrapping: SQLiteDriver.inMemory())

@@ -241,7 +241,7 @@ extension MockDriver {
     /// A mock of PostgreSQL that checks every statement against `schema` on the PostgreSQL
     /// test server (see `PostgresStatementChecker`), loading the schema now so one that does
     /// not load fails here. With no server, statements go unchecked and the mock says so in
-    /// one line (``MockDriver/schemaNotice``).
+    /// one line (`MockDriver.schemaNotice`).
     ///
     /// ```swift
     /// let mock = try await MockDriver.postgres(schema: "CREATE TABLE book(id bigserial PRIMARY KEY, title text NOT NULL)")
