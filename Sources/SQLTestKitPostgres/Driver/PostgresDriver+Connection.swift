@@ -87,6 +87,10 @@ extension PostgresDriver {
         /// the code under test swallowed the error.
         public var testTransactionLoss: QueryError? { loss.withLock { $0 } }
 
+        /// Whether nothing more can be sent: closed, ended by the server, or its test
+        /// transaction lost.
+        var isUnusable: Bool { closed.isSet || gone.withLock({ $0 }) != nil || testTransactionLoss != nil }
+
         deinit {
             guard !closed.isSet else { return }
             // postgres-nio requires a connection to be closed before it is released.

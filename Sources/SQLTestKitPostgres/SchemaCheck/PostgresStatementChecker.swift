@@ -47,7 +47,14 @@ public final class PostgresStatementChecker: StatementChecker {
 
     public func shape(of query: SQLQuery) async throws -> StatementShape {
         guard server != nil || Self.unavailableNotice == nil else { return .unchecked(Self.unavailableNotice!) }
-        return try await session().shape(of: query)
+        let session = try await session()
+        do {
+            return try await session.shape(of: query)
+        } catch where session.isBroken {
+            // The server ended the checking session (a restart, an administrator): check on a new one.
+            await session.end()
+            return try await self.session().shape(of: query)
+        }
     }
 
     public func argumentCountError(_ query: SQLQuery, parameters: Int) -> QueryError {
@@ -76,11 +83,22 @@ public final class PostgresStatementChecker: StatementChecker {
 /// alone would interleave them at each `await`, and they share one prepared-statement name).
 final class PostgresCheckSession: Sendable {
     private let connection: PostgresDriver.Connection
+    private let key: String
     private let known = Mutex<[String: StatementShape]>([:])
     private let turn = AsyncGate(limit: 1)
 
-    private init(connection: PostgresDriver.Connection) {
+    private init(connection: PostgresDriver.Connection, key: String) {
         self.connection = connection
+        self.key = key
+    }
+
+    /// Whether the session's connection can no longer be used.
+    var isBroken: Bool { connection.isUnusable }
+
+    /// Forgets this session, so the next check opens a new one, and closes its connection.
+    func end() async {
+        _ = Self.sessions.withLock { $0.removeValue(forKey: key) }
+        await connection.close()
     }
 
     private static let sessions = Mutex<[String: Task<PostgresCheckSession, any Error>]>([:])
@@ -92,7 +110,7 @@ final class PostgresCheckSession: Sendable {
         let key = "\(server.host):\(server.port)/\(hash)"
         let task = sessions.withLock { sessions in
             if let task = sessions[key] { return task }
-            let task = Task { try await open(schema: schema, hash: hash, on: server) }
+            let task = Task { try await open(schema: schema, hash: hash, key: key, on: server) }
             sessions[key] = task
             return task
         }
@@ -106,7 +124,7 @@ final class PostgresCheckSession: Sendable {
 
     /// Makes this run's database for the schema (dropped by a later run's cleanup, as every
     /// database of a run is) and loads the schema into it.
-    private static func open(schema: MockSchema, hash: String, on server: PostgresDriver.Configuration) async throws -> PostgresCheckSession {
+    private static func open(schema: MockSchema, hash: String, key: String, on server: PostgresDriver.Configuration) async throws -> PostgresCheckSession {
         try await PostgresRun.register(on: server)
         let name = "sqltestkit_check_\(hash.prefix(12))_\(PostgresRun.tag)"
         try await PostgresTemplate.onServer(server) { admin in
@@ -121,7 +139,7 @@ final class PostgresCheckSession: Sendable {
             error.suggestion = "\(schema.source) does not load into PostgreSQL" + (error.suggestion.map { "; \($0)" } ?? "")
             throw error
         }
-        return PostgresCheckSession(connection: connection)
+        return PostgresCheckSession(connection: connection, key: key)
     }
 
     private static let statementName = "sqltestkit_check"

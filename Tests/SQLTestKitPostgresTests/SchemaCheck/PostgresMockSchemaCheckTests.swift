@@ -105,6 +105,48 @@ extension PostgreSQL {
             #expect(error?.suggestion?.hasPrefix("the schema given to the mock does not load into PostgreSQL") == true)
         }
 
+        @Test func concurrentStatementsAreCheckedOneAtATimeOnTheServer() async throws {
+            let mock = try await MockDriver.postgres(schema: Self.schema)
+            let results = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+                for index in 0..<200 {
+                    group.addTask {
+                        let db = try await mock.connect()
+                        let column = index.isMultiple(of: 2) ? "title" : "titel"
+                        do {
+                            _ = try await db.fetchAll(SQLQuery(sql: "SELECT \(column) FROM book WHERE id = $1 AND \(index) = \(index)", arguments: [1]))
+                            return (index, nil)
+                        } catch let error as QueryError {
+                            return (index, error.databaseCode)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Int: String?]()) { $0[$1.0] = $1.1 }
+            }
+            #expect(results.count == 200)
+            for (index, state) in results { #expect(state == (index.isMultiple(of: 2) ? nil : "42703"), "task \(index)") }
+            #expect(mock.problems.count == 100)
+        }
+
+        @Test func aCheckingSessionTheServerKillsIsReplaced() async throws {
+            let schema: MockSchema = "CREATE TABLE killed_session_probe(id bigint PRIMARY KEY, label text);"
+            let mock = try await MockDriver.postgres(schema: schema)
+            let db = try await mock.connect()
+            _ = try await db.fetchAll("SELECT label FROM killed_session_probe WHERE id = \(1)")
+            // An administrator (or a restart) ends every session on the checker's database.
+            let server = try await PostgresTestServer.shared()
+            let admin = try await server.driver().connect()
+            let database = "sqltestkit_check_\(DatabaseTemplate(schema: schema.sql).contentHash.prefix(12))_%"
+            let killed = try await admin.fetchAll("""
+                SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname LIKE \(database)
+                """)
+            await admin.close()
+            #expect(!killed.isEmpty)
+            // New texts are still checked: right ones pass, wrong ones fail as before.
+            _ = try await db.fetchAll("SELECT id, label FROM killed_session_probe WHERE id = \(2)")
+            let error = await #expect(throws: QueryError.self) { _ = try await db.fetchAll("SELECT lable FROM killed_session_probe") }
+            #expect(error?.databaseCode == "42703")
+        }
+
         @Test func returningListsAreReadByTheTokenizer() {
             func names(_ sql: String) -> [String]? { PostgresStatementChecker.returnedColumnNames(of: sql) }
             #expect(names("INSERT INTO t (a) VALUES ($1)") == [])

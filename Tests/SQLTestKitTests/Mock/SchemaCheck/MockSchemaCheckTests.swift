@@ -214,4 +214,30 @@ struct MockSchemaCheckTests {
         try await db.execute("COMMIT")
         try mock.verify()
     }
+
+    @Test func twoHundredConcurrentTasksEachGetTheirOwnVerdict() async throws {
+        let mock = try MockDriver(dialect: .sqlite, schema: Self.schema)
+        // Half the texts are new to the checker and half misspell a column, all at once.
+        let results = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    let db = try await mock.connect()
+                    let column = index.isMultiple(of: 2) ? "title" : "titel"
+                    do {
+                        _ = try await db.fetchAll(SQLQuery(sql: "SELECT \(column) FROM book WHERE id = ? AND \(index) = \(index)", arguments: [1]))
+                        return (index, nil)
+                    } catch let error as QueryError {
+                        return (index, error.message)
+                    }
+                }
+            }
+            return try await group.reduce(into: [Int: String?]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(results.count == 200)
+        for (index, message) in results {
+            #expect(message == (index.isMultiple(of: 2) ? nil : "no such column: titel"), "task \(index)")
+        }
+        #expect(mock.problems.count == 100)
+        #expect(mock.log.statements.count == 200)
+    }
 }
