@@ -18,6 +18,7 @@ struct Benchmarks {
         try await TrustBenchmarks.run(&harness)
         try await IsolationBenchmarks.run(&harness)
         try await FixtureBenchmarks.run(&harness)
+        try await FactoryBenchmarks.run(&harness)
         #if GRDB
         try await GRDBBenchmarks.run(&harness)
         #endif

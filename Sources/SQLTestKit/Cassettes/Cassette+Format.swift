@@ -262,21 +262,11 @@ enum CassetteValue {
         values.map(encode).joined(separator: ", ")
     }
 
-    /// `text` in double quotes, with `"`, `\`, and control characters escaped.
+    /// `text` in double quotes, with `"`, `\`, and control characters escaped, as in JSON.
     static func quote(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F: result += String(format: "\\u%04x", scalar.value)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
+        var result = ""
+        JSONString.write(text, to: &result)
+        return result
     }
 
     static func unquote(_ text: String, path: String?, line: Int) throws -> String {

@@ -43,6 +43,15 @@ package protocol DatabaseCatalog: Sendable {
     /// afterwards (the baseline `changes(in:)` compares with).
     nonisolated(nonsending)
     func withEmptyCopy<Result>(of db: any DatabaseConnection, _ body: (any DatabaseConnection) async throws -> Result) async throws -> Result
+
+    /// `value`, a column value as fixtures store it, in the form a bound argument must take
+    /// for `column` (PostgreSQL binds a boolean from text, having no cast from a number).
+    func insertArgument(_ value: SQLValue, into column: SchemaInfo.Column) -> SQLValue
+}
+
+extension DatabaseCatalog {
+    /// Values bind as they are (SQLite).
+    package func insertArgument(_ value: SQLValue, into column: SchemaInfo.Column) -> SQLValue { value }
 }
 
 /// The statement a ``DatabaseCatalog`` runs at the end of a load to restore deferral.

@@ -17,6 +17,13 @@ package struct PostgresCatalog: DatabaseCatalog {
         self.server = server
     }
 
+    /// A boolean as text (`true`/`false`): PostgreSQL has no cast from `bigint` to `boolean`,
+    /// and reads untyped text as the column's type. Every other value binds as it is.
+    package func insertArgument(_ value: SQLValue, into column: SchemaInfo.Column) -> SQLValue {
+        if column.kind == .boolean, case .integer(let flag) = value { return .text(flag == 0 ? "false" : "true") }
+        return value
+    }
+
     /// The comment SQLTestKit puts on every database it creates (`COMMENT ON DATABASE`), so
     /// destructive operations know it is a test database whatever its name.
     package static let testDatabaseMarker = "sqltestkit test database"

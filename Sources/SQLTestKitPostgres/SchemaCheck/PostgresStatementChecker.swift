@@ -155,6 +155,8 @@ final class PostgresCheckSession: Sendable {
         }
         await turn.acquire()
         defer { turn.release() }
+        // Another task may have checked the same text while this one waited its turn.
+        if let shape = known.withLock({ $0[sql] }) { return shape }
         do {
             try await connection.execute(SQLQuery(sql: "PREPARE \(Self.statementName) AS \(sql)"))
         } catch var error as QueryError {
