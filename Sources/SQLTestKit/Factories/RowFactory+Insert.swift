@@ -2,51 +2,74 @@ import Foundation
 import Synchronization
 
 extension RowFactory {
+    /// The statement for rows of one table with one set of given columns, made once: which
+    /// columns it sets (given, or generated) and its SQL.
+    struct InsertPlan: Sendable {
+        var columns: [SchemaInfo.Column]
+        /// Each column's name in lower case, the key of the given values.
+        var keys: [String]
+        /// Each column's counter, `table.column` in lower case.
+        var counters: [String]
+        var sql: String
+    }
+
     /// Inserts a row of `table` with `given` and a generated value for every other required
     /// column; a duplicate among the generated values is retried with the next numbers.
     nonisolated(nonsending)
     func insertRow(of table: SchemaInfo.Table, values given: [String: (column: String, value: SQLValue)]) async throws -> ResultRow {
-        let dialect = db.capability.dialect
+        let plan = insertPlan(for: table, given: given)
         let catalog = db.catalog
-        let target = dialect.quoteIdentifier(table.name)
         for _ in 0..<100 {
-            var names: [String] = []
             var arguments: [SQLValue] = []
-            var generated: [String] = []
-            for column in table.columns {
+            arguments.reserveCapacity(plan.columns.count)
+            var generated: [Int] = []
+            for index in plan.columns.indices {
                 let value: SQLValue
-                if let given = given[column.name.asciiLowercased] {
+                if let given = given[plan.keys[index]] {
                     value = given.value
-                } else if needsValue(column, in: table) {
-                    value = generatedValue(for: column, in: table)
-                    generated.append("\(column.name) = \(value.description)")
                 } else {
-                    continue
+                    value = generatedValue(for: plan.columns[index], in: table, counter: plan.counters[index])
+                    generated.append(index)
                 }
-                names.append(dialect.quoteIdentifier(column.name))
-                arguments.append(catalog.insertArgument(value, into: column))
+                arguments.append(catalog.insertArgument(value, into: plan.columns[index]))
             }
-            let returning = db.capability.supportsReturning ? " RETURNING *" : ""
-            let sql = names.isEmpty
-                ? "INSERT INTO \(target) DEFAULT VALUES\(returning)"
-                : "INSERT INTO \(target) (\(names.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))\(returning)"
             do {
-                let result = try await db.execute(SQLQuery(sql: sql, arguments: arguments))
+                let result = try await db.execute(SQLQuery(sql: plan.sql, arguments: arguments))
                 if let row = result.rows.first { return row }
-                return ResultRow(columns: ResultColumns(table.columns.map(\.name).filter { given[$0.asciiLowercased] != nil }),
-                                 values: table.columns.compactMap { given[$0.name.asciiLowercased]?.value })
+                return ResultRow(columns: ResultColumns(plan.columns.map(\.name)), values: arguments)
             } catch let error as QueryError where error.code == .constraintUnique || error.code == .constraintPrimaryKey {
                 // A generated value is taken (by a fixture row, say): the next numbers are tried.
                 if generated.isEmpty { throw error }
             } catch let error as QueryError where !generated.isEmpty {
+                let values = generated.map { "\(plan.columns[$0].name) = \(arguments[$0].description)" }.joined(separator: ", ")
                 throw RowFactoryError(
-                    message: "\(table.name): the database refused the row: \(error.message)\n  generated: \(generated.joined(separator: ", "))",
+                    message: "\(table.name): the database refused the row: \(error.message)\n  generated: \(values)",
                     table: table.name,
                     suggestion: "give the columns the database refused values of their own (a CHECK constraint or an enum type may ask for particular ones)")
             }
         }
         throw RowFactoryError(message: "\(table.name): 100 generated rows in a row were duplicates", table: table.name,
                               suggestion: "give the unique columns values of your own")
+    }
+
+    /// The plan for `table` with these given columns, made at the first such row. Kept
+    /// because building the statement's text cost more than the insert itself (see
+    /// Benchmarks.md, "factory").
+    private func insertPlan(for table: SchemaInfo.Table, given: [String: (column: String, value: SQLValue)]) -> InsertPlan {
+        let key = table.name + "\u{1}" + given.keys.sorted().joined(separator: ",")
+        if let plan = state.withLock({ $0.plans[key] }) { return plan }
+        let dialect = db.capability.dialect
+        let columns = table.columns.filter { given[$0.name.asciiLowercased] != nil || needsValue($0, in: table) }
+        let target = dialect.quoteIdentifier(table.name)
+        let returning = db.capability.supportsReturning ? " RETURNING *" : ""
+        let sql = columns.isEmpty
+            ? "INSERT INTO \(target) DEFAULT VALUES\(returning)"
+            : "INSERT INTO \(target) (\(columns.map { dialect.quoteIdentifier($0.name) }.joined(separator: ", "))) VALUES ("
+                + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")\(returning)"
+        let keys = columns.map(\.name.asciiLowercased)
+        let plan = InsertPlan(columns: columns, keys: keys, counters: keys.map { table.name.asciiLowercased + "." + $0 }, sql: sql)
+        state.withLock { $0.plans[key] = plan }
+        return plan
     }
 
     /// Whether the row needs a value the test did not give: NOT NULL or part of the primary key
@@ -57,12 +80,11 @@ extension RowFactory {
             && table.rowidAlias?.name != column.name
     }
 
-    /// The next value of `column`: its number, in the column's type.
-    func generatedValue(for column: SchemaInfo.Column, in table: SchemaInfo.Table) -> SQLValue {
-        let key = table.name.asciiLowercased + "." + column.name.asciiLowercased
+    /// The next value of `column`: its number (kept under `counter`), in the column's type.
+    func generatedValue(for column: SchemaInfo.Column, in table: SchemaInfo.Table, counter: String) -> SQLValue {
         let number = state.withLock { state -> Int in
-            state.counters[key, default: 0] += 1
-            return state.counters[key]!
+            state.counters[counter, default: 0] += 1
+            return state.counters[counter]!
         }
         let fixture: FixtureValue = switch column.kind {
         case .integer, .numeric: .number(String(number))

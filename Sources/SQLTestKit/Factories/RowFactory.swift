@@ -35,6 +35,8 @@ public final class RowFactory: Sendable {
         var schema: SchemaInfo?
         /// The last number used per table and column.
         var counters: [String: Int] = [:]
+        /// Statements by table and given columns.
+        var plans: [String: InsertPlan] = [:]
     }
 
     /// A factory inserting into `db`; `fixtures` resolves `.label(…)` values.
