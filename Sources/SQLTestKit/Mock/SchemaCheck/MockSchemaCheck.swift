@@ -17,21 +17,23 @@ final class MockSchemaCheck: Sendable {
     /// (transaction control, settings, schema changes) or that the checker could not check.
     /// A failure is the error the real driver would throw, for this query.
     func shape(of query: SQLQuery, dialect: DatabaseDialect) async -> Result<StatementShape?, QueryError> {
-        switch StatementKind(sql: query.sql, dialect: dialect) {
-        case .transaction, .setting, .schema: return .success(nil)
-        default: break
-        }
         let known = shapes.withLock { $0[query.sql] }
         let result: Result<StatementShape, QueryError>
         if let known {
             result = known
         } else {
-            do {
-                result = .success(try await checker.shape(of: query))
-            } catch let error as QueryError {
-                result = .failure(error)
-            } catch {
-                result = .failure(QueryError(code: .error, message: "the schema check failed: \(error)", sql: query.sql, arguments: query.arguments))
+            switch StatementKind(sql: query.sql, dialect: dialect) {
+            case .transaction, .setting, .schema:
+                // Not checked: kept as a shape that knows nothing, so the text is classified once.
+                result = .success(StatementShape(parameterCount: nil, columns: nil))
+            default:
+                do {
+                    result = .success(try await checker.shape(of: query))
+                } catch let error as QueryError {
+                    result = .failure(error)
+                } catch {
+                    result = .failure(QueryError(code: .error, message: "the schema check failed: \(error)", sql: query.sql, arguments: query.arguments))
+                }
             }
             shapes.withLock { $0[query.sql] = result }
         }
