@@ -47,12 +47,30 @@ open class DatabaseTestCase: XCTestCase {
         openedFrom = source
     }
 
+    /// Whether a test that fails keeps its database (see <doc:KeepingFailedDatabases>): by
+    /// default when `SQLTESTKIT_KEEP_FAILED=1` is set. Override it to keep always (`true`) or
+    /// never (`false`).
+    open var keepsDatabaseOnFailure: Bool { KeepOnFailure.isRequested }
+
     open override func tearDown() async throws {
         if let isolated {
             self.isolated = nil
-            try await (openedFrom ?? template).closeIsolated(isolated)
+            let location = keepsDatabaseOnFailure ? KeepLocation(testCase: self) : nil
+            // Failures the test recorded, and the error it threw, are counted by now.
+            let failed = (testRun?.totalFailureCount ?? 0) > 0
+            let source: any IsolatedDatabaseSource = openedFrom ?? template
+            try await IsolatedDatabase.end(isolated, from: source, keepingAt: location, failed: failed)
         }
         try await super.tearDown()
+    }
+}
+
+extension KeepLocation {
+    /// Where an XCTest test keeps its database: `<TestCaseClass>/<testMethod>`.
+    public init(testCase: XCTestCase) {
+        // `-[Suite testX]` on Apple platforms, `Suite.testX` elsewhere.
+        let method = testCase.name.split(whereSeparator: { " .".contains($0) }).last.map { $0.filter { $0 != "]" } } ?? testCase.name
+        self.init(suite: String(describing: type(of: testCase)), test: method)
     }
 }
 #endif

@@ -17,10 +17,15 @@ import Testing
 /// ```
 ///
 /// A template that fails to build, or a rollback that fails, is recorded as an issue of the test.
+///
+/// A test that fails keeps its database when `SQLTESTKIT_KEEP_FAILED=1` is set, or when the
+/// trait says so (`keepOnFailure: true`): see <doc:KeepingFailedDatabases>.
 public struct IsolatedDatabaseTrait: TestTrait, SuiteTrait, TestScoping {
-    /// The database every test starts from.
     /// Where each test's database comes from.
     public let source: any IsolatedDatabaseSource
+
+    /// Whether a failed test keeps its database; `nil` leaves it to `SQLTESTKIT_KEEP_FAILED`.
+    public var keepOnFailure: Bool? = nil
 
     /// The SQLite template, when the source is one.
     public var template: DatabaseTemplate? { source as? DatabaseTemplate }
@@ -35,14 +40,23 @@ public struct IsolatedDatabaseTrait: TestTrait, SuiteTrait, TestScoping {
     }
 
     public func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
-        try await IsolatedDatabase.with(source) { _ in try await function() }
+        guard SwiftTestingKeep.isEnabled(keepOnFailure) else {
+            return try await IsolatedDatabase.with(source, keepingOnFailureAt: nil) { _ in try await function() }
+        }
+        let failed = FailureFlag()
+        try await IsolatedDatabase.with(source, keepingOnFailureAt: SwiftTestingKeep.location(test: test, testCase: testCase),
+                                        hasFailed: { failed.isSet }, report: SwiftTestingKeep.report(for: test)) { _ in
+            if try await SwiftTestingKeep.run(function, test: test, testCase: testCase) { failed.set() }
+        }
     }
 }
 
 extension Trait where Self == IsolatedDatabaseTrait {
     /// Each test gets its own clone of `template` in a test transaction.
-    public static func isolatedDatabase(_ template: DatabaseTemplate) -> IsolatedDatabaseTrait {
-        IsolatedDatabaseTrait(source: template)
+    /// `keepOnFailure: true` keeps a failed test's database whatever the environment says
+    /// (`false`: never); by default, `SQLTESTKIT_KEEP_FAILED` decides.
+    public static func isolatedDatabase(_ template: DatabaseTemplate, keepOnFailure: Bool? = nil) -> IsolatedDatabaseTrait {
+        IsolatedDatabaseTrait(source: template, keepOnFailure: keepOnFailure)
     }
 
     /// Each test (each argument of a parameterized test) gets a database of its own from
@@ -55,12 +69,12 @@ extension Trait where Self == IsolatedDatabaseTrait {
     ///     try await db.execute("DELETE FROM review")
     /// }
     /// ```
-    public static func isolatedDatabase(_ source: some IsolatedDatabaseSource) -> IsolatedDatabaseTrait {
-        IsolatedDatabaseTrait(source: source)
+    public static func isolatedDatabase(_ source: some IsolatedDatabaseSource, keepOnFailure: Bool? = nil) -> IsolatedDatabaseTrait {
+        IsolatedDatabaseTrait(source: source, keepOnFailure: keepOnFailure)
     }
 
     /// Each test gets its own database built from `schema` and `seed` (built once per process).
-    public static func isolatedDatabase(schema: String, seed: String = "") -> IsolatedDatabaseTrait {
-        IsolatedDatabaseTrait(source: DatabaseTemplate(schema: schema, seed: seed))
+    public static func isolatedDatabase(schema: String, seed: String = "", keepOnFailure: Bool? = nil) -> IsolatedDatabaseTrait {
+        IsolatedDatabaseTrait(source: DatabaseTemplate(schema: schema, seed: seed), keepOnFailure: keepOnFailure)
     }
 }

@@ -21,11 +21,31 @@ public struct BuiltBinary: Sendable {
         url = directory.appendingPathComponent(name)
     }
 
-    /// Runs it with `arguments` and waits for it to end.
-    public func run(_ arguments: [String]) throws -> Run {
+    /// The program at `url`.
+    public init(url: URL) {
+        self.url = url
+    }
+
+    /// The test executable running now (on Linux, where `swift test` runs one), to run tests
+    /// of it in a process of their own; `nil` elsewhere.
+    public static var runningTests: BuiltBinary? {
+        #if os(Linux)
+        let path = CommandLine.arguments[0]
+        guard path.hasSuffix(".xctest"), FileManager.default.isExecutableFile(atPath: path) else { return nil }
+        return BuiltBinary(url: URL(fileURLWithPath: path))
+        #else
+        return nil
+        #endif
+    }
+
+    /// Runs it with `arguments` (and `environment` added to this process's) and waits for it to end.
+    public func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
         process.standardError = error

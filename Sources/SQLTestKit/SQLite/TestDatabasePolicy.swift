@@ -65,7 +65,14 @@ public enum TestDatabasePolicy {
     /// Throws ``NotATestDatabaseError`` unless the database at `path` (the real file) may be
     /// wiped; `givenName` is the name the caller used, named in the message when it differs.
     static func check(operation: String, path: String, hasMarker: Bool, override: Bool, overrideHint: String, givenName: String? = nil) throws {
-        if override || hasMarker || nameSaysTest(path) { return }
+        if override { return }
+        if KeepOnFailure.isKept(path) {
+            throw NotATestDatabaseError(
+                operation: operation, location: path,
+                reason: "it is a database SQLTestKit kept from a failed test, to be looked at as the test left it",
+                howToOverride: "Nothing was changed. Copy it to a file of your own to change it, or \(overrideHint).")
+        }
+        if hasMarker || nameSaysTest(path) { return }
         let alias = givenName.flatMap { name in
             name != path ? " (which is what `\(name)` opens)" : nil
         } ?? ""
