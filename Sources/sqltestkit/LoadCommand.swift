@@ -23,7 +23,7 @@ struct LoadCommand: AsyncParsableCommand {
     @Argument(help: "The fixture directory.")
     var fixtures: String = "Fixtures"
 
-    @Option(name: [.short, .long], help: "The SQLite database file to load into (created if missing), or a postgres:// URL.")
+    @Option(name: [.short, .long], help: "The SQLite database file to load into, or a postgres:// URL (either created if missing).")
     var database: String
 
     @Option(help: "A SQL file that creates the schema, applied when the database has no tables.")
@@ -56,7 +56,7 @@ struct LoadCommand: AsyncParsableCommand {
             }
         }
         if PostgresTarget.isURL(database) {
-            let db = try await PostgresTarget.connect(database)
+            let db = try await PostgresTarget.connectCreatingMissing(database)
             do {
                 try await load(fixtureSet, schema: schemaToApply, into: db, start: start) { await $0.close() }
             } catch {

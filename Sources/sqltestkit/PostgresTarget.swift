@@ -35,6 +35,34 @@ enum PostgresTarget {
         #endif
     }
 
+    /// A connection to the database the URL names, created first when the server has no
+    /// such database (as `load` creates a missing SQLite file): it carries SQLTestKit's
+    /// marker, so it is a test database.
+    static func connectCreatingMissing(_ url: String) async throws -> any DatabaseConnection {
+        #if PostgreSQL
+        if let driver = try? PostgresDriver(url: url) {
+            do {
+                return try await driver.connect()
+            } catch let error as QueryError where error.databaseCode == "3D000" {
+                let name = driver.configuration.database
+                do {
+                    try await PostgresTemplate.onServer(driver.configuration.database("postgres")) { admin in
+                        try await PostgresTemplate.createMarkedDatabase(name, on: admin)
+                    }
+                } catch let failure as QueryError {
+                    Output.error("error: \(shown(url)) does not exist and could not be created: \(failure.message)"
+                                 + "\n  suggestion: create it first (createdb \(name)), or connect as a role that may create databases")
+                    throw ExitCode.unusable
+                }
+                Output.print("created the database \(name)")
+            } catch {
+                // Reported as any other connection failure, below.
+            }
+        }
+        #endif
+        return try await connect(url)
+    }
+
     /// Refuses a database argument that is neither a PostgreSQL URL nor an existing file.
     static func requireExisting(_ database: String) throws {
         guard isURL(database) || FileManager.default.fileExists(atPath: database) else {

@@ -1,6 +1,7 @@
 #if GRDB
 import GRDB
 import SQLTestKit
+import SQLTestKitTesting
 import Testing
 
 /// A Swift Testing trait that gives every test (and every argument of a parameterized test)
@@ -21,6 +22,9 @@ public struct GRDBDatabaseTrait: TestTrait, SuiteTrait, TestScoping {
     public let template: GRDBTemplate
     /// A `DatabasePool` on a file copy instead of an in-memory `DatabaseQueue`.
     public let usesPool: Bool
+    /// Whether a failed test keeps its database (see <doc:KeepingFailedDatabases>); `nil`
+    /// leaves it to `SQLTESTKIT_KEEP_FAILED`.
+    public var keepOnFailure: Bool? = nil
 
     public var isRecursive: Bool { true }
 
@@ -29,23 +33,30 @@ public struct GRDBDatabaseTrait: TestTrait, SuiteTrait, TestScoping {
     }
 
     public func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+        let location = SwiftTestingKeep.isEnabled(keepOnFailure) ? SwiftTestingKeep.location(test: test, testCase: testCase) : nil
+        let failed = FailureFlag()
+        func run() async throws {
+            if location == nil { return try await function() }
+            if try await SwiftTestingKeep.run(function, test: test, testCase: testCase) { failed.set() }
+        }
+        let report = SwiftTestingKeep.report(for: test)
         if usesPool {
-            try await GRDBTestDatabase.withPool(template) { _ in try await function() }
+            try await GRDBTestDatabase.withPool(template, keepingOnFailureAt: location, hasFailed: { failed.isSet }, report: report) { _ in try await run() }
         } else {
-            try await GRDBTestDatabase.with(template) { _ in try await function() }
+            try await GRDBTestDatabase.with(template, keepingOnFailureAt: location, hasFailed: { failed.isSet }, report: report) { _ in try await run() }
         }
     }
 }
 
 extension Trait where Self == GRDBDatabaseTrait {
     /// Each test gets its own in-memory `DatabaseQueue`, a copy of `template`.
-    public static func grdbDatabase(_ template: GRDBTemplate) -> GRDBDatabaseTrait {
-        GRDBDatabaseTrait(template: template, usesPool: false)
+    public static func grdbDatabase(_ template: GRDBTemplate, keepOnFailure: Bool? = nil) -> GRDBDatabaseTrait {
+        GRDBDatabaseTrait(template: template, usesPool: false, keepOnFailure: keepOnFailure)
     }
 
     /// Each test gets its own `DatabasePool` on a temporary file copy of `template`.
-    public static func grdbDatabasePool(_ template: GRDBTemplate) -> GRDBDatabaseTrait {
-        GRDBDatabaseTrait(template: template, usesPool: true)
+    public static func grdbDatabasePool(_ template: GRDBTemplate, keepOnFailure: Bool? = nil) -> GRDBDatabaseTrait {
+        GRDBDatabaseTrait(template: template, usesPool: true, keepOnFailure: keepOnFailure)
     }
 }
 #endif

@@ -2,6 +2,7 @@
 #if canImport(XCTest)
 import GRDB
 import SQLTestKit
+import SQLTestKitTesting
 import XCTest
 
 /// ``GRDBTestCase`` for apps that run on a `DatabasePool`: every test gets its own pool on a
@@ -71,11 +72,19 @@ open class GRDBPoolTestCase: XCTestCase {
 
     /// Fails the test when its statements stopped reaching ``log``, then closes the pool and
     /// removes its file.
+    /// Whether a test that fails keeps its database as an SQLite file (see
+    /// <doc:KeepingFailedDatabases>): by default when `SQLTESTKIT_KEEP_FAILED=1` is set.
+    open var keepsDatabaseOnFailure: Bool { KeepOnFailure.isRequested }
+
     open override func tearDown() async throws {
         defer {
             try? copy?.close()
             copy = nil
             statements = nil
+        }
+        if let copy {
+            GRDBTestDatabase.finish(copy.pool, keepingAt: keepsDatabaseOnFailure ? KeepLocation(testCase: self) : nil,
+                                    failed: (testRun?.totalFailureCount ?? 0) > 0)
         }
         if let copy, let statements { try await GRDBTestDatabase.requireRecording(copy.pool, log: statements) }
         try await super.tearDown()

@@ -2,6 +2,7 @@
 #if canImport(XCTest)
 import GRDB
 import SQLTestKit
+import SQLTestKitTesting
 import XCTest
 
 /// An XCTest base class that gives every test its own in-memory copy of a ``GRDBTemplate``,
@@ -70,10 +71,18 @@ open class GRDBTestCase: XCTestCase {
 
     /// Fails the test when its statements stopped reaching ``log`` (the app replaced SQLite's
     /// trace; see ``GRDBTestDatabase/requireRecording(_:log:)``), then drops the database.
+    /// Whether a test that fails keeps its database as an SQLite file (see
+    /// <doc:KeepingFailedDatabases>): by default when `SQLTESTKIT_KEEP_FAILED=1` is set.
+    open var keepsDatabaseOnFailure: Bool { KeepOnFailure.isRequested }
+
     open override func tearDown() async throws {
         defer {
             queue = nil
             statements = nil
+        }
+        if let queue {
+            GRDBTestDatabase.finish(queue, keepingAt: keepsDatabaseOnFailure ? KeepLocation(testCase: self) : nil,
+                                    failed: (testRun?.totalFailureCount ?? 0) > 0)
         }
         if let queue, let statements { try await GRDBTestDatabase.requireRecording(queue, log: statements) }
         try await super.tearDown()

@@ -79,13 +79,25 @@ public enum GRDBTestDatabase {
     /// Runs `body` with a private in-memory copy of `template`, also set as ``current`` (and
     /// its statement log as ``currentLog``) for the code `body` calls. Afterwards it checks that
     /// the recording still ran (see ``requireRecording(_:log:)``).
+    ///
+    /// With a `location`, a test that failed — `body` threw, or `hasFailed` says so afterwards
+    /// — keeps its database there as an SQLite file (see ``finish(_:keepingAt:failed:report:)``).
     public static func with<Result>(_ template: GRDBTemplate, configuration: Configuration? = nil,
+                                    keepingOnFailureAt location: KeepLocation? = nil, hasFailed: @Sendable () -> Bool = { false },
+                                    report: @Sendable (String) -> Void = KeepOnFailure.report,
                                     _ body: (DatabaseQueue) async throws -> Result) async throws -> Result {
         let log = StatementLog()
         let queue = try await makeQueue(template, configuration: configuration, recordingInto: log)
-        let result = try await $current.withValue(queue) {
-            try await $currentLog.withValue(log) { try await body(queue) }
+        let result: Result
+        do {
+            result = try await $current.withValue(queue) {
+                try await $currentLog.withValue(log) { try await body(queue) }
+            }
+        } catch {
+            finish(queue, keepingAt: location, failed: true, report: report)
+            throw error
         }
+        finish(queue, keepingAt: location, failed: hasFailed(), report: report)
         try await requireRecording(queue, log: log)
         return result
     }
@@ -106,14 +118,25 @@ public enum GRDBTestDatabase {
     /// Runs `body` with a `DatabasePool` on a private file copy of `template` in a new
     /// temporary directory, removed afterwards (the pool is closed first), also set as
     /// ``current``. For code that needs a pool's concurrent reads, or WAL.
+    ///
+    /// With a `location`, a failed test keeps its database there, as ``with(_:configuration:keepingOnFailureAt:hasFailed:report:_:)`` does.
     public static func withPool<Result>(_ template: GRDBTemplate, configuration: Configuration? = nil,
+                                        keepingOnFailureAt location: KeepLocation? = nil, hasFailed: @Sendable () -> Bool = { false },
+                                        report: @Sendable (String) -> Void = KeepOnFailure.report,
                                         _ body: (DatabasePool) async throws -> Result) async throws -> Result {
         let log = StatementLog()
         let copy = try await makePool(template, configuration: configuration, recordingInto: log)
         do {
-            let result = try await $current.withValue(copy.pool) {
-                try await $currentLog.withValue(log) { try await body(copy.pool) }
+            let result: Result
+            do {
+                result = try await $current.withValue(copy.pool) {
+                    try await $currentLog.withValue(log) { try await body(copy.pool) }
+                }
+            } catch {
+                finish(copy.pool, keepingAt: location, failed: true, report: report)
+                throw error
             }
+            finish(copy.pool, keepingAt: location, failed: hasFailed(), report: report)
             try await requireRecording(copy.pool, log: log)
             try copy.close()
             return result

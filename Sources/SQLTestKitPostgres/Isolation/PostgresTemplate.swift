@@ -318,7 +318,7 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
     private static let prepared = Mutex<[String: Task<Void, any Error>]>([:])
     private static let gates = Mutex<[String: AsyncGate]>([:])
 
-    private static func gate(for server: PostgresDriver.Configuration, limit: Int) -> AsyncGate {
+    static func gate(for server: PostgresDriver.Configuration, limit: Int) -> AsyncGate {
         let key = serverKey(server)
         return gates.withLock { gates in
             if let gate = gates[key] { return gate }
@@ -349,7 +349,7 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
     }
 
     /// Creates a database that carries SQLTestKit's marker: empty, or a copy of `template`.
-    static func createMarkedDatabase(_ name: String, copying template: String? = nil, on admin: any DatabaseConnection) async throws {
+    package static func createMarkedDatabase(_ name: String, copying template: String? = nil, on admin: any DatabaseConnection) async throws {
         let copy = template.map { " TEMPLATE \(quote($0)) STRATEGY FILE_COPY" } ?? ""
         try await admin.execute(SQLQuery(sql: "CREATE DATABASE \(quote(name))\(copy)"))
         try await admin.execute(SQLQuery(sql: "COMMENT ON DATABASE \(quote(name)) IS '\(PostgresCatalog.testDatabaseMarker)'"))
@@ -381,7 +381,7 @@ public struct PostgresTemplate: IsolatedDatabaseSource {
 
     /// Runs `body` on a connection to the server's maintenance database, closed afterwards.
     @discardableResult
-    static func onServer<Result>(_ server: PostgresDriver.Configuration, _ body: (any DatabaseConnection) async throws -> Result) async throws -> Result {
+    package static func onServer<Result>(_ server: PostgresDriver.Configuration, _ body: (any DatabaseConnection) async throws -> Result) async throws -> Result {
         try await PostgresDriver(configuration: server).open().closing { try await body($0) }
     }
 }

@@ -5,27 +5,24 @@ import Testing
 
 /// Runs the tests of `KeepFixtures.swift`, which fail on purpose, in a process of their own —
 /// as `swift test` runs them — and checks what they printed and the files they kept.
-@Suite("Keeping failed tests' databases, end to end", .enabled(if: BuiltBinary.runningTests != nil && !KeepFixtures.isOn))
+@Suite("Keeping failed tests' databases, end to end", .enabled(if: BuiltBinary.runningTests != nil && !FailingFixtures.areOn))
 struct KeepEndToEndTests {
     func run(_ arguments: [String], keepingIn root: String) throws -> (status: Int32, output: String) {
-        let run = try #require(BuiltBinary.runningTests).run(arguments, environment: [
-            KeepFixtures.variable: "1", KeepOnFailure.directoryVariable: root, KeepOnFailure.environmentVariable: "1",
-        ])
-        return (run.status, run.output + run.error)
+        try FailingFixtures.run(arguments, keepingIn: root)
     }
 
     func kept(_ root: String) -> [String] {
-        (FileManager.default.subpaths(atPath: root) ?? []).filter { $0.hasSuffix(".sqlite") }.sorted()
+        FailingFixtures.keptFiles(in: root)
     }
 
     @Test func swiftTestingKeepsWhatFailedTestsSaw() async throws {
-        let root = try KeepOnFailureTests.directory()
+        let root = try FailingFixtures.directory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         // What an earlier run kept for a test that passes now.
         try FileManager.default.createDirectory(atPath: root + "/KeepFixtureSuite", withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: root + "/KeepFixtureSuite/passesAfterDeleting.sqlite", contents: Data("stale".utf8))
 
-        let (status, output) = try run(["--testing-library", "swift-testing", "--filter", "KeepFixture"], keepingIn: root)
+        let (status, output) = try run(["--testing-library", "swift-testing", "--filter", "SQLTestKitTests.KeepFixture"], keepingIn: root)
         #expect(status != 0)
         #expect(kept(root) == [
             "KeepFixtureByEnvironment/fails.sqlite",
@@ -52,7 +49,7 @@ struct KeepEndToEndTests {
     }
 
     @Test func xctestKeepsWhatFailedTestsSaw() async throws {
-        let root = try KeepOnFailureTests.directory()
+        let root = try FailingFixtures.directory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let (status, output) = try run(["SQLTestKitTests.KeepFixtureCase"], keepingIn: root)
         #expect(status != 0)

@@ -1,20 +1,16 @@
 import Foundation
 import SQLTestKit
 import SQLTestKitTesting
+import SQLTestKitTestSupport
 import Testing
 #if canImport(XCTest)
 import XCTest
 #endif
 
-/// Tests that fail on purpose, to see what they keep. They run only in a process of their own
-/// that `KeepEndToEndTests` starts with `SQLTESTKIT_KEEP_SELFTEST=1`; everywhere else they
-/// are skipped.
-enum KeepFixtures {
-    static let variable = "SQLTESTKIT_KEEP_SELFTEST"
-    static var isOn: Bool { ProcessInfo.processInfo.environment[variable] == "1" }
-}
+// Tests that fail on purpose, to see what they keep: run only by `KeepEndToEndTests`, in a
+// process of their own (see `FailingFixtures`).
 
-@Suite(.enabled(if: KeepFixtures.isOn), .isolatedDatabase(KeepOnFailureTests.template, keepOnFailure: true))
+@Suite(.enabled(if: FailingFixtures.areOn), .isolatedDatabase(KeepOnFailureTests.template, keepOnFailure: true))
 struct KeepFixtureSuite {
     @Test func failsAfterDeleting() async throws {
         let db = try IsolatedDatabase.require()
@@ -49,7 +45,7 @@ struct KeepFixtureSuite {
     }
 }
 
-@Suite(.enabled(if: KeepFixtures.isOn), .isolatedDatabase(KeepOnFailureTests.template, keepOnFailure: false))
+@Suite(.enabled(if: FailingFixtures.areOn), .isolatedDatabase(KeepOnFailureTests.template, keepOnFailure: false))
 struct KeepFixtureNever {
     @Test func failsButKeepsNothing() async throws {
         try await IsolatedDatabase.require().execute("DELETE FROM book")
@@ -57,7 +53,7 @@ struct KeepFixtureNever {
     }
 }
 
-@Suite(.enabled(if: KeepFixtures.isOn), .isolatedDatabase(KeepOnFailureTests.template))
+@Suite(.enabled(if: FailingFixtures.areOn), .isolatedDatabase(KeepOnFailureTests.template))
 struct KeepFixtureByEnvironment {
     @Test func fails() async throws {
         try await IsolatedDatabase.require().execute("DELETE FROM audit")
@@ -70,7 +66,7 @@ final class KeepFixtureCase: DatabaseTestCase {
     override var template: DatabaseTemplate { KeepOnFailureTests.template }
 
     override func setUp() async throws {
-        try XCTSkipUnless(KeepFixtures.isOn, "fails on purpose; run by KeepEndToEndTests")
+        try XCTSkipUnless(FailingFixtures.areOn, "fails on purpose; run by KeepEndToEndTests")
         try await super.setUp()
     }
 

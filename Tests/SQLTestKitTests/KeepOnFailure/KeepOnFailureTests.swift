@@ -1,6 +1,6 @@
 import Foundation
 @testable import SQLTestKit
-import Synchronization
+import SQLTestKitTestSupport
 import Testing
 
 /// Keeping a failed test's SQLite database: the file holds what the test saw, uncommitted
@@ -23,12 +23,6 @@ struct KeepOnFailureTests {
         INSERT INTO book (title, author_id) VALUES ('Notes', 1), ('Compilers', 2);
         """)
 
-    static func directory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("keep-\(UUID())").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     /// Reads a kept file through a connection of its own.
     static func read(_ path: String, _ sql: String) async throws -> [[SQLValue]] {
         let db = try await SQLiteDriver(path: path).connect()
@@ -36,18 +30,11 @@ struct KeepOnFailureTests {
         return try await db.fetchAll(SQLQuery(sql: sql)).map(\.values)
     }
 
-    /// Collects the lines a keep reports.
-    final class Lines: Sendable {
-        private let lines = Mutex<[String]>([])
-        func append(_ line: String) { lines.withLock { $0.append(line) } }
-        var all: [String] { lines.withLock { $0 } }
-    }
-
     @Test func theFileHoldsWhatTheTestSawUncommittedChangesIncluded() async throws {
-        let root = try Self.directory()
+        let root = try FailingFixtures.directory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let location = KeepLocation(suite: "Books", test: "deletesAnAuthor()", directory: root)
-        let lines = Lines()
+        let lines = CollectedLines()
         let db = try await Self.template.openIsolated()
         // The code under test commits (a savepoint inside the test transaction), runs DDL and
         // leaves a change uncommitted.
@@ -84,10 +71,10 @@ struct KeepOnFailureTests {
     }
 
     @Test func aPassingTestKeepsNothingAndRemovesAnEarlierKeep() async throws {
-        let root = try Self.directory()
+        let root = try FailingFixtures.directory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let location = KeepLocation(suite: "Books", test: "passes", directory: root)
-        let lines = Lines()
+        let lines = CollectedLines()
         try await IsolatedDatabase.with(Self.template, keepingOnFailureAt: location, hasFailed: { true }, report: lines.append) { db in
             try await db.execute("DELETE FROM book")
         }
@@ -104,10 +91,10 @@ struct KeepOnFailureTests {
     }
 
     @Test func aThrowingBodyKeepsAndItsErrorStands() async throws {
-        let root = try Self.directory()
+        let root = try FailingFixtures.directory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let location = KeepLocation(suite: "Books", test: "throws", directory: root)
-        let lines = Lines()
+        let lines = CollectedLines()
         struct Boom: Error {}
         await #expect(throws: Boom.self) {
             try await IsolatedDatabase.with(Self.template, keepingOnFailureAt: location, report: lines.append) { db in
@@ -120,7 +107,7 @@ struct KeepOnFailureTests {
     }
 
     @Test func anEarlierKeepOfTheSameTestIsReplaced() async throws {
-        let root = try Self.directory()
+        let root = try FailingFixtures.directory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let location = KeepLocation(suite: "Books", test: "again", directory: root)
         for title in ["First", "Second"] {
@@ -132,12 +119,12 @@ struct KeepOnFailureTests {
     }
 
     @Test func aKeepThatCannotBeWrittenIsReportedAndTheDatabaseStillEnds() async throws {
-        let root = try Self.directory()
+        let root = try FailingFixtures.directory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         // A file where the suite's folder would go.
         _ = FileManager.default.createFile(atPath: root + "/Books", contents: Data("not a folder".utf8))
         let location = KeepLocation(suite: "Books", test: "unwritable", directory: root)
-        let lines = Lines()
+        let lines = CollectedLines()
         let db = try await Self.template.openIsolated()
         try await db.execute("DELETE FROM book")
         try await IsolatedDatabase.end(db, from: Self.template, keepingAt: location, failed: true, report: lines.append)
@@ -149,7 +136,7 @@ struct KeepOnFailureTests {
     }
 
     @Test func aKeptFileIsNotATestDatabase() async throws {
-        let root = try Self.directory()
+        let root = try FailingFixtures.directory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         // `testDeletes` says "test" in its name; kept, it is evidence all the same.
         let kept = root + "/sqltestkit/failed/Books/testDeletes.sqlite"
