@@ -47,9 +47,9 @@ open class DatabaseTestCase: XCTestCase {
         openedFrom = source
     }
 
-    /// Whether a test that fails keeps its database (see <doc:KeepingFailedDatabases>): by
-    /// default when `SQLTESTKIT_KEEP_FAILED=1` is set. Override it to keep always (`true`) or
-    /// never (`false`).
+    /// Whether a test that fails keeps its database (see “Keeping a failed test’s database”
+    /// in SQLTestKit’s documentation): by default when `SQLTESTKIT_KEEP_FAILED=1` is set.
+    /// Override it to keep always (`true`) or never (`false`).
     open var keepsDatabaseOnFailure: Bool { KeepOnFailure.isRequested }
 
     open override func tearDown() async throws {

@@ -19,7 +19,8 @@ import Testing
 /// A template that fails to build, or a rollback that fails, is recorded as an issue of the test.
 ///
 /// A test that fails keeps its database when `SQLTESTKIT_KEEP_FAILED=1` is set, or when the
-/// trait says so (`keepOnFailure: true`): see <doc:KeepingFailedDatabases>.
+/// trait says so (`keepOnFailure: true`): see “Keeping a failed test’s database” in
+/// SQLTestKit’s documentation.
 public struct IsolatedDatabaseTrait: TestTrait, SuiteTrait, TestScoping {
     /// Where each test's database comes from.
     public let source: any IsolatedDatabaseSource

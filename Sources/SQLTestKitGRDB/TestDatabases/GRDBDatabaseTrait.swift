@@ -22,8 +22,8 @@ public struct GRDBDatabaseTrait: TestTrait, SuiteTrait, TestScoping {
     public let template: GRDBTemplate
     /// A `DatabasePool` on a file copy instead of an in-memory `DatabaseQueue`.
     public let usesPool: Bool
-    /// Whether a failed test keeps its database (see <doc:KeepingFailedDatabases>); `nil`
-    /// leaves it to `SQLTESTKIT_KEEP_FAILED`.
+    /// Whether a failed test keeps its database (see “Keeping a failed test’s database” in
+    /// SQLTestKit’s documentation); `nil` leaves it to `SQLTESTKIT_KEEP_FAILED`.
     public var keepOnFailure: Bool? = nil
 
     public var isRecursive: Bool { true }

@@ -72,8 +72,9 @@ open class GRDBPoolTestCase: XCTestCase {
 
     /// Fails the test when its statements stopped reaching ``log``, then closes the pool and
     /// removes its file.
-    /// Whether a test that fails keeps its database as an SQLite file (see
-    /// <doc:KeepingFailedDatabases>): by default when `SQLTESTKIT_KEEP_FAILED=1` is set.
+    /// Whether a test that fails keeps its database as an SQLite file (see “Keeping a failed
+    /// test’s database” in SQLTestKit’s documentation): by default when
+    /// `SQLTESTKIT_KEEP_FAILED=1` is set.
     open var keepsDatabaseOnFailure: Bool { KeepOnFailure.isRequested }
 
     open override func tearDown() async throws {

@@ -71,8 +71,9 @@ open class GRDBTestCase: XCTestCase {
 
     /// Fails the test when its statements stopped reaching ``log`` (the app replaced SQLite's
     /// trace; see ``GRDBTestDatabase/requireRecording(_:log:)``), then drops the database.
-    /// Whether a test that fails keeps its database as an SQLite file (see
-    /// <doc:KeepingFailedDatabases>): by default when `SQLTESTKIT_KEEP_FAILED=1` is set.
+    /// Whether a test that fails keeps its database as an SQLite file (see “Keeping a failed
+    /// test’s database” in SQLTestKit’s documentation): by default when
+    /// `SQLTESTKIT_KEEP_FAILED=1` is set.
     open var keepsDatabaseOnFailure: Bool { KeepOnFailure.isRequested }
 
     open override func tearDown() async throws {

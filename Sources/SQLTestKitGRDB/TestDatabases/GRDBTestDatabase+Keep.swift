@@ -4,7 +4,7 @@ import GRDB
 import SQLTestKit
 
 extension GRDBTestDatabase {
-    /// Writes `writer`'s database, as the test left it, to ``KeepLocation/sqliteFile`` (with
+    /// Writes `writer`'s database, as the test left it, to `location.sqliteFile` (with
     /// GRDB's backup; written under a temporary name and renamed when complete).
     ///
     /// ```swift

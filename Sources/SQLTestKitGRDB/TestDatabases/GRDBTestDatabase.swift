@@ -18,8 +18,10 @@ import SQLTestKit
 /// }
 /// ```
 public enum GRDBTestDatabase {
-    /// This test's database, while ``with(_:configuration:_:)``, ``withPool(_:configuration:_:)``,
-    /// the `.grdbDatabase` trait or `GRDBTestCase` provide one.
+    /// This test's database, while
+    /// ``with(_:configuration:keepingOnFailureAt:hasFailed:report:_:)``,
+    /// ``withPool(_:configuration:keepingOnFailureAt:hasFailed:report:_:)``, the
+    /// `.grdbDatabase` trait or `GRDBTestCase` provide one.
     @TaskLocal public static var current: (any DatabaseWriter)?
     /// Every statement this test's database ran, recorded through GRDB's trace.
     @TaskLocal public static var currentLog: StatementLog?
@@ -119,7 +121,8 @@ public enum GRDBTestDatabase {
     /// temporary directory, removed afterwards (the pool is closed first), also set as
     /// ``current``. For code that needs a pool's concurrent reads, or WAL.
     ///
-    /// With a `location`, a failed test keeps its database there, as ``with(_:configuration:keepingOnFailureAt:hasFailed:report:_:)`` does.
+    /// With a `location`, a failed test keeps its database there, as
+    /// ``with(_:configuration:keepingOnFailureAt:hasFailed:report:_:)`` does.
     public static func withPool<Result>(_ template: GRDBTemplate, configuration: Configuration? = nil,
                                         keepingOnFailureAt location: KeepLocation? = nil, hasFailed: @Sendable () -> Bool = { false },
                                         report: @Sendable (String) -> Void = KeepOnFailure.report,

@@ -5,7 +5,7 @@ import SQLTestKit
 extension PostgresTemplate {
     /// Keeps what a failed test saw. Both modes first dump the test's view — its open test
     /// transaction included — as fixtures (`schema.sql` and a YAML file per table) into
-    /// ``KeepLocation/dumpDirectory``, which outlives any server. Then:
+    /// `location.dumpDirectory`, which outlives any server. Then:
     ///
     /// - database mode, on a server that outlives the tests (a configured one, or
     ///   `SQLTESTKIT_POSTGRES_URL`): the test's database is kept instead of dropped, renamed
