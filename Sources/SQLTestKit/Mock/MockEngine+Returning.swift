@@ -7,25 +7,24 @@ extension MockEngine {
     ///
     /// `INSERT INTO "book" ("id", "title") VALUES (NULL, ?1) RETURNING "id"` → `["id": key]`.
     static func returnedRow(of query: SQLQuery, key: Int64) -> ResultRow? {
-        let tokens = SQLTokenizer.tokenize(query.sql).filter(\.isSignificant)
-        var depth = 0
-        var returning: Int?
-        for (index, token) in tokens.enumerated() {
-            if token.text == "(" { depth += 1 } else if token.text == ")" { depth -= 1 }
-            if depth == 0, token.keyword == "RETURNING" { returning = index; break }
+        guard let items = SQLTokenizer.returningItems(of: query.sql) else { return nil }
+        let given = insertedValues(SQLTokenizer.tokenize(query.sql).filter(\.isSignificant)[...], arguments: query.arguments)
+        // Each returned column: its name, and the inserted column it reads (`id AS key`, `b.id`).
+        var returned: [(name: String, column: String?)] = []
+        for item in items {
+            if item.isStar {
+                returned += given.map { ($0.column, $0.column) }
+            } else {
+                returned.append((item.name ?? "?column?", item.column))
+            }
         }
-        guard let returning else { return nil }
-        let given = insertedValues(tokens[..<returning], arguments: query.arguments)
-        var names: [String] = []
-        for token in tokens[(returning + 1)...] where token.text != "," && token.text != ";" {
-            if token.text == "*" { names += given.map(\.column) } else { names.append(token.identifierName ?? token.text) }
-        }
-        let values = names.map { name -> SQLValue in
-            if let value = given.first(where: { $0.column.asciiLowercased == name.asciiLowercased })?.value, value != .null { return value }
+        let values = returned.enumerated().map { index, item -> SQLValue in
+            let inserted = item.column.flatMap { column in given.first { $0.column.asciiLowercased == column.asciiLowercased } }
+            if let value = inserted?.value, value != .null { return value }
             // The column the database fills in: the generated key.
-            return given.contains { $0.column.asciiLowercased == name.asciiLowercased } || name == names.first ? .integer(key) : .null
+            return inserted != nil || index == 0 ? .integer(key) : .null
         }
-        return ResultRow(columns: ResultColumns(names), values: values)
+        return ResultRow(columns: ResultColumns(returned.map(\.name)), values: values)
     }
 
     /// The columns of `INSERT INTO t (a, b) VALUES (x, y)` with the values of its first row

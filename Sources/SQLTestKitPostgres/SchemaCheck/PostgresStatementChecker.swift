@@ -207,36 +207,11 @@ final class PostgresCheckSession: Sendable {
     /// or its alias; `[]` without `RETURNING`; `nil` when `*` or an unnamed expression makes
     /// the names unknown.
     static func returnedColumns(of sql: String) -> [StatementShape.Column]? {
-        let tokens = SQLTokenizer.tokenize(sql).filter(\.isSignificant)
-        var depth = 0
-        var start: Int?
-        for (index, token) in tokens.enumerated() {
-            if token.text == "(" { depth += 1 } else if token.text == ")" { depth -= 1 }
-            if depth == 0, token.keyword == "RETURNING" { start = index + 1; break }
-        }
-        guard let start else { return [] }
-        var items: [[SQLToken]] = [[]]
-        depth = 0
-        for token in tokens[start...] where token.text != ";" {
-            if token.text == "(" { depth += 1 } else if token.text == ")" { depth -= 1 }
-            if depth == 0, token.text == "," { items.append([]) } else { items[items.count - 1].append(token) }
-        }
-        // PostgreSQL folds an unquoted name to lower case.
-        func name(_ token: SQLToken) -> String? {
-            guard token.text != "*", let name = token.identifierName else { return nil }
-            return token.kind == .word ? name.lowercased() : name
-        }
+        guard let items = SQLTokenizer.returningItems(of: sql, foldingCase: true) else { return [] }
         var columns: [StatementShape.Column] = []
         for item in items {
-            if item.count >= 2, item[item.count - 2].keyword == "AS", let alias = item.last.flatMap(name) {
-                columns.append(StatementShape.Column(name: alias))
-            } else if item.count == 1, let column = name(item[0]) {
-                columns.append(StatementShape.Column(name: column))
-            } else if item.count == 3, item[1].text == ".", let column = name(item[2]) {
-                columns.append(StatementShape.Column(name: column))
-            } else {
-                return nil
-            }
+            guard !item.isStar, let name = item.name else { return nil }
+            columns.append(StatementShape.Column(name: name))
         }
         return columns
     }

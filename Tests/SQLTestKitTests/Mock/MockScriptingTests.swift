@@ -190,6 +190,19 @@ struct MockScriptingTests {
         ])
     }
 
+    @Test func anUnscriptedInsertReturnsItsRowUnderTheNamesAskedFor() async throws {
+        // An alias names the column; a qualified name reads the column; the first column
+        // the insert did not set is the generated key.
+        let db = try await MockDriver().connect()
+        let row = try #require(try await db.fetchOne(
+            "INSERT INTO book AS b (title, year) VALUES (\("Dune"), 1965) RETURNING b.id, title AS name, b.year AS published, note"))
+        #expect(row.columns.names == ["id", "name", "published", "note"])
+        #expect(row.values == [.integer(1), .text("Dune"), .integer(1965), .null])
+        let star = try #require(try await db.fetchOne("INSERT INTO book (id, title) VALUES (NULL, \("Emma")) RETURNING *"))
+        #expect(star.columns.names == ["id", "title"])
+        #expect(star.values == [.integer(2), .text("Emma")])
+    }
+
     @Test func closedConnectionsRefuse() async throws {
         let db = try await MockDriver().connect()
         await db.close()
