@@ -3,7 +3,8 @@ import SQLTestKit
 import XCTest
 
 /// An XCTest base class that gives every test its own clone of a template database inside a
-/// test transaction, set up before the test and rolled back after it.
+/// test transaction, set up before the test and rolled back after it. Code the test calls
+/// reaches it through `IsolatedDatabase.current`, as under the Swift Testing trait.
 ///
 /// ```swift
 /// final class ReviewTests: DatabaseTestCase {
@@ -40,8 +41,25 @@ open class DatabaseTestCase: XCTestCase {
         return isolated
     }
 
+    /// Opens the test's database before the test starts, so the code the test calls finds it
+    /// through `IsolatedDatabase.current` (a task-local, bound around the whole test). A
+    /// database that cannot be opened here is opened again in `setUp`, which reports why.
+    open override func invokeTest() {
+        let source = isolation
+        guard let opened = try? waitingFor({ try await source.openIsolated() }) else { return super.invokeTest() }
+        isolated = opened
+        openedFrom = source
+        IsolatedDatabase.$current.withValue(opened) { super.invokeTest() }
+        // tearDown closes it; when tearDown did not run, it is closed here.
+        if let left = isolated {
+            isolated = nil
+            _ = try? waitingFor { try await source.closeIsolated(left) }
+        }
+    }
+
     open override func setUp() async throws {
         try await super.setUp()
+        guard isolated == nil else { return }
         let source = isolation
         isolated = try await source.openIsolated()
         openedFrom = source

@@ -2,6 +2,7 @@
 import Foundation
 import GRDB
 import SQLTestKit
+import SQLTestKitTesting
 
 extension FixtureSet {
     /// Loads every fixture into a GRDB writer, with every guarantee of

@@ -24,4 +24,19 @@ final class DatabaseTestCaseTests: DatabaseTestCase {
     func testSynchronousTestsGetTheSameSetUp() throws {
         XCTAssertTrue(db.transactionState.isInTestTransaction)
     }
+
+    /// Code the test calls finds the test's database as it would under the Swift Testing
+    /// trait: `IsolatedDatabase.current`, in the test and in tasks it starts.
+    func testCodeTheTestCallsFindsTheDatabase() async throws {
+        try await Self.deleteReviews()
+        let left = try await db.fetchOne(Int.self, "SELECT count(*) FROM review")
+        XCTAssertEqual(left, 0)
+        let seen = try await Task { try await IsolatedDatabase.require().fetchOne(Int.self, "SELECT count(*) FROM review") }.value
+        XCTAssertEqual(seen, 0)
+        XCTAssertTrue(IsolatedDatabase.current.map { $0 === db as AnyObject } ?? false)
+    }
+
+    static func deleteReviews() async throws {
+        try await IsolatedDatabase.require().execute("DELETE FROM review")
+    }
 }

@@ -1,4 +1,3 @@
-#if GRDB
 import Foundation
 import Synchronization
 
@@ -8,10 +7,11 @@ import Synchronization
 /// Two places need it, both synchronous by their framework's design: a GRDB write access (a
 /// fixture load holds GRDB's writer for its whole length, so the app's writes wait in GRDB's
 /// queue instead of failing with `database is locked`), and XCTest's `invokeTest()` (the test's
-/// database must exist before the test's task starts, to be bound as its task-local). The
+/// database must exist before the test's task starts, to be bound as its task-local:
+/// `DatabaseTestCase`, `GRDBTestCase`). The
 /// work runs on the cooperative pool while the calling thread — GRDB's writer queue, or
 /// XCTest's main thread — waits, so no cooperative thread is ever blocked.
-func waitingFor<Value: Sendable>(_ work: @escaping @Sendable () async throws -> Value) throws -> Value {
+package func waitingFor<Value: Sendable>(_ work: @escaping @Sendable () async throws -> Value) throws -> Value {
     let outcome = Outcome<Value>()
     let done = DispatchSemaphore(value: 0)
     Task.detached {
@@ -32,4 +32,3 @@ func waitingFor<Value: Sendable>(_ work: @escaping @Sendable () async throws -> 
 private final class Outcome<Value: Sendable>: Sendable {
     let result = Mutex<Result<Value, any Error>?>(nil)
 }
-#endif
