@@ -12,7 +12,7 @@ import XCTest
 // Tests that fail on purpose, to see what they keep: run only by `GRDBKeepTests`, in a process
 // of their own (see `FailingFixtures`).
 
-@Suite(.enabled(if: FailingFixtures.areOn), .grdbDatabase(TestApp.template, keepOnFailure: true))
+@Suite(.enabled(if: FailingFixtures.areOn, FailingFixtures.skipped), .grdbDatabase(TestApp.template, keepOnFailure: true))
 struct GRDBKeepFixtureQueue {
     @Test func failsAfterRenaming() async throws {
         try await renameArthur(to: "Zaphod")
@@ -24,7 +24,7 @@ struct GRDBKeepFixtureQueue {
     }
 }
 
-@Suite(.enabled(if: FailingFixtures.areOn), .grdbDatabasePool(TestApp.template))
+@Suite(.enabled(if: FailingFixtures.areOn, FailingFixtures.skipped), .grdbDatabasePool(TestApp.template))
 struct GRDBKeepFixturePool {
     @Test func throwsAfterRenaming() async throws {
         try await renameArthur(to: "Eddie")
@@ -37,7 +37,7 @@ final class GRDBKeepFixtureCase: GRDBTestCase {
     override var template: GRDBTemplate { TestApp.template }
 
     override func setUp() async throws {
-        try XCTSkipUnless(FailingFixtures.areOn, "fails on purpose; run by GRDBKeepTests")
+        try XCTSkipUnless(FailingFixtures.areOn, "fails on purpose; run in a process of its own by the test that checks it")
         try await super.setUp()
     }
 

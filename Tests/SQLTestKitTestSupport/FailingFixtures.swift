@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Testing
 
 /// Tests that fail on purpose, to check what a failed test leaves behind. They run only in a
 /// process of their own, started by the test that checks them with ``variable`` set to `1`
@@ -7,6 +8,9 @@ import Synchronization
 public enum FailingFixtures {
     /// The environment variable that turns them on.
     public static let variable = "SQLTESTKIT_KEEP_SELFTEST"
+
+    /// Why they are skipped everywhere else (CI's check for skipped tests knows these words).
+    public static let skipped: Comment = "fails on purpose; run in a process of its own by the test that checks it"
 
     /// Whether this process runs them.
     public static var areOn: Bool { ProcessInfo.processInfo.environment[variable] == "1" }

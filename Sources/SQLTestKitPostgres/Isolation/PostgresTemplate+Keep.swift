@@ -7,11 +7,11 @@ extension PostgresTemplate {
     /// transaction included — as fixtures (`schema.sql` and a YAML file per table) into
     /// `location.dumpDirectory`, which outlives any server. Then:
     ///
-    /// - database mode, on a server that outlives the tests (a configured one, or
-    ///   `SQLTESTKIT_POSTGRES_URL`): the test's database is kept instead of dropped, renamed
+    /// - database mode, on a server that outlives the tests (any server this process did not
+    ///   start, such as `SQLTESTKIT_POSTGRES_URL`'s): the test's database is kept instead of dropped, renamed
     ///   `sqltestkit_kept_<key>` (the same name for the same test in every run), and the line
     ///   gives the `psql` command that opens it;
-    /// - transaction mode, or the process's throwaway server (removed when the process ends):
+    /// - transaction mode, or a throwaway server this process started (removed when it ends):
     ///   the test's rows vanish with the rollback or the server, so the line gives the
     ///   `sqltestkit load` command that loads the dump into `sqltestkit_kept_<key>`.
     ///
@@ -29,7 +29,7 @@ extension PostgresTemplate {
         }
         let kept = Self.keptName(location)
         let name = (db as? PostgresDriver.Connection)?.driver.configuration.database
-        guard mode == .database, let name, try await outlivesTheTests(server) else {
+        guard mode == .database, let name, outlivesTheTests(server) else {
             try await closeIsolated(db)
             if let dumpFailure { throw KeepError(test: location.name, reason: "the dump failed: \(dumpFailure)") }
             return .dump(location.dumpDirectory, test: location.name, into: PostgresDriver(configuration: server.database(kept)).url,
@@ -60,7 +60,7 @@ extension PostgresTemplate {
     public func removeKept(at location: KeepLocation) async throws {
         try location.removeEarlierKeep()
         let server = try await resolvedServer()
-        guard try await outlivesTheTests(server) else { return }
+        guard outlivesTheTests(server) else { return }
         try await Self.onServer(server) { try await Self.dropDatabase(Self.keptName(location), on: $0) }
     }
 
@@ -70,10 +70,9 @@ extension PostgresTemplate {
     /// What a kept database's comment starts with (then the test's name).
     static let keptComment = "sqltestkit kept from the failed test "
 
-    /// Whether `server` lasts after this process: anything but the throwaway server it started.
-    private func outlivesTheTests(_ server: PostgresDriver.Configuration) async throws -> Bool {
-        if self.server != nil { return true }
-        return try await PostgresTestServer.shared().directory == nil
+    /// Whether `server` lasts after this process: any server but one this process started.
+    private func outlivesTheTests(_ server: PostgresDriver.Configuration) -> Bool {
+        !PostgresTestServer.goesWithThisProcess(server)
     }
 }
 #endif

@@ -57,6 +57,20 @@ public final class PostgresTestServer: Sendable {
         self.directory = directory
         self.binaries = binaries
         self.user = user
+        if directory != nil { _ = Self.startedHere.withLock { $0.insert(Self.address(of: configuration)) } }
+    }
+
+    /// The servers this process started (`host:port`), which go when it ends.
+    private static let startedHere = Mutex<Set<String>>([])
+
+    private static func address(of configuration: PostgresDriver.Configuration) -> String {
+        configuration.host + ":" + String(configuration.port)
+    }
+
+    /// Whether `configuration` names a server this process started, which is stopped and
+    /// removed when the process ends (a failed test's database kept there would go with it).
+    package static func goesWithThisProcess(_ configuration: PostgresDriver.Configuration) -> Bool {
+        startedHere.withLock { $0.contains(address(of: configuration)) }
     }
 
     // MARK: - The shared server

@@ -18,11 +18,13 @@ extension PostgreSQL {
             INSERT INTO author(name) VALUES ('Ada');
             """
 
-        /// The throwaway server's configuration, given explicitly: a template with a `server`
-        /// counts as one that outlives the tests.
-        static func lastingTemplate(_ mode: PostgresTemplate.Mode) async throws -> PostgresTemplate {
+        /// A template on the test server.
+        static func template(_ mode: PostgresTemplate.Mode) async throws -> PostgresTemplate {
             PostgresTemplate(server: try await PostgresTestServer.shared().configuration, schema: schema, mode: mode)
         }
+
+        /// Whether the test server outlives this process (`SQLTESTKIT_POSTGRES_URL`'s, as in CI).
+        static var serverLasts: Bool { ProcessInfo.processInfo.environment[PostgresTestServer.urlVariable] != nil }
 
         static func databaseExists(_ name: String) async throws -> Bool {
             try await PostgresTestServer.shared().driver().open().closing { admin in
@@ -39,10 +41,11 @@ extension PostgreSQL {
             try await db.execute("UPDATE author SET name = \("Ada L.") WHERE id = \(1)")
         }
 
-        @Test func databaseModeKeepsTheDatabaseOnALastingServer() async throws {
+        @Test(.enabled(if: serverLasts, "needs a server that outlives the tests: SQLTESTKIT_POSTGRES_URL"))
+        func databaseModeKeepsTheDatabaseOnALastingServer() async throws {
             let root = try FailingFixtures.directory()
             defer { try? FileManager.default.removeItem(atPath: root) }
-            let template = try await Self.lastingTemplate(.database)
+            let template = try await Self.template(.database)
             let location = KeepLocation(suite: "Notes", test: "keepsInDatabaseMode-\(UUID().uuidString.prefix(8))", directory: root)
             let kept = PostgresTemplate.keptName(location)
             let lines = CollectedLines()
@@ -86,7 +89,7 @@ extension PostgreSQL {
         @Test func transactionModeDumpsWhatTheTestSawAndTheCommandLoadsIt() async throws {
             let root = try FailingFixtures.directory()
             defer { try? FileManager.default.removeItem(atPath: root) }
-            let template = try await Self.lastingTemplate(.transaction)
+            let template = try await Self.template(.transaction)
             let location = KeepLocation(suite: "Notes", test: "keepsInTransactionMode-\(UUID().uuidString.prefix(8))", directory: root)
             let kept = PostgresTemplate.keptName(location)
             let lines = CollectedLines()
@@ -112,32 +115,39 @@ extension PostgreSQL {
             }
             #expect(loaded == [[.text("Ada L."), .text("committed by the code"), .integer(1)]])
 
-            // A later run of the same test drops what the command loaded.
+            // A later run of the same test drops what the command loaded (on a server this
+            // process started, the server itself goes at exit).
             try await template.removeKept(at: location)
-            #expect(try await !Self.databaseExists(kept))
+            #expect(try await Self.databaseExists(kept) == !Self.serverLasts)
+            try await PostgresTestServer.shared().driver().open().closing { try await $0.execute(SQLQuery(sql: "DROP DATABASE IF EXISTS \(kept)")) }
         }
 
-        @Test(.enabled(if: ProcessInfo.processInfo.environment[PostgresTestServer.urlVariable] == nil, "needs this process's own server"))
-        func onTheThrowawayServerDatabaseModeDumpsAndDropsTheDatabase() async throws {
+        @Test func onAServerThisProcessStartedDatabaseModeDumpsAndDropsTheDatabase() async throws {
             let root = try FailingFixtures.directory()
             defer { try? FileManager.default.removeItem(atPath: root) }
-            let template = PostgresTemplate.onTestServer(schema: Self.schema, mode: .database)
+            let server = try await PostgresTestServer.startPrivate()
+            defer { server.stop() }
+            let template = PostgresTemplate(server: server.configuration, schema: Self.schema, mode: .database)
             let location = KeepLocation(suite: "Notes", test: "throwaway", directory: root)
             let lines = CollectedLines()
             let db = try await template.openIsolated()
             let testDatabase = try #require((db as? PostgresDriver.Connection)?.driver.configuration.database)
             try await Self.work(db)
             try await IsolatedDatabase.end(db, from: template, keepingAt: location, failed: true, report: lines.append)
-            #expect(lines.all.first?.contains(": swift run --traits PostgreSQL sqltestkit load '\(location.dumpDirectory)' -d 'postgres://") == true)
-            #expect(try await !Self.databaseExists(testDatabase))
-            #expect(try await !Self.databaseExists(PostgresTemplate.keptName(location)))
+            let url = PostgresDriver(configuration: server.configuration.database(PostgresTemplate.keptName(location))).url
+            #expect(lines.all == ["kept the database of the failed test Notes/throwaway: swift run --traits PostgreSQL sqltestkit load '\(location.dumpDirectory)' -d '\(url)'"])
+            let names = try await server.driver().open().closing { admin in
+                try await admin.fetchAll("SELECT datname FROM pg_database").compactMap { $0[0].string }
+            }
+            #expect(!names.contains(testDatabase))
+            #expect(!names.contains(PostgresTemplate.keptName(location)))
             #expect(try String(contentsOfFile: location.dumpDirectory + "/note.yml", encoding: .utf8).contains("body: committed by the code"))
         }
 
         @Test func anAbortedTransactionIsDumpedAsItWasBeforeTheError() async throws {
             let root = try FailingFixtures.directory()
             defer { try? FileManager.default.removeItem(atPath: root) }
-            let template = try await Self.lastingTemplate(.transaction)
+            let template = try await Self.template(.transaction)
             let location = KeepLocation(suite: "Notes", test: "aborted-\(UUID().uuidString.prefix(8))", directory: root)
             let lines = CollectedLines()
             let db = try await template.openIsolated()

@@ -10,7 +10,7 @@ import XCTest
 // Tests that fail on purpose, to see what they keep: run only by `KeepEndToEndTests`, in a
 // process of their own (see `FailingFixtures`).
 
-@Suite(.enabled(if: FailingFixtures.areOn), .isolatedDatabase(KeepOnFailureTests.template, keepOnFailure: true))
+@Suite(.enabled(if: FailingFixtures.areOn, FailingFixtures.skipped), .isolatedDatabase(KeepOnFailureTests.template, keepOnFailure: true))
 struct KeepFixtureSuite {
     @Test func failsAfterDeleting() async throws {
         let db = try IsolatedDatabase.require()
@@ -45,7 +45,7 @@ struct KeepFixtureSuite {
     }
 }
 
-@Suite(.enabled(if: FailingFixtures.areOn), .isolatedDatabase(KeepOnFailureTests.template, keepOnFailure: false))
+@Suite(.enabled(if: FailingFixtures.areOn, FailingFixtures.skipped), .isolatedDatabase(KeepOnFailureTests.template, keepOnFailure: false))
 struct KeepFixtureNever {
     @Test func failsButKeepsNothing() async throws {
         try await IsolatedDatabase.require().execute("DELETE FROM book")
@@ -53,7 +53,7 @@ struct KeepFixtureNever {
     }
 }
 
-@Suite(.enabled(if: FailingFixtures.areOn), .isolatedDatabase(KeepOnFailureTests.template))
+@Suite(.enabled(if: FailingFixtures.areOn, FailingFixtures.skipped), .isolatedDatabase(KeepOnFailureTests.template))
 struct KeepFixtureByEnvironment {
     @Test func fails() async throws {
         try await IsolatedDatabase.require().execute("DELETE FROM audit")
@@ -66,7 +66,7 @@ final class KeepFixtureCase: DatabaseTestCase {
     override var template: DatabaseTemplate { KeepOnFailureTests.template }
 
     override func setUp() async throws {
-        try XCTSkipUnless(FailingFixtures.areOn, "fails on purpose; run by KeepEndToEndTests")
+        try XCTSkipUnless(FailingFixtures.areOn, "fails on purpose; run in a process of its own by the test that checks it")
         try await super.setUp()
     }
 
