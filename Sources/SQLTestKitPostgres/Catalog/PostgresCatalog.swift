@@ -187,10 +187,20 @@ package struct PostgresCatalog: DatabaseCatalog {
 
     nonisolated(nonsending)
     package func deferForeignKeys(on db: any DatabaseConnection) async throws -> DeferredForeignKeys {
-        // Deferrable keys wait for the end of the load; the others are satisfied by the
-        // dependency order the loader inserts in.
-        try await db.execute(SQLQuery(sql: "SET CONSTRAINTS ALL DEFERRED"))
-        return DeferredForeignKeys(restore: SQLQuery(sql: "SET CONSTRAINTS ALL IMMEDIATE"))
+        // Deferrable keys wait for the end of the load, where they are checked; the others are
+        // satisfied by the dependency order the loader inserts in. They are named, not `ALL`:
+        // `SET CONSTRAINTS ALL IMMEDIATE` would also run the commit guard's deferred trigger,
+        // armed in every test transaction, and fail a load made inside one. The guard lives
+        // outside the schemas in use, so it is not among them.
+        let names = try await db.fetchAll(SQLQuery(sql: """
+            SELECT DISTINCT pg_catalog.format('%I.%I', n.nspname, c.conname)
+            FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_namespace n ON n.oid = c.connamespace
+            WHERE c.condeferrable AND n.nspname = ANY (pg_catalog.current_schemas(false)) ORDER BY 1
+            """)).compactMap { $0[0].textValue }
+        guard !names.isEmpty else { return DeferredForeignKeys(restore: nil) }
+        let list = names.joined(separator: ", ")
+        try await db.execute(SQLQuery(sql: "SET CONSTRAINTS \(list) DEFERRED"))
+        return DeferredForeignKeys(restore: SQLQuery(sql: "SET CONSTRAINTS \(list) IMMEDIATE"))
     }
 
     nonisolated(nonsending)
