@@ -8,7 +8,7 @@ import Testing
 
 extension PostgreSQL {
     // Tests that fail on purpose: run only by `KeepEndToEnd` below, in a process of their own
-    // (see `FailingFixtures`), on this process's server.
+    // (see `FailingFixtures`), on a server that test starts.
 
     @Suite(.enabled(if: FailingFixtures.areOn, FailingFixtures.skipped),
            .isolatedDatabase(PostgresTemplate.onTestServer(schema: KeepOnFailure.schema, mode: .database), keepOnFailure: true))
@@ -34,7 +34,12 @@ extension PostgreSQL {
         @Test func bothModesKeepWhatTheFailedTestSaw() async throws {
             let root = try FailingFixtures.directory()
             defer { try? FileManager.default.removeItem(atPath: root) }
-            let server = try await PostgresTestServer.shared().configuration
+            // A server of this test's own: the child's run leaves its databases behind when it
+            // exits (as any run does, for the next run to drop), and on the shared server they
+            // would show up in the leftover-cleanup test's exact list.
+            let own = try await PostgresTestServer.startPrivate()
+            defer { own.stop() }
+            let server = own.configuration
             let url = PostgresDriver(configuration: server).url
             let run = try #require(BuiltBinary.runningTests).run(
                 ["--testing-library", "swift-testing", "--filter", "KeepFixtureDatabaseMode|KeepFixtureTransactionMode"],
@@ -52,7 +57,7 @@ extension PostgreSQL {
                 try await db.fetchAll("SELECT a.name, n.body FROM note n JOIN author a ON a.id = n.author_id").map(\.values)
             }
             #expect(rows == [[.text("Ada L."), .text("committed by the code")]])
-            try await PostgresTestServer.shared().driver().open().closing { try await $0.execute(SQLQuery(sql: "DROP DATABASE \(kept)")) }
+            try await own.driver().open().closing { try await $0.execute(SQLQuery(sql: "DROP DATABASE \(kept)")) }
 
             // Transaction mode: the dump, and the command that loads it.
             let transaction = KeepLocation(suite: "PostgreSQL.KeepFixtureTransactionMode", test: "failsAfterWriting()", directory: root)
