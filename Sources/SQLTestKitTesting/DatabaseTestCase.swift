@@ -74,13 +74,17 @@ open class DatabaseTestCase: XCTestCase {
         if let isolated {
             self.isolated = nil
             let location = keepsDatabaseOnFailure ? KeepLocation(testCase: self) : nil
-            // Failures the test recorded, and the error it threw, are counted by now.
-            let failed = (testRun?.totalFailureCount ?? 0) > 0
             let source: any IsolatedDatabaseSource = openedFrom ?? template
-            try await IsolatedDatabase.end(isolated, from: source, keepingAt: location, failed: failed)
+            try await IsolatedDatabase.end(isolated, from: source, keepingAt: location, failed: hasRecordedFailure)
         }
         try await super.tearDown()
     }
+}
+
+extension XCTestCase {
+    /// Whether the running test has failed so far: in `tearDown`, the failures it recorded
+    /// and the error it threw are counted.
+    package var hasRecordedFailure: Bool { (testRun?.totalFailureCount ?? 0) > 0 }
 }
 
 extension KeepLocation {

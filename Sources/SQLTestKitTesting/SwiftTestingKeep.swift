@@ -24,11 +24,7 @@ package enum SwiftTestingKeep {
             }
             if !values.isEmpty { return values }
         }
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in String(describing: testCase).utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-        }
-        return ["case", String(hash, radix: 16)]
+        return ["case", StableHash.hex(StableHash.fnv1a64(String(describing: testCase).utf8))]
     }
 
     private static func child(labelled label: String, of value: Any, depth: Int) -> Any? {

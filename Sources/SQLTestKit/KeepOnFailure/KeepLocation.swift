@@ -50,7 +50,7 @@ public struct KeepLocation: Sendable, Hashable {
     /// Twelve hexadecimal digits that stand for ``name`` where a name must be short (a
     /// PostgreSQL database name), the same in every run.
     public var key: String {
-        String(String(StableHash.fnv1a64(name.utf8), radix: 16).leftPadded(to: 16).prefix(12))
+        String(StableHash.hex(StableHash.fnv1a64(name.utf8)).prefix(12))
     }
 
     /// Removes what an earlier run kept here: the SQLite file (with its journal files) and
@@ -83,13 +83,7 @@ public struct KeepLocation: Sendable, Hashable {
         while name.hasSuffix("_") { name.removeLast() }
         if name.isEmpty { name = "unnamed" }
         guard name.count > 100 else { return name }
-        let hash = String(StableHash.fnv1a64(text.utf8), radix: 16).leftPadded(to: 16).prefix(8)
+        let hash = StableHash.hex(StableHash.fnv1a64(text.utf8)).prefix(8)
         return name.prefix(90) + "-" + hash
-    }
-}
-
-private extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -7,8 +7,9 @@ extension MockEngine {
     ///
     /// `INSERT INTO "book" ("id", "title") VALUES (NULL, ?1) RETURNING "id"` → `["id": key]`.
     static func returnedRow(of query: SQLQuery, key: Int64) -> ResultRow? {
-        guard let items = SQLTokenizer.returningItems(of: query.sql) else { return nil }
-        let given = insertedValues(SQLTokenizer.tokenize(query.sql).filter(\.isSignificant)[...], arguments: query.arguments)
+        let tokens = SQLTokenizer.tokenize(query.sql).filter(\.isSignificant)
+        guard let items = SQLTokenizer.returningItems(in: tokens) else { return nil }
+        let given = insertedValues(tokens[...], arguments: query.arguments)
         // Each returned column: its name, and the inserted column it reads (`id AS key`, `b.id`).
         var returned: [(name: String, column: String?)] = []
         for item in items {

@@ -18,7 +18,12 @@ extension SQLTokenizer {
     /// `INSERT INTO book (title) VALUES (?) RETURNING b.id, title AS t` →
     /// `[(name: id, column: id), (name: t, column: title)]`.
     package static func returningItems(of sql: String, foldingCase: Bool = false) -> [ReturnedItem]? {
-        let tokens = tokenize(sql).filter(\.isSignificant)
+        returningItems(in: tokenize(sql).filter(\.isSignificant), foldingCase: foldingCase)
+    }
+
+    /// ``returningItems(of:foldingCase:)`` over a statement's significant tokens, for a caller
+    /// that reads them for more than the clause.
+    package static func returningItems(in tokens: [SQLToken], foldingCase: Bool = false) -> [ReturnedItem]? {
         var depth = 0
         var start: Int?
         for (index, token) in tokens.enumerated() {

@@ -24,9 +24,11 @@ extension SQLiteDriver.Connection {
         for leftover in [partial, partial + "-journal"] where manager.fileExists(atPath: leftover) {
             try manager.removeItem(atPath: leftover)
         }
-        var configuration = SQLiteDriver.Configuration()
-        configuration.writeAheadLogging = .never
-        let copy = try await SQLiteDriver(path: partial, configuration: configuration).connect()
+        // A plain connection: rollback journal (one file at the end), foreign keys off while
+        // rows go in before the rows they reference.
+        let configuration = SQLiteDriver.Configuration()
+        let copy = SQLiteDriver.Connection(handle: try SQLiteHandle.open(partial, configuration: configuration, foreignKeys: false),
+                                           cacheCapacity: 16, capability: configuration.capability)
         do {
             try await copyContents(into: copy)
             await copy.close()
@@ -43,7 +45,7 @@ extension SQLiteDriver.Connection {
     }
 
     nonisolated(nonsending)
-    private func copyContents(into copy: any DatabaseConnection) async throws {
+    private func copyContents(into copy: SQLiteDriver.Connection) async throws {
         let entries = try await fetchAll(SQLQuery(sql: """
             SELECT type, name, sql FROM main.sqlite_master
             WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid
@@ -53,8 +55,13 @@ extension SQLiteDriver.Connection {
             .compactMap { $0[0].textValue } ?? [])
         let tables = entries.filter { $0.type == "table" && !shadows.contains($0.name) }
         let quote = DatabaseDialect.sqlite.quoteIdentifier
-        try await copy.execute(SQLQuery(sql: "PRAGMA foreign_keys = OFF"))
-        try await copy.transaction { copy in
+        // The fixture loader's batch path: one prepared statement for every row.
+        func insert(_ rows: [ResultRow], with sql: String) async throws {
+            if let (_, error) = try await copy.runBatch(sql, rows: rows.map { ArraySlice($0.values.map(Optional.some)) }).first {
+                throw error
+            }
+        }
+        try await copy.transaction { _ in
             for table in tables { try await copy.execute(SQLQuery(sql: table.sql)) }
             for table in tables {
                 let columns = try await fetchAll(SQLQuery(sql: "SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 0 ORDER BY cid",
@@ -62,15 +69,13 @@ extension SQLiteDriver.Connection {
                 guard !columns.isEmpty else { continue }
                 let list = columns.map(quote).joined(separator: ", ")
                 let rows = try await fetchAll(SQLQuery(sql: "SELECT \(list) FROM main.\(quote(table.name))"))
-                let insert = SQLQuery(sql: "INSERT INTO \(quote(table.name)) (\(list)) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))")
-                for row in rows { try await copy.execute(SQLQuery(sql: insert.sql, arguments: row.values)) }
+                try await insert(rows, with: "INSERT INTO \(quote(table.name)) (\(list)) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))")
             }
             if try await fetchOne(SQLQuery(sql: "SELECT 1 FROM main.sqlite_master WHERE name = 'sqlite_sequence'")) != nil,
                try await copy.fetchOne(SQLQuery(sql: "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")) != nil {
                 try await copy.execute(SQLQuery(sql: "DELETE FROM sqlite_sequence"))
-                for row in try await fetchAll(SQLQuery(sql: "SELECT name, seq FROM main.sqlite_sequence")) {
-                    try await copy.execute(SQLQuery(sql: "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", arguments: row.values))
-                }
+                try await insert(try await fetchAll(SQLQuery(sql: "SELECT name, seq FROM main.sqlite_sequence")),
+                                 with: "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)")
             }
             for entry in entries where entry.type != "table" { try await copy.execute(SQLQuery(sql: entry.sql)) }
             let version = try await fetchOne(SQLQuery(sql: "PRAGMA main.user_version"))?[0].integerValue ?? 0

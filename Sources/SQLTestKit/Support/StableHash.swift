@@ -1,6 +1,6 @@
 /// FNV-1a over bytes: stable across processes and machines (Swift's `Hasher` is seeded per run).
-enum StableHash {
-    static func fnv1a64(_ bytes: some Sequence<UInt8>, seed: UInt64 = 0xCBF2_9CE4_8422_2325) -> UInt64 {
+package enum StableHash {
+    package static func fnv1a64(_ bytes: some Sequence<UInt8>, seed: UInt64 = 0xCBF2_9CE4_8422_2325) -> UInt64 {
         var hash = seed
         for byte in bytes {
             hash ^= UInt64(byte)
@@ -42,7 +42,7 @@ enum StableHash {
         return hash
     }
 
-    static func hex(_ value: UInt64) -> String {
+    package static func hex(_ value: UInt64) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
     }

@@ -41,15 +41,4 @@ public enum IsolatedDatabase {
         }
         await db.close()
     }
-
-    /// Runs `body` with its own clone of `template` (also set as ``current``), then rolls back
-    /// and closes it — whether `body` returns, throws or is cancelled. When the environment
-    /// asks for it (`SQLTESTKIT_KEEP_FAILED=1`) and `body` throws, the clone is first written
-    /// to a file named after the calling file and function (see <doc:KeepingFailedDatabases>).
-    nonisolated(nonsending)
-    public static func with<Result>(_ template: DatabaseTemplate, fileID: String = #fileID, function: String = #function,
-                                    _ body: (any DatabaseConnection) async throws -> Result) async throws -> Result {
-        let location = KeepOnFailure.isRequested ? KeepLocation(fileID: fileID, function: function) : nil
-        return try await with(template, keepingOnFailureAt: location, body)
-    }
 }

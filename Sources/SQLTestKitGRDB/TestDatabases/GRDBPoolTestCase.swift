@@ -85,7 +85,7 @@ open class GRDBPoolTestCase: XCTestCase {
         }
         if let copy {
             GRDBTestDatabase.finish(copy.pool, keepingAt: keepsDatabaseOnFailure ? KeepLocation(testCase: self) : nil,
-                                    failed: (testRun?.totalFailureCount ?? 0) > 0)
+                                    failed: hasRecordedFailure)
         }
         if let copy, let statements { try await GRDBTestDatabase.requireRecording(copy.pool, log: statements) }
         try await super.tearDown()

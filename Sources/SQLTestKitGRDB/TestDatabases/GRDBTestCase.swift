@@ -83,7 +83,7 @@ open class GRDBTestCase: XCTestCase {
         }
         if let queue {
             GRDBTestDatabase.finish(queue, keepingAt: keepsDatabaseOnFailure ? KeepLocation(testCase: self) : nil,
-                                    failed: (testRun?.totalFailureCount ?? 0) > 0)
+                                    failed: hasRecordedFailure)
         }
         if let queue, let statements { try await GRDBTestDatabase.requireRecording(queue, log: statements) }
         try await super.tearDown()
