@@ -120,6 +120,13 @@ extension ResultRow: Hashable {
     }
 }
 
+extension ResultRow: CustomStringConvertible {
+    /// `[id: 1, title: 'Dune']`
+    public var description: String {
+        "[" + columns.names.enumerated().map { "\($1): \(self[$0])" }.joined(separator: ", ") + "]"
+    }
+}
+
 /// The flat value buffer behind a result's rows.
 @usableFromInline
 final class ResultStorage: Sendable {
@@ -129,87 +136,5 @@ final class ResultStorage: Sendable {
     init(columns: ResultColumns, values: [SQLValue]) {
         self.columns = columns
         self.values = values
-    }
-}
-
-extension ResultRow: CustomStringConvertible {
-    /// `[id: 1, title: 'Dune']`
-    public var description: String {
-        "[" + columns.names.enumerated().map { "\($1): \(self[$0])" }.joined(separator: ", ") + "]"
-    }
-}
-
-/// The ordered column names of a result, with a lookup table built once and shared by all of
-/// its rows. A collection of the names, so it compares with an array literal and prints as one.
-///
-/// ```swift
-/// let row = try await db.fetchOne("SELECT id, age FROM person")!
-/// row.columns == ["id", "age"]   // true
-/// print(row.columns)             // ["id", "age"]
-/// ```
-public final class ResultColumns: Sendable, Hashable, RandomAccessCollection, ExpressibleByArrayLiteral, CustomStringConvertible {
-    /// The names in order.
-    public let names: [String]
-    private let exact: [String: Int]
-    private let folded: [String: Int]
-
-    /// Columns with these names, in order.
-    public init(_ names: [String]) {
-        self.names = names
-        var exact: [String: Int] = [:]
-        var folded: [String: Int] = [:]
-        for (index, name) in names.enumerated() {
-            if exact[name] == nil { exact[name] = index }
-            let key = name.asciiLowercased
-            if folded[key] == nil { folded[key] = index }
-        }
-        self.exact = exact
-        self.folded = folded
-    }
-
-    /// Columns from names written as an array literal (`["id", "age"]`).
-    public convenience init(arrayLiteral names: String...) {
-        self.init(names)
-    }
-
-    /// How many columns.
-    @inlinable public var count: Int { names.count }
-    @inlinable public var startIndex: Int { 0 }
-    @inlinable public var endIndex: Int { names.count }
-    /// The name of the column at `position`.
-    public subscript(position: Int) -> String { names[position] }
-
-    /// The names as an array prints: `["id", "age"]`.
-    public var description: String { names.description }
-
-    /// The index of a column: exact name first, then ignoring ASCII case.
-    ///
-    /// Inlinable, with the names of a narrow result compared in order, lengths first: reading
-    /// rows by column name is most of what a read costs once the rows are fetched, and a call
-    /// per lookup, a hash, or a string comparison per column passed over each cost more than
-    /// the scan (join read by name: see Benchmarks.md).
-    @inlinable
-    public func index(of name: String) -> Int? {
-        if names.count <= 16 {
-            let length = name.utf8.count
-            for position in names.indices where names[position].utf8.count == length && names[position] == name {
-                return position
-            }
-        }
-        return index(hashing: name)
-    }
-
-    /// The lookup of a wide result, or of a name that matches only ignoring case.
-    @usableFromInline
-    func index(hashing name: String) -> Int? {
-        exact[name] ?? folded[name.asciiLowercased]
-    }
-
-    public static func == (lhs: ResultColumns, rhs: ResultColumns) -> Bool {
-        lhs === rhs || lhs.names == rhs.names
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(names)
     }
 }

@@ -70,4 +70,75 @@ struct ResultRowTests {
         let error = #expect(throws: RowDecodingError.self) { _ = try ResultRow(["a": 1, "b": 2]).decode(Int.self) }
         #expect(error?.description == "a single value needs a row with one column, and this row has 2: [a, b]")
     }
+
+    // The lookup by name tries the column after the one found last first. These read in every
+    // order a guess could get wrong, against what a plain scan of the names says.
+
+    /// The first column of a name, by scanning: what every lookup must agree with.
+    private func firstIndex(of name: String, in names: [String]) -> Int? {
+        names.firstIndex(of: name) ?? names.firstIndex { $0.lowercased() == name.lowercased() }
+    }
+
+    @Test func aRepeatedNameAlwaysFindsItsFirstColumn() async throws {
+        let db = try await makeDatabase("CREATE TABLE t(id INTEGER); INSERT INTO t VALUES (1), (2);")
+        // Two columns named `id`: after reading the first, the column after it is `id` too.
+        let rows = try await db.fetchAll("SELECT id, id * 10 AS id, id * 100 AS n FROM t ORDER BY 1")
+        for (row, expected) in zip(rows, [1, 2]) {
+            #expect(try row.decode("id", as: Int.self) == expected)
+            #expect(try row.decode("id", as: Int.self) == expected)
+            #expect(try row.decode("n", as: Int.self) == expected * 100)
+            #expect(try row.decode("id", as: Int.self) == expected)
+            #expect(row[1] == .integer(Int64(expected * 10)))
+        }
+        let mixedCase = ResultRow(columns: ["Id", "ID", "id"], values: [1, 2, 3])
+        #expect(mixedCase["id"] == 3)
+        #expect(mixedCase["iD"] == 1)
+        #expect(mixedCase["ID"] == 2)
+        #expect(mixedCase["iD"] == 1)
+    }
+
+    @Test(arguments: [4, 40])
+    func everyReadingOrderFindsTheRightColumn(width: Int) {
+        // Names of two lengths, so the guess and the scan both meet names of the same length.
+        let names = (0..<width).map { $0.isMultiple(of: 2) ? "c\($0)" : "col_\($0)" }
+        let row = ResultRow(columns: ResultColumns(names), values: (0..<width).map { .integer(Int64($0)) })
+        var generator = SystemRandomNumberGenerator()
+        let orders = [Array(0..<width), Array((0..<width).reversed()), (0..<width).map { _ in 0 },
+                      (0..<3 * width).map { $0 % width }, (0..<width).shuffled(using: &generator)]
+        for order in orders {
+            for position in order {
+                #expect(row.columns.index(of: names[position]) == position)
+                #expect(row[names[position].uppercased()] == .integer(Int64(position)), "falls back to ignoring case")
+                #expect(row.columns.index(of: "missing") == nil)
+                #expect(row.columns.index(of: names[position] + "x") == nil)
+            }
+        }
+    }
+
+    @Test func rowsReadFromManyTasksAtOnceGetTheirOwnColumns() async throws {
+        let names = ["id", "title", "price", "author_id", "name", "born", "Title"]
+        let width = names.count
+        let rows = ResultRow.rows(columns: ResultColumns(names), values: (0..<200 * width).map { .integer(Int64($0)) })
+        // 16 tasks read the same rows, which share one lookup and its guess, each in another order.
+        let wrong = await withTaskGroup(of: Int.self) { group in
+            for task in 0..<16 {
+                group.addTask {
+                    var wrong = 0
+                    let order = (0..<width).map { (($0 * (task % 2 == 0 ? 1 : -1)) + task + width * 8) % width }
+                    for _ in 0..<20 {
+                        for (rowIndex, row) in rows.enumerated() {
+                            for position in order {
+                                let expected = self.firstIndex(of: names[position], in: names) ?? -1
+                                if row[names[position]] != .integer(Int64(rowIndex * width + expected)) { wrong += 1 }
+                            }
+                        }
+                    }
+                    return wrong
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(wrong == 0)
+    }
 }
+
