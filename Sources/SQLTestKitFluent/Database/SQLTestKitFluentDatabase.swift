@@ -30,9 +30,11 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
     let context: DatabaseContext
     /// Inside a Fluent `transaction { }`: a nested one runs in it, as FluentKit's drivers do.
     let inTransaction: Bool
-    /// Holds the source's gate (a transaction or `withConnection` closure): statements run
-    /// without taking turns, and raw transaction control is the closure's own business.
-    var holdsGate: Bool = false
+    /// The turn on the source's gate this database holds (the database a transaction,
+    /// `withConnection` or `withSession` closure is given): statements run without taking
+    /// turns, and raw transaction control is the closure's own business.
+    var turn: TransactionGate.Turn?
+    var holdsGate: Bool { turn != nil }
     /// How the database's Fluent driver renders, binds and decodes.
     var fluentDialect: any FluentDialect { source.fluentDialect }
 
@@ -81,7 +83,7 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
     /// The closure gets the connection to itself until its future completes: what it sends,
     /// raw `BEGIN … COMMIT` included, runs with no other request's statement in between.
     func withConnection<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
-        takingTurn(as: self) { db in closure(db).map { UncheckedResult(value: $0) } }
+        takingTurn(as: self) { db in db.runningForTurn { closure(db) }.map { UncheckedResult(value: $0) } }
     }
 
     /// SQLKit's session: like `withConnection`, the closure has the connection to itself.
@@ -96,7 +98,7 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
         // loop, as FluentKit's drivers pass them.
         return takingTurn(as: SQLTestKitFluentDatabase(source: source, context: context, inTransaction: true)) { db in
             db.raw(SQLQueryString(db.fluentDialect.begin)).run()
-                .flatMap { closure(db).map { UncheckedResult(value: $0) } }
+                .flatMap { db.runningForTurn { closure(db) }.map { UncheckedResult(value: $0) } }
                 .flatMap { result in db.raw(SQLQueryString(db.fluentDialect.commit)).run().map { result } }
                 .flatMapError { error in
                     // Rolled back before the turn ends; the closure's error is what the caller gets.
@@ -124,34 +126,58 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
 
     /// Runs `body` with `db` holding the source's gate: taken first unless this database holds
     /// it already (a transaction or session inside another), released when `body` ends.
-    private func takingTurn<Result>(as db: SQLTestKitFluentDatabase,
+    ///
+    /// Throws ``FluentDeadlockError`` when the code asking runs for the turn that holds the
+    /// gate (it was given the closure's database, and asks through the outer one): it would
+    /// wait for itself. `sql` is the statement that asked, or nil for a transaction or session.
+    private func takingTurn<Result>(as db: SQLTestKitFluentDatabase, sql: String? = nil,
                                     _ body: (SQLTestKitFluentDatabase) async throws -> Result) async throws -> Result {
         var holder = db
-        holder.holdsGate = true
-        guard !holdsGate else { return try await body(holder) }
-        await source.gate.acquire()
-        defer { source.gate.release() }
+        guard let turn = self.turn else {
+            let turn = TransactionGate.Turn()
+            try await source.gate.acquire(for: turn, sql: sql)
+            defer { source.gate.release() }
+            holder.turn = turn
+            return try await TransactionGate.Turn.$current.withValue(turn) { try await body(holder) }
+        }
+        holder.turn = turn
         return try await body(holder)
     }
 
-    /// ``takingTurn(as:_:)`` for futures: the gate is released when `body`'s future completes.
+    /// ``takingTurn(as:sql:_:)`` for futures: the gate is released when `body`'s future
+    /// completes. `body` is called in a task that runs for the turn, so the tasks it starts
+    /// (FluentKit runs an async closure in one) run for it too.
     private func takingTurn<T>(as db: SQLTestKitFluentDatabase,
                                _ body: @escaping @Sendable (SQLTestKitFluentDatabase) -> EventLoopFuture<UncheckedResult<T>>) -> EventLoopFuture<T> {
         var holder = db
-        holder.holdsGate = true
+        if let turn = self.turn {
+            holder.turn = turn
+            return body(holder).map(\.value)
+        }
         let gate = source.gate
-        let takesGate = !holdsGate
+        let turn = TransactionGate.Turn()
+        holder.turn = turn
         let promise = eventLoop.makePromise(of: T.self)
-        let finished = eventLoop.makeFutureWithTask { if takesGate { await gate.acquire() } }.flatMap { [holder] in body(holder) }
-        finished.whenComplete { outcome in
-            if takesGate { gate.release() }
-            switch outcome {
-            // On the promise's own event loop: the future chain above runs there.
-            case .success(let result): promise.assumeIsolated().succeed(result.value)
-            case .failure(let error): promise.fail(error)
+        let acquired = eventLoop.makeFutureWithTask { try await gate.acquire(for: turn, sql: nil) }
+        acquired.whenFailure { promise.fail($0) }
+        acquired.whenSuccess { [holder] in
+            let finished = holder.runningForTurn { body(holder) }
+            finished.whenComplete { outcome in
+                gate.release()
+                switch outcome {
+                // On the promise's own event loop: the future chain above runs there.
+                case .success(let result): promise.assumeIsolated().succeed(result.value)
+                case .failure(let error): promise.fail(error)
+                }
             }
         }
         return promise.futureResult
+    }
+
+    /// Calls `body` with the task-local turn set to this database's, so the tasks it starts
+    /// (FluentKit runs an async closure in one) are known to run for the turn.
+    func runningForTurn<Result>(_ body: () -> Result) -> Result {
+        TransactionGate.Turn.$current.withValue(turn) { body() }
     }
 
     // MARK: SQLKit
@@ -183,7 +209,7 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
         }
         // Outside a transaction or session, a statement takes its turn: it never runs while
         // another request's transaction is open, so it cannot land inside it.
-        let result = try await takingTurn(as: self) { _ in try await connection.execute(statement) }
+        let result = try await takingTurn(as: self, sql: sql) { _ in try await connection.execute(statement) }
         return result.rows.map { FluentRow(row: $0, dialect: dialect) }
     }
 }
