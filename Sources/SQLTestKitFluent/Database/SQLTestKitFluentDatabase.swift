@@ -145,8 +145,8 @@ struct SQLTestKitFluentDatabase: Database, SQLDatabase {
     }
 
     /// ``takingTurn(as:sql:_:)`` for futures: the gate is released when `body`'s future
-    /// completes. `body` is called in a task that runs for the turn, so the tasks it starts
-    /// (FluentKit runs an async closure in one) run for it too.
+    /// completes. `body` is called with the task-local turn set, so the tasks it starts
+    /// (FluentKit runs an async closure in one) run for the turn too.
     private func takingTurn<T>(as db: SQLTestKitFluentDatabase,
                                _ body: @escaping @Sendable (SQLTestKitFluentDatabase) -> EventLoopFuture<UncheckedResult<T>>) -> EventLoopFuture<T> {
         var holder = db
