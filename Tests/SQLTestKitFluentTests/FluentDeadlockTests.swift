@@ -5,7 +5,7 @@ import NIOCore
 import SQLKit
 import SQLTestKit
 import SQLTestKitFluent
-import Synchronization
+import SQLTestKitTestSupport
 import Testing
 
 /// Code inside a Fluent transaction that sends on the outer database instead of the one the
@@ -13,38 +13,11 @@ import Testing
 /// Before the fix, each of these waited forever; each now fails after 10 s if it waits.
 @Suite("Fluent: the outer database inside its own transaction")
 struct FluentDeadlockTests {
-    struct Hung: Error, CustomStringConvertible {
-        var description: String { "still waiting after 10 s: the request waits for its own transaction" }
-    }
-
-    /// Runs `body`, throwing ``Hung`` when it has not finished after 10 s, so a test whose
-    /// request waits for itself fails and ends (leaving the stuck task behind) instead of
-    /// hanging the whole run.
-    static func failingIfItHangs<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let answer = Answer(continuation)
-            Task {
-                do { answer.give(.success(try await body())) } catch { answer.give(.failure(error)) }
-            }
-            Task {
-                try? await Task.sleep(for: .seconds(10))
-                answer.give(.failure(Hung()))
-            }
-        }
-    }
-
-    /// A continuation resumed once, by whichever comes first.
-    final class Answer<T: Sendable>: Sendable {
-        private let continuation: Mutex<CheckedContinuation<T, any Error>?>
-        init(_ continuation: CheckedContinuation<T, any Error>) { self.continuation = Mutex(continuation) }
-        func give(_ outcome: Result<T, any Error>) { continuation.withLock { $0.take() }?.resume(with: outcome) }
-    }
-
     @Test func aCreateOnTheOuterDatabaseFailsInsteadOfWaitingAndTheTransactionRollsBack() async throws {
         try await IsolatedDatabase.with(try await LibraryTemplate.template.value) { connection in
             let (db, databases) = try fluentDatabase(on: connection)
             let error = await #expect(throws: FluentDeadlockError.self) {
-                try await Self.failingIfItHangs {
+                try await within(seconds: 10) {
                     try await db.transaction { tx in
                         try await Tag(name: "inside").create(on: tx)
                         try await Tag(name: "outer").create(on: db)
@@ -74,7 +47,7 @@ struct FluentDeadlockTests {
         try await IsolatedDatabase.with(try await LibraryTemplate.template.value) { connection in
             let (db, databases) = try fluentDatabase(on: connection)
             let nested = await #expect(throws: FluentDeadlockError.self) {
-                try await Self.failingIfItHangs {
+                try await within(seconds: 10) {
                     try await db.transaction { _ in try await db.transaction { tx in try await Tag(name: "x").create(on: tx) } }
                 }
             }
@@ -82,7 +55,7 @@ struct FluentDeadlockTests {
             #expect(nested?.description.hasPrefix("a transaction or session was started on the outer Fluent database") == true)
             let sql = try #require(db as? any SQLDatabase)
             let session = await #expect(throws: FluentDeadlockError.self) {
-                try await Self.failingIfItHangs { try await db.transaction { _ in try await sql.withSession { _ in } } }
+                try await within(seconds: 10) { try await db.transaction { _ in try await sql.withSession { _ in } } }
             }
             #expect(session?.sql == nil)
             // A nested transaction on the closure's database still runs inside the outer one.
@@ -106,12 +79,12 @@ struct FluentDeadlockTests {
             #expect(names == ["classic", "inside", "later"])
             // A task the closure starts runs for the transaction: on the outer database, it fails
             // rather than wait (awaited in the closure, it would wait forever).
-            let child = try await Self.failingIfItHangs {
+            let child = try await within(seconds: 10) {
                 try await db.transaction { _ in await Task { try await Tag(name: "child").create(on: db) }.result }
             }
             #expect(throws: FluentDeadlockError.self) { try child.get() }
             let grouped = await #expect(throws: FluentDeadlockError.self) {
-                try await Self.failingIfItHangs {
+                try await within(seconds: 10) {
                     try await db.transaction { _ in
                         async let count = Tag.query(on: db).count()
                         _ = try await count
@@ -135,7 +108,7 @@ struct FluentDeadlockTests {
             #expect(try await Tag.query(on: db).count() == 23)
             // The futures API: a transaction's closure of futures is watched the same way.
             let futures = await #expect(throws: FluentDeadlockError.self) {
-                try await Self.failingIfItHangs {
+                try await within(seconds: 10) {
                     try await db.transaction { (_: any Database) -> EventLoopFuture<Void> in
                         Tag(name: "future").create(on: db)
                     }.get()

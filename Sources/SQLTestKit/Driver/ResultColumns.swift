@@ -63,10 +63,16 @@ public final class ResultColumns: Sendable, Hashable, RandomAccessCollection, Ex
     public func index(of name: String) -> Int? {
         let guess = nextGuess.load(ordering: .relaxed)
         if guess < names.count && names[guess].utf8.count == name.utf8.count && names[guess] == name {
-            nextGuess.store(guess + 1 == names.count ? 0 : guess + 1, ordering: .relaxed)
+            guessNext(after: guess)
             return guess
         }
         return index(scanning: name)
+    }
+
+    /// Makes the column after `position` (the first after the last) the next lookup's guess.
+    @inlinable @inline(__always)
+    func guessNext(after position: Int) {
+        nextGuess.store(position + 1 == names.count ? 0 : position + 1, ordering: .relaxed)
     }
 
     /// The lookup when the guess missed: the names of a narrow result in order, lengths first
@@ -81,7 +87,7 @@ public final class ResultColumns: Sendable, Hashable, RandomAccessCollection, Ex
             found = exact[name]
         }
         guard let found else { return folded[name.asciiLowercased] }
-        if guesses { nextGuess.store(found + 1 == names.count ? 0 : found + 1, ordering: .relaxed) }
+        if guesses { guessNext(after: found) }
         return found
     }
 

@@ -1,8 +1,8 @@
 #if PostgreSQL
 import Foundation
 import SQLTestKit
-import Synchronization
 @testable import SQLTestKitPostgres
+import SQLTestKitTestSupport
 import Testing
 
 /// The world as users have it: connections the server ends, servers in another time zone,
@@ -10,34 +10,6 @@ import Testing
 extension PostgreSQL {
     @Suite("PostgreSQL as users run it")
     struct ServerWorld {
-        struct TimedOut: Error {}
-
-        /// Runs `body`, failing with ``TimedOut`` if it has not finished after `seconds`, without
-        /// waiting for it (a task group would wait for a body that hangs).
-        static func within<Value: Sendable>(seconds: Int, _ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
-            let race = Race<Value>()
-            return try await withCheckedThrowingContinuation { continuation in
-                race.waiting.withLock { $0 = continuation }
-                Task {
-                    do {
-                        race.finish(.success(try await body()))
-                    } catch {
-                        race.finish(.failure(error))
-                    }
-                }
-                Task {
-                    try? await Task.sleep(for: .seconds(seconds))
-                    race.finish(.failure(TimedOut()))
-                }
-            }
-        }
-
-        /// The first of a body and a timer to finish resumes the waiting test.
-        final class Race<Value: Sendable>: Sendable {
-            let waiting = Mutex<CheckedContinuation<Value, any Error>?>(nil)
-            func finish(_ result: Result<Value, any Error>) { waiting.withLock { $0.take() }?.resume(with: result) }
-        }
-
         // MARK: - Connections the server ends
 
         @Test func aTestThatTerminatesItsOwnBackendFailsPromptlyWithTheServersMessage() async throws {
@@ -45,7 +17,7 @@ extension PostgreSQL {
             // Opened before the clock starts: with the whole suite running, waiting for a
             // connection can take a while, and the promptness checked is the failure's.
             let db = try await template.openIsolated()
-            let outcome: String = try await Self.within(seconds: 20) {
+            let outcome: String = try await within(seconds: 20) {
                 do {
                     try await db.execute("SELECT pg_terminate_backend(pg_backend_pid())")
                     try await template.closeIsolated(db)
@@ -69,7 +41,7 @@ extension PostgreSQL {
             try await server.driver().open().closing { (admin) async throws in
                 #expect(try await admin.fetchOne(Bool.self, "SELECT pg_terminate_backend(\(pid)::integer)") == true)
             }
-            let messages: [String] = try await Self.within(seconds: 20) {
+            let messages: [String] = try await within(seconds: 20) {
                 var messages: [String] = []
                 for _ in 0..<3 {
                     do {
@@ -93,7 +65,7 @@ extension PostgreSQL {
             try await db.beginTestTransaction()
             try await db.execute("SELECT 1")
             server.stop()
-            let message: String = try await Self.within(seconds: 30) {
+            let message: String = try await within(seconds: 30) {
                 do {
                     try await db.execute("SELECT 1")
                     return "ran"
