@@ -137,8 +137,8 @@ public struct DriverConformance: Sendable {
                 if depths != [2, 1] { return "depths after BEGIN and COMMIT were \(depths), expected [2, 1]" }
                 return db.transactionState.depth == 0 ? nil : "depth \(db.transactionState.depth) afterwards"
             },
-            Check(name: "fetchAll and fetchOne absorb raw transaction control like execute") { db in
-                // Drivers may answer these two themselves; they must not skip the interception.
+            Check(name: "fetchAll, fetchOne and forEachRow absorb raw transaction control like execute") { db in
+                // Drivers may answer these themselves; they must not skip the interception.
                 var depths: [Int] = []
                 try await db.testTransaction { db in
                     _ = try await db.fetchAll("BEGIN")
@@ -147,18 +147,25 @@ public struct DriverConformance: Sendable {
                     _ = try await db.fetchOne("RELEASE conformance_s")
                     _ = try await db.fetchOne("COMMIT")
                     depths.append(db.transactionState.depth)
+                    try await db.forEachRow("BEGIN") { _ in }
+                    depths.append(db.transactionState.depth)
+                    try await db.forEachRow("COMMIT") { _ in }
+                    depths.append(db.transactionState.depth)
                 }
-                if depths != [2, 1] { return "depths after BEGIN and COMMIT were \(depths), expected [2, 1]" }
+                if depths != [2, 1, 2, 1] { return "depths after BEGIN, COMMIT, BEGIN and COMMIT were \(depths), expected [2, 1, 2, 1]" }
                 return db.transactionState.depth == 0 ? nil : "depth \(db.transactionState.depth) afterwards"
             },
-            Check(name: "fetchAll and fetchOne return what execute returns") { db in
+            Check(name: "fetchAll, fetchOne and forEachRow return what execute returns") { db in
                 try await db.execute(SQLQuery(sql: "CREATE TABLE conformance_f(id \(db.capability.dialect.generatedKeyColumn), x TEXT)"))
                 for x in ["first", "second"] { try await db.execute("INSERT INTO conformance_f(x) VALUES (\(x))") }
                 let query: SQLQuery = "SELECT id, x FROM conformance_f WHERE id > \(0) ORDER BY id"
                 let executed = try await db.execute(query).rows
                 let all = try await db.fetchAll(query)
                 let one = try await db.fetchOne(query)
+                var each: [ResultRow] = []
+                try await db.forEachRow(query) { each.append($0) }
                 if all != executed { return "fetchAll gave \(all), execute gave \(executed)" }
+                if each != executed { return "forEachRow gave \(each), execute gave \(executed)" }
                 if one != executed.first { return "fetchOne gave \(one.map(\.description) ?? "nil"), execute's first row is \(executed.first.map(\.description) ?? "nil")" }
                 return nil
             },
@@ -168,6 +175,7 @@ public struct DriverConformance: Sendable {
                     ("execute", { try await db.execute("SELECT 1") }),
                     ("fetchAll", { _ = try await db.fetchAll("SELECT 1") }),
                     ("fetchOne", { _ = try await db.fetchOne("SELECT 1") }),
+                    ("forEachRow", { try await db.forEachRow("SELECT 1") { _ in } }),
                 ]
                 for (method, attempt) in attempts {
                     do {

@@ -53,17 +53,28 @@ public protocol DatabaseConnection: AnyObject, Sendable {
     nonisolated(nonsending)
     func fetchAll(_ query: SQLQuery) async throws -> [ResultRow]
 
-    /// The first row a statement returns, or `nil` when it returns none: the first of
-    /// ``execute(_:)``'s rows. The statement runs to its end, as with `execute`.
+    /// Runs a statement and calls `body` with each row it returns, in order, as it is read.
     ///
-    /// Drivers need not implement it; the default calls ``execute(_:)``.
+    /// ```swift
+    /// var total = 0.0
+    /// try await db.forEachRow("SELECT price FROM book") { row in
+    ///     total += try row.decode("price", as: Double.self)
+    /// }
+    /// ```
+    ///
+    /// The SQLite driver reads 256 rows, hands them to `body`, and reuses their memory for the
+    /// next ones, so a large result is never held whole next to what `body` makes of it:
+    /// reading 100k rows by name into Swift values this way measured a median of 1.30× the raw
+    /// C API, against 1.36× for ``fetchAll(_:)`` and a loop (see the Performance article). A row
+    /// that `body` keeps stays valid. `body` runs while the connection is busy with the
+    /// statement; it is synchronous, so it cannot run statements itself. An error it throws
+    /// ends the statement and is rethrown as it is; the rows SQLite gave before a failing step
+    /// have been handed to `body` by then.
+    ///
+    /// Drivers need not implement it: the default calls ``fetchAll(_:)`` and walks the rows.
     nonisolated(nonsending)
-    func fetchOne(_ query: SQLQuery) async throws -> ResultRow?
+    func forEachRow(_ query: SQLQuery, _ body: (ResultRow) throws -> Void) async throws
 
-    /// Runs several `;`-separated statements without arguments.
-    ///
-    /// The default splits the script with ``SQLTokenizer/statements(in:dialect:)`` (by the connection's dialect) and passes each
-    /// statement to ``execute(_:)``; drivers with a native script runner may do better.
     nonisolated(nonsending)
     func executeScript(_ sql: String) async throws
 
@@ -127,6 +138,12 @@ extension DatabaseConnection {
     nonisolated(nonsending)
     public func fetchAll(_ query: SQLQuery) async throws -> [ResultRow] {
         try await execute(query).rows
+    }
+
+    /// Calls `body` with each row ``fetchAll(_:)`` returns; see the requirement's documentation.
+    nonisolated(nonsending)
+    public func forEachRow(_ query: SQLQuery, _ body: (ResultRow) throws -> Void) async throws {
+        for row in try await fetchAll(query) { try body(row) }
     }
 
     /// The first row a statement returns, or `nil` when it returns none; see the

@@ -62,6 +62,23 @@ extension SQLiteDriver {
             return try core.withLock { core in try core.run(query) }.rows
         }
 
+        /// Calls `body` with each row of one statement, a batch of rows at a time as SQLite
+        /// steps them, under the connection's lock (see ``DatabaseConnection/forEachRow(_:_:)``).
+        nonisolated(nonsending)
+        public func forEachRow(_ query: SQLQuery, _ body: (ResultRow) throws -> Void) async throws {
+            guard transactionState.runsStatementsUnchanged else {
+                for row in try await executeIntercepting(query).rows { try body(row) }
+                return
+            }
+            // Region analysis would tie `core` to the caller's closure. Sound without it: `body`
+            // runs here, synchronously, on this thread, under the lock, and `core` keeps it
+            // nowhere.
+            try withoutActuallyEscaping(body) { body in
+                let confined = ConfinedToThisCall(body)
+                try core.withLock { core in try core.forEachRow(query, confined.value) }
+            }
+        }
+
         /// The first row of one statement, run like ``execute(_:)`` in one async call.
         nonisolated(nonsending)
         public func fetchOne(_ query: SQLQuery) async throws -> ResultRow? {
@@ -123,13 +140,27 @@ extension SQLiteDriver {
 
 extension SQLiteDriver.Connection.Core {
     mutating func run(_ query: SQLQuery) throws -> QueryResult {
+        try withStatement(for: query, whileLost: { $0 }) { core, prepared, db in try core.run(query, prepared, db: db) }
+    }
+
+    /// Calls `body` with each row of `query`, read a batch of rows at a time.
+    mutating func forEachRow(_ query: SQLQuery, _ body: (ResultRow) throws -> Void) throws {
+        try withStatement(for: query, whileLost: { for row in $0.rows { try body(row) } }) { core, prepared, _ in
+            try core.forEachRow(query, prepared, body)
+        }
+    }
+
+    /// Runs `body` with `query`'s prepared statement, keeping the connection's transaction
+    /// bookkeeping; `whileLost` makes the answer while a lost transaction refuses statements.
+    private mutating func withStatement<Result>(for query: SQLQuery, whileLost: (QueryResult) throws -> Result,
+                                                _ body: (inout Self, CachedStatement, OpaquePointer) throws -> Result) throws -> Result {
         guard let db else { throw SQLiteHandle.closedError(sql: query.sql) }
-        if lostTransaction != nil { return try answerWhileTransactionIsLost(query.sql, arguments: query.arguments) }
+        if lostTransaction != nil { return try whileLost(answerWhileTransactionIsLost(query.sql, arguments: query.arguments)) }
         // Error messages are built out of line (`error(code:query:)` and the two below), so
         // the statement's text and arguments are not retained up front for them on every run.
         let prepared = try statement(for: query, db: db)
         do {
-            let result = try run(query, prepared, db: db)
+            let result = try body(&self, prepared, db)
             if prepared.controlsTransactions { inTransaction = sqlite3_get_autocommit(db) == 0 }
             return result
         } catch {
@@ -150,17 +181,7 @@ extension SQLiteDriver.Connection.Core {
     private func run(_ query: SQLQuery, _ prepared: CachedStatement, db: OpaquePointer) throws -> QueryResult {
         let statement = prepared.statement
         defer { sqlite3_reset(statement) }
-
-        guard query.arguments.count == prepared.parameterCount else {
-            throw Self.parameterCountError(query, parameters: prepared.parameterCount)
-        }
-        // Through the array's buffer: values are bound where they are, not copied out first.
-        try query.arguments.withUnsafeBufferPointer { arguments in
-            for position in arguments.indices {
-                let code = try bind(arguments[position], at: Int32(position + 1), to: statement, query: query)
-                if code != SQLITE_OK { throw error(code: code, query: query) }
-            }
-        }
+        try bindArguments(of: query, to: prepared)
 
         // A write's first step is its last: it returns no rows and builds no row storage.
         let first = sqlite3_step(statement)
@@ -170,6 +191,60 @@ extension SQLiteDriver.Connection.Core {
         let changes = Int(sqlite3_changes64(db))
         let lastID = prepared.inserts && changes > 0 ? sqlite3_last_insert_rowid(db) : nil
         return QueryResult(rows: rows, rowsAffected: changes, lastInsertID: lastID)
+    }
+
+    /// Binds `query`'s arguments to its prepared statement.
+    private func bindArguments(of query: SQLQuery, to prepared: CachedStatement) throws {
+        guard query.arguments.count == prepared.parameterCount else {
+            throw Self.parameterCountError(query, parameters: prepared.parameterCount)
+        }
+        let statement = prepared.statement
+        // Through the array's buffer: values are bound where they are, not copied out first.
+        try query.arguments.withUnsafeBufferPointer { arguments in
+            for position in arguments.indices {
+                let code = try bind(arguments[position], at: Int32(position + 1), to: statement, query: query)
+                if code != SQLITE_OK { throw error(code: code, query: query) }
+            }
+        }
+    }
+
+    /// How many rows ``forEachRow(_:_:_:)`` reads before handing them to its body.
+    static let batchRows = 256
+
+    /// Binds and steps one prepared statement, handing its rows to `body` in batches of
+    /// ``batchRows``: each batch's values are one buffer, reused for the next batch
+    /// unless `body` kept one of its rows (then the next batch gets a buffer of its own).
+    private func forEachRow(_ query: SQLQuery, _ prepared: CachedStatement, _ body: (ResultRow) throws -> Void) throws {
+        let statement = prepared.statement
+        defer { sqlite3_reset(statement) }
+        try bindArguments(of: query, to: prepared)
+        var code = sqlite3_step(statement)
+        guard code != SQLITE_DONE else { return }
+        guard code == SQLITE_ROW else { throw error(code: code, query: query) }
+        // Read after the first step, as in `readRows`: the statement may have re-prepared.
+        let columns = prepared.resultColumns()
+        let width = columns.count
+        guard width > 0 else { return }
+        let batchSize = width * Self.batchRows
+        var values: [SQLValue] = []
+        values.reserveCapacity(batchSize)
+        while true {
+            for index in 0..<Int32(width) {
+                values.append(Self.read(statement, column: index))
+            }
+            code = sqlite3_step(statement)
+            if code == SQLITE_ROW, values.count < batchSize { continue }
+            do {
+                let storage = ResultStorage(columns: columns, values: values)
+                for offset in stride(from: 0, to: values.count, by: width) {
+                    try body(ResultRow(storage: storage, offset: offset))
+                }
+            }
+            values.removeAll(keepingCapacity: true)
+            if code == SQLITE_ROW { continue }
+            guard code == SQLITE_DONE else { throw error(code: code, query: query) }
+            return
+        }
     }
 
     /// The rows of a statement whose first step gave `firstStep`. Column names are read after
@@ -358,4 +433,11 @@ extension SQLiteDriver.Connection.Core {
             return .null
         }
     }
+}
+
+/// A value region analysis cannot follow, used only within the call that made it: the SQLite
+/// connection's `forEachRow` hands the caller's closure into its lock with it.
+private struct ConfinedToThisCall<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -43,6 +43,20 @@ struct ReadmeExamples {
         }
     }
 
+    @Test func readingRowByRow() async throws {
+        let db = try await SQLiteDriver.inMemory().connect()
+        try await db.executeScript("""
+            CREATE TABLE book(id INTEGER PRIMARY KEY, title TEXT NOT NULL, price REAL);
+            INSERT INTO book(title, price) VALUES ('Dune', 9.5), ('Emma', 7.25);
+            """)
+        var books: [(id: Int, title: String, price: Double)] = []
+        try await db.forEachRow("SELECT id, title, price FROM book ORDER BY id") { row in
+            books.append((try row.decode("id"), try row.decode("title"), try row.decode("price")))
+        }
+        #expect(books.map(\.title) == ["Dune", "Emma"])
+        #expect(books.map(\.price) == [9.5, 7.25])
+    }
+
     @Test func transactions() async throws {
         let db = try await SQLiteDriver.inMemory().connect()
         try await db.execute("CREATE TABLE book(id INTEGER PRIMARY KEY, title TEXT NOT NULL)")

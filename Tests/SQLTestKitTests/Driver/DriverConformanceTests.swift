@@ -45,28 +45,44 @@ struct DriverConformanceTests {
         let failures = await DriverConformance(driver: FetchSkippingDriver(), level: .protocolOnly).run()
         // Its BEGIN opened no level, so the COMMIT that execute intercepts has nothing to close.
         #expect(failures.map { $0.description.prefix { $0 != "\n" } } == [
-            "fetchAll and fetchOne absorb raw transaction control like execute: threw SQLITE_ERROR (1): cannot commit - no transaction is active",
+            "fetchAll, fetchOne and forEachRow absorb raw transaction control like execute: threw SQLITE_ERROR (1): cannot commit - no transaction is active",
+        ])
+        // The same for a driver whose forEachRow alone runs statements as given.
+        let forEachFailures = await DriverConformance(driver: FetchSkippingDriver(skipsInForEachRow: true), level: .protocolOnly).run()
+        // Its raw BEGIN opened no level, so the depth stays at the test transaction's.
+        #expect(forEachFailures.map(\.description) == [
+            "fetchAll, fetchOne and forEachRow absorb raw transaction control like execute: depths after BEGIN, COMMIT, BEGIN and COMMIT were [2, 1, 1, 1], expected [2, 1, 2, 1]",
         ])
     }
 }
 
-/// A driver over the mock whose `fetchAll` runs statements as given, skipping what `execute`
-/// does inside a test transaction.
+/// A driver over the mock whose `fetchAll` (or only its `forEachRow`) runs statements as given,
+/// skipping what `execute` does inside a test transaction.
 private struct FetchSkippingDriver: DatabaseDriver {
+    var skipsInForEachRow = false
     let mock = MockDriver()
     var url: String { "broken:" }
     var capability: DriverCapability { mock.capability }
     var maxConnections: Int { 1 }
-    func connect() async throws -> any DatabaseConnection { Connection(inner: try await mock.connect()) }
+    func connect() async throws -> any DatabaseConnection { Connection(inner: try await mock.connect(), onlyForEachRow: skipsInForEachRow) }
     func resetDatabase(allowingNonTestDatabase: Bool) async throws {}
 
     final class Connection: DatabaseConnection {
         let inner: any DatabaseConnection
+        let onlyForEachRow: Bool
         let transactionState = TransactionState()
-        init(inner: any DatabaseConnection) { self.inner = inner }
+        init(inner: any DatabaseConnection, onlyForEachRow: Bool) {
+            self.inner = inner
+            self.onlyForEachRow = onlyForEachRow
+        }
         var capability: DriverCapability { inner.capability }
         nonisolated(nonsending) func run(_ query: SQLQuery) async throws -> QueryResult { try await inner.run(query) }
-        nonisolated(nonsending) func fetchAll(_ query: SQLQuery) async throws -> [ResultRow] { try await run(query).rows }
+        nonisolated(nonsending) func fetchAll(_ query: SQLQuery) async throws -> [ResultRow] {
+            onlyForEachRow ? try await execute(query).rows : try await run(query).rows
+        }
+        nonisolated(nonsending) func forEachRow(_ query: SQLQuery, _ body: (ResultRow) throws -> Void) async throws {
+            for row in try await run(query).rows { try body(row) }
+        }
         nonisolated(nonsending) func close() async { await inner.close() }
     }
 }

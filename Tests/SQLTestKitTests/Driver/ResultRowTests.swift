@@ -71,6 +71,61 @@ struct ResultRowTests {
         #expect(error?.description == "a single value needs a row with one column, and this row has 2: [a, b]")
     }
 
+    /// One property of every standard type a synthesized `init(from:)` asks for by name, and
+    /// the optional of each: the keyed container converts these without `decode<T>`.
+    struct EveryStandardType: Decodable, Equatable {
+        var b: Bool, s: String, d: Double, f: Float, i: Int, i8: Int8, i16: Int16, i32: Int32, i64: Int64
+        var u: UInt, u8: UInt8, u16: UInt16, u32: UInt32, u64: UInt64
+        var ob: Bool?, os: String?, od: Double?, of: Float?, oi: Int?, oi8: Int8?, oi16: Int16?, oi32: Int32?
+        var oi64: Int64?, ou: UInt?, ou8: UInt8?, ou16: UInt16?, ou32: UInt32?, ou64: UInt64?
+    }
+
+    static let everyStandardTypeSQL = """
+        SELECT 1 AS b, 'text' AS s, 2.5 AS d, 0.5 AS f, -7 AS i, -128 AS i8, 32767 AS i16, -2147483648 AS i32,
+               9223372036854775807 AS i64, 7 AS u, 255 AS u8, 65535 AS u16, 4294967295 AS u32, '18446744073709551615' AS u64,
+               0 AS ob, NULL AS os, 3.0 AS od, NULL AS of, 4 AS oi, NULL AS oi8, 5 AS oi16, NULL AS oi32,
+               -9223372036854775808 AS oi64, NULL AS ou, 1 AS ou8, NULL AS ou16, 2 AS ou32
+        """
+
+    @Test func decodesEveryStandardTypeAndItsOptional() async throws {
+        let db = try await makeDatabase()
+        // `ou64` is not selected: a missing column reads as nil for an optional.
+        let decoded = try await db.fetchOne(EveryStandardType.self, SQLQuery(sql: Self.everyStandardTypeSQL))
+        #expect(decoded == EveryStandardType(
+            b: true, s: "text", d: 2.5, f: 0.5, i: -7, i8: .min, i16: .max, i32: .min, i64: .max,
+            u: 7, u8: .max, u16: .max, u32: .max, u64: .max,
+            ob: false, os: nil, od: 3, of: nil, oi: 4, oi8: nil, oi16: 5, oi32: nil, oi64: .min, ou: nil, ou8: 1, ou16: nil, ou32: 2, ou64: nil))
+        // Single values read the same way.
+        #expect(try await db.fetchAll(UInt8.self, "SELECT 255 UNION ALL SELECT 0") == [255, 0])
+        #expect(try await db.fetchOne(Bool.self, "SELECT 0") == false)
+        #expect(try await db.fetchOne(String.self, "SELECT 'x'") == "x")
+    }
+
+    @Test(arguments: [
+        ("i8", "300", "column `i8` holds INTEGER 300, which cannot be read as Int8"),
+        ("u", "-1", "column `u` holds INTEGER -1, which cannot be read as UInt"),
+        ("s", "NULL", "column `s` holds NULL, which cannot be read as String; declare the property optional (String?) if the column may be NULL"),
+        ("oi", "'four'", "column `oi` holds TEXT 'four', which cannot be read as Int"),
+        ("ob", "'yes'", "column `ob` holds TEXT 'yes', which cannot be read as Bool"),
+        ("of", "'x'", "column `of` holds TEXT 'x', which cannot be read as Float"),
+    ])
+    func aStandardTypeThatDoesNotFitNamesTheColumnAndTheValue(column: String, value: String, message: String) async throws {
+        let db = try await makeDatabase()
+        let sql = Self.everyStandardTypeSQL.replacingOccurrences(of: "AS \(column),", with: "AS \(column)_was,")
+            .replacingOccurrences(of: "AS \(column)\n", with: "AS \(column)_was\n") + ", \(value) AS \(column)"
+        let error = await expectError(RowDecodingError.self) {
+            _ = try await db.fetchOne(EveryStandardType.self, SQLQuery(sql: sql))
+        }
+        #expect(error?.description == message)
+        #expect(error?.column == column)
+    }
+
+    @Test func aSingleValueThatDoesNotFitNamesItsColumn() async throws {
+        let db = try await makeDatabase()
+        let error = await expectError(RowDecodingError.self) { _ = try await db.fetchAll(Int8.self, "SELECT 1 AS n UNION ALL SELECT 200") }
+        #expect(error?.description == "column `n` holds INTEGER 200, which cannot be read as Int8")
+    }
+
     // The lookup by name tries the column after the one found last first. These read in every
     // order a guess could get wrong, against what a plain scan of the names says.
 
