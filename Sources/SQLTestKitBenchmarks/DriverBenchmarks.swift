@@ -109,6 +109,13 @@ enum DriverBenchmarks {
         var born: Int64
     }
 
+    /// A row of the join read by name into Swift values, as users write it.
+    static func byName(_ row: ResultRow) throws -> (Int64, String, Double, Int64, String, Int64) {
+        (try row.decode("id", as: Int64.self), try row.decode("title", as: String.self),
+         try row.decode("price", as: Double.self), try row.decode("author_id", as: Int64.self),
+         try row.decode("name", as: String.self), try row.decode("born", as: Int64.self))
+    }
+
     static let joinSQL = "SELECT book.id, book.title, book.price, book.author_id, author.name, author.born FROM book JOIN author ON author.id = book.author_id"
 
     /// Select 100k rows of a two-table join, reading every column.
@@ -150,9 +157,7 @@ enum DriverBenchmarks {
                 let rows = try await db.fetchAll(SQLQuery(sql: joinSQL))
                 var values: [(Int64, String, Double, Int64, String, Int64)] = []
                 for row in rows {
-                    values.append((try row.decode("id", as: Int64.self), try row.decode("title", as: String.self),
-                                   try row.decode("price", as: Double.self), try row.decode("author_id", as: Int64.self),
-                                   try row.decode("name", as: String.self), try row.decode("born", as: Int64.self)))
+                    values.append(try byName(row))
                 }
                 checksum &+= values.count
             }
@@ -162,9 +167,7 @@ enum DriverBenchmarks {
             try await Harness.time(setUp: {}) {
                 var values: [(Int64, String, Double, Int64, String, Int64)] = []
                 try await db.forEachRow(SQLQuery(sql: joinSQL)) { row in
-                    values.append((try row.decode("id", as: Int64.self), try row.decode("title", as: String.self),
-                                   try row.decode("price", as: Double.self), try row.decode("author_id", as: Int64.self),
-                                   try row.decode("name", as: String.self), try row.decode("born", as: Int64.self)))
+                    values.append(try byName(row))
                 }
                 checksum &+= values.count
             }
