@@ -67,9 +67,10 @@ public protocol DatabaseConnection: AnyObject, Sendable {
     /// reading 100k rows by name into Swift values this way measured a median of 1.30× the raw
     /// C API, against 1.36× for ``fetchAll(_:)`` and a loop (see the Performance article). A row
     /// that `body` keeps stays valid. `body` runs while the connection is busy with the
-    /// statement; it is synchronous, so it cannot run statements itself. An error it throws
-    /// ends the statement and is rethrown as it is; the rows SQLite gave before a failing step
-    /// have been handed to `body` by then.
+    /// statement; it is synchronous, so it cannot run statements itself, and it must not call
+    /// the connection's synchronous members either (the SQLite connection's lock is held, and
+    /// it would wait for itself). An error it throws ends the statement and is rethrown as it
+    /// is; the rows SQLite gave before a failing step have been handed to `body` by then.
     ///
     /// Drivers need not implement it: the default calls ``fetchAll(_:)`` and walks the rows.
     nonisolated(nonsending)

@@ -234,6 +234,8 @@ extension SQLiteDriver.Connection.Core {
             }
             code = sqlite3_step(statement)
             if code == SQLITE_ROW, values.count < batchSize { continue }
+            // The batch's storage ends with this block: unless `body` kept a row, the buffer is
+            // then referenced only by `values`, and `removeAll` keeps it for the next batch.
             do {
                 let storage = ResultStorage(columns: columns, values: values)
                 for offset in stride(from: 0, to: values.count, by: width) {
