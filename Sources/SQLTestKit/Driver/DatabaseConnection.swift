@@ -63,9 +63,8 @@ public protocol DatabaseConnection: AnyObject, Sendable {
     /// ```
     ///
     /// The SQLite driver reads 256 rows, hands them to `body`, and reuses their memory for the
-    /// next ones, so a large result is never held whole next to what `body` makes of it:
-    /// reading 100k rows by name into Swift values this way measured a median of 1.30× the raw
-    /// C API, against 1.36× for ``fetchAll(_:)`` and a loop (see the Performance article). A row
+    /// next ones, so a large result is never held whole next to what `body` makes of it; it
+    /// takes about the time of ``fetchAll(_:)`` and a loop (see the Performance article). A row
     /// that `body` keeps stays valid. `body` runs while the connection is busy with the
     /// statement; it is synchronous, so it cannot run statements itself, and it must not call
     /// the connection's synchronous members either (the SQLite connection's lock is held, and

@@ -8,8 +8,9 @@
 /// let book = try row.decode(Book.self)      // any Decodable whose keys are column names
 /// ```
 public struct ResultRow: Sendable {
-    /// The values of the whole result, row after row, shared by its rows: one allocation
-    /// for a result instead of one per row.
+    /// The values of the row's part of the result, row after row, shared by the rows of that
+    /// part: one allocation for a few hundred rows (the SQLite driver's chunks) instead of one
+    /// per row.
     @usableFromInline let storage: ResultStorage
     @usableFromInline let offset: Int
 

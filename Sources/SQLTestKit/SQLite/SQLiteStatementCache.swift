@@ -8,12 +8,12 @@ final class CachedStatement {
     private var columns: ResultColumns?
     private var columnsPreparedAt: Int32 = -1
     var lastUse: UInt64 = 0
-    /// How many values the statement's last result held: the next result's buffer is made
-    /// that size at once, instead of growing by doubling — which copied every value again and
-    /// had the allocator map fresh pages for each copy (join read by name: see Benchmarks.md).
-    /// After a large result, one smaller result is made in a buffer too large; the one after it
-    /// is sized by that smaller result.
-    var lastResultSize = 0
+    /// How many rows the statement's last result held: the next result's array of rows is
+    /// made that size at once, instead of growing by doubling — which copied it again and had
+    /// the allocator map fresh pages for each copy (join read by name: see Benchmarks.md).
+    /// After a large result, one smaller result is made in an array too large; the one after
+    /// it is sized by that smaller result.
+    var lastResultRows = 0
 
     /// Whether the statement changes rows (rows affected are read after it) and whether it
     /// inserts (the last insert id is read too): decided once from its kind, so running the

@@ -29,6 +29,25 @@ struct ForEachRowTests {
         #expect(seen.last.map { "\($0.1) \($0.2)" } == "label number 1000 500.0")
     }
 
+    @Test func fetchAllOverManyChunksGivesEveryRowItsOwnValues() async throws {
+        // `fetchAll` keeps its rows in chunks of 256 that share a buffer: every row must still
+        // read its own values, at the chunk edges too, and compare equal to a row built alone.
+        let db = try await makeDatabase(Self.numbers)
+        let columns: ResultColumns = ["i", "label", "half"]
+        let alone = (1...1000).map { i in
+            ResultRow(columns: columns, values: [.integer(Int64(i)), .text("label number \(i)"), .real(Double(i) / 2)])
+        }
+        for _ in 0..<2 {   // the second read is sized by the first
+            let rows = try await db.fetchAll("SELECT i, label, half FROM n ORDER BY i")
+            #expect(rows == alone)
+            #expect(rows.map(\.values) == alone.map(\.values))
+            // The last row of the first chunk and the first of the second.
+            #expect(rows[255].values == [256, "label number 256", 128.0])
+            #expect(rows[256].values == [257, "label number 257", 128.5])
+        }
+        #expect(try await db.fetchAll("SELECT i FROM n WHERE i > 995 ORDER BY i").map { $0[0] } == [996, 997, 998, 999, 1000])
+    }
+
     @Test func rowsTheBodyKeepsStayValidAfterLaterBatches() async throws {
         // The batch buffer is reused only when no row of it is kept: a kept row must not see
         // the values of a later batch.
