@@ -46,6 +46,17 @@ private struct RowDecoder: Decoder {
         }
     }
 
+    /// `value` of `column` converted to `T`, or the mismatch `decodeValue` throws. Inlined where
+    /// `T` is concrete: called generically, each value looked up the metadata of `T?` at run
+    /// time.
+    @inline(__always)
+    func convert<T: SQLValueConvertible>(_ value: SQLValue, column: @autoclosure () -> String, to type: T.Type) throws -> T {
+        guard let converted = T(sqlValue: value) else {
+            throw RowDecodingError.mismatch(column: column(), value: value, wanted: type, in: row)
+        }
+        return converted
+    }
+
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         KeyedDecodingContainer(RowKeyedContainer<Key>(decoder: self))
     }
@@ -125,26 +136,17 @@ private struct RowKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol
     func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? { try convertIfPresent(type, forKey: key) }
     func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try convertIfPresent(type, forKey: key) }
 
-    /// The column's value converted to `T`; the errors are those of `decode<T>`. Inlined into
-    /// each overload, so `T` is concrete there: called generically, each value looked up the
-    /// metadata of `T?` at run time.
+    /// The column's value converted to `T`; the errors are those of `decode<T>`.
     @inline(__always)
     private func convert<T: SQLValueConvertible>(_ type: T.Type, forKey key: Key) throws -> T {
-        let value = try value(for: key, wanted: type)
-        guard let converted = T(sqlValue: value) else {
-            throw RowDecodingError.mismatch(column: key.stringValue, value: value, wanted: type, in: decoder.row)
-        }
-        return converted
+        try decoder.convert(value(for: key, wanted: type), column: key.stringValue, to: type)
     }
 
     /// `nil` for a missing column or `NULL`, else the value converted to `T`.
     @inline(__always)
     private func convertIfPresent<T: SQLValueConvertible>(_ type: T.Type, forKey key: Key) throws -> T? {
         guard let value = decoder.row[key.stringValue], !value.isNull else { return nil }
-        guard let converted = T(sqlValue: value) else {
-            throw RowDecodingError.mismatch(column: key.stringValue, value: value, wanted: type, in: decoder.row)
-        }
-        return converted
+        return try decoder.convert(value, column: key.stringValue, to: type)
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
@@ -224,10 +226,6 @@ private struct RowSingleValueContainer: SingleValueDecodingContainer {
     /// The single column's value converted to `T`; the errors are those of `decode<T>`.
     @inline(__always)
     private func convert<T: SQLValueConvertible>(_ type: T.Type) throws -> T {
-        let value = decoder.row[0]
-        guard let converted = T(sqlValue: value) else {
-            throw RowDecodingError.mismatch(column: decoder.row.columnNames[0], value: value, wanted: type, in: decoder.row)
-        }
-        return converted
+        try decoder.convert(decoder.row[0], column: decoder.row.columnNames[0], to: type)
     }
 }
